@@ -1,0 +1,140 @@
+"""The ``coopmap`` command line.
+
+Exit status 0 on success; 2 on unusable input, with one line on stderr and no
+traceback. Each subcommand is a small ``_cmd_*`` function registered in
+:func:`build_parser`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from .errors import CoopmapError
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _load(path: str | None):
+    from . import paths
+    from .registry import load_registry
+
+    return load_registry(Path(path) if path else paths.default_registry())
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .registry import load_registry
+
+    registry = load_registry(args.path, sheet=args.sheet)
+    report = registry.report
+    if args.json:
+        _print_json(report.to_dict())
+        return 0
+    print(f"{report.source}{' [' + report.sheet + ']' if report.sheet else ''}")
+    if report.title:
+        print(f"  title: {report.title}")
+    print(f"  rows read {report.rows_read} = accepted {report.accepted} + rejected {report.rejected} + skipped {report.skipped}")
+    for kind, issues in (("error", report.errors), ("warning", report.warnings), ("skipped", report.skipped_rows)):
+        for issue in issues:
+            where = f"row {issue.row}" if issue.row else "file"
+            column = f", {issue.column}" if issue.column else ""
+            value = f" [{issue.value}]" if issue.value else ""
+            print(f"  {kind}: {where}{column}{value}: {issue.message}")
+    return 0
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from . import metrics
+
+    registry = _load(args.registry)
+    county = metrics.county_summary(registry.frame)
+    table = metrics.township_table(registry.frame)
+    if args.json:
+        _print_json({
+            "source": registry.report.source,
+            "illustrative": registry.illustrative,
+            "county": county,
+            "townships": json.loads(table.to_json(orient="records", force_ascii=False)),
+        })
+        return 0
+    label = "illustrative sample data (示例数据)" if registry.illustrative else "registry"
+    print(f"龙陵县党组织领办合作社 — {label}: {registry.report.source}")
+    for key, value in county.items():
+        print(f"  {key:28} {value}")
+    print()
+    print(table[["code", "name", "coops", "villages_total", "villages_covered", "coverage_pct"]].to_string(index=False))
+    return 0
+
+
+def _cmd_reconcile(args: argparse.Namespace) -> int:
+    from . import metrics
+
+    registry = _load(args.registry)
+    table = metrics.reconcile(registry.frame)
+    if args.json:
+        _print_json(json.loads(table.to_json(orient="records", force_ascii=False)))
+        return 0
+    print(table.to_string(index=False))
+    return 0
+
+
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from . import sample
+
+    out = Path(args.out)
+    written = sample.write_sample(out, seed=args.seed)
+    for path in written:
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(prog="coopmap", description="Party-led cooperatives of Longling County: data checks, maps and the dashboard.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", help="check a registry file and report every row")
+    p.add_argument("path")
+    p.add_argument("--sheet")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("summary", help="county and township figures computed from a registry")
+    p.add_argument("--registry", help="registry file (default: the shipped illustrative sample)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("reconcile", help="published figures against the figures computed from a registry")
+    p.add_argument("--registry")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_reconcile)
+
+    p = sub.add_parser("sample", help="write the illustrative sample registry (.xlsx and .csv)")
+    p.add_argument("--out", default="data/registry", help="output folder")
+    p.add_argument("--seed", type=int, default=2023)
+    p.set_defaults(func=_cmd_sample)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except CoopmapError as exc:
+        print(f"coopmap {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"coopmap {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""Cell parsers: each turns one raw cell into a value or raises :class:`CellError`.
+
+They never raise anything else for any text (property-tested), so a bad cell always
+becomes a row error that names the row, the column and the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+
+from .text import normalize
+
+
+class CellError(ValueError):
+    """A cell's value breaks its column's rule; the message is in plain words."""
+
+
+_TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "对", "有"}
+_FALSE = {"否", "×", "✗", "✘", "x", "n", "no", "false", "0", "无"}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(:\d{2})?)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def is_blank(value: object) -> bool:
+    """Return whether a cell is empty (None, NaN, or only whitespace)."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return isinstance(value, str) and normalize(value) == ""
+
+
+def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) -> float:
+    """Parse a number: full-width digits, thousands separators, a trailing unit.
+
+    Parameters
+    ----------
+    value : object
+        The cell (a number or text such as ``"1,234.5"``, ``"１２３"``, ``"12亩"``).
+    unit_scale : float
+        Factor from the column's unit to the canonical one (``0.0001`` for a column
+        whose header says 元, since money is kept in 万元).
+    money : bool
+        Whether the column holds money; then a cell's own unit wins: ``"12万"`` and
+        ``"12万元"`` are 12 万元, ``"120000元"`` is 12 万元, whatever the header says.
+
+    Raises
+    ------
+    CellError
+        When the text is not a number.
+    """
+    if isinstance(value, bool):
+        raise CellError(f"expected a number, got {value!r}")
+    scale = unit_scale
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = normalize(value)
+        suffixes = (("万元", 1.0), ("万", 1.0), ("元", 0.0001)) if money else (("亩", unit_scale), ("户", unit_scale), ("人", unit_scale), ("个", unit_scale))
+        for suffix, factor in suffixes:
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text, scale = text[: -len(suffix)], factor
+                break
+        if _GROUPED.match(text):
+            text = text.replace(",", "")
+        if not _NUMBER.match(text):
+            raise CellError(f"not a number: {value!r}")
+        number = float(text)
+    if math.isnan(number) or math.isinf(number):
+        raise CellError(f"not a finite number: {value!r}")
+    return number * scale
+
+
+def parse_int(value: object) -> int:
+    """Parse a whole number (``"12"``, ``12.0``, ``"1,200"``); a fraction is an error."""
+    number = parse_number(value)
+    if not float(number).is_integer():
+        raise CellError(f"expected a whole number, got {value!r}")
+    return int(number)
+
+
+def parse_bool(value: object) -> bool:
+    """Parse yes/no: 是/否, √/×, Y/N, yes/no, true/false, 1/0."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = normalize(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError(f"expected yes or no (是/否, √/×, Y/N, 1/0), got {value!r}")
+
+
+def parse_date(value: object, today: dt.date | None = None) -> dt.date:
+    """Parse a date: 2023-03-15, 2023/3/15, 2023年3月15日, an Excel serial, a datetime.
+
+    Raises
+    ------
+    CellError
+        When the text is not a date, or the date lies in the future.
+    """
+    today = today or dt.date.today()
+    if isinstance(value, dt.datetime):
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    elif hasattr(value, "to_pydatetime"):
+        date = value.to_pydatetime().date()
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        date = _from_serial(float(value), value)
+    else:
+        text = normalize(value)
+        date = None
+        for pattern in _DATE_PATTERNS:
+            match = pattern.match(text)
+            if match:
+                try:
+                    date = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+                except ValueError:
+                    raise CellError(f"no such date: {value!r}") from None
+                break
+        if date is None:
+            if _NUMBER.match(text):
+                date = _from_serial(float(text), value)
+            else:
+                raise CellError(f"not a date (use 2023-03-15, 2023/3/15 or 2023年3月15日): {value!r}")
+    if date > today:
+        raise CellError(f"date lies in the future: {date.isoformat()}")
+    return date
+
+
+def _from_serial(serial: float, raw: object) -> dt.date:
+    if not (1 <= serial < 2958466) or not float(serial).is_integer():
+        raise CellError(f"not a date: {raw!r}")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def parse_text(value: object) -> str:
+    """Return a cell as trimmed text (inner spaces kept, NFKC applied), ``""`` when blank."""
+    if is_blank(value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    return text.replace("\x00", "")
