@@ -675,7 +675,7 @@ def write_registry(frame: pd.DataFrame, path: str | Path, title: str | None = No
                 writer.writerow([title])
             writer.writerow(list(table.columns))
             for row in table.itertuples(index=False):
-                writer.writerow(["" if v is None else _csv_value(v) for v in row])
+                writer.writerow([_csv_value(v) for v in row])
         return path
     if path.suffix.lower() != ".xlsx":
         raise RegistryError(f"{path}: can only write .xlsx or .csv")
@@ -684,6 +684,8 @@ def write_registry(frame: pd.DataFrame, path: str | Path, title: str | None = No
 
 
 def _csv_value(value: Any) -> str:
+    if parsing.is_blank(value):
+        return ""
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".")
     return str(value)
@@ -711,7 +713,7 @@ def _write_xlsx(table: pd.DataFrame, path: Path, title: str | None) -> None:
     kinds = {c.header: c.kind for c in COLUMNS}
     for i, row in enumerate(table.itertuples(index=False), start=first + 1):
         for j, (header, value) in enumerate(zip(table.columns, row), start=1):
-            if value is None or (isinstance(value, float) and np.isnan(value)):
+            if parsing.is_blank(value):
                 continue
             cell = sheet.cell(row=i, column=j)
             cell.value = value

@@ -1,0 +1,40 @@
+# coopmap: every target bootstraps the project's own .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: help venv run serve summary test test-fast lab bench bench-quick clean
+
+help:
+	@echo "make run         serve the dashboard on the shipped data (http://127.0.0.1:8866/)"
+	@echo "make test        run the whole test suite (browser tests need /usr/bin/chromium)"
+	@echo "make summary     print the county summary of the shipped data"
+	@echo "make lab         open JupyterLab on notebooks/"
+	@echo "make bench       run the benchmarks (make bench-quick: under a minute)"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/coopmap summary
+
+summary: $(STAMP)
+	$(BIN)/coopmap summary
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not slow"
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info lib/*.egg-info
