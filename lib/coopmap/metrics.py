@@ -1,0 +1,541 @@
+"""County, township and village figures computed from a registry, and their reconciliation.
+
+Everything here is a pure function of a canonical registry frame (as
+:func:`coopmap.registry.load_registry` returns it) and the official divisions:
+
+* :func:`county_summary` — the programme figures under the facts sheet's ids;
+* :func:`township_table` — one row per township (all 10, official order);
+* :func:`village_table` — one row per village (all 121) with its coverage status;
+* :func:`reconcile` — published against computed, with the known explanations.
+
+The metric registry (:class:`Metric`, :func:`register_metric`) is the analysts'
+extension point: a registered metric becomes a column of :func:`township_table`, and
+charts look metrics up by id.
+
+Counting rules
+--------------
+* A village is *covered* when it has a village- or group-led cooperative; coverage is
+  covered villages over all village-level units of the division list (121 in 2023).
+* ``members`` and ``households`` add up village- and group-led cooperatives only: the
+  members of a township union (联合社) are cooperatives, and the households it reaches
+  are those of its member cooperatives, so adding them would count people twice.
+* Money is in 万元 throughout; published yuan figures are converted by
+  :mod:`coopmap.reported`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import numpy as np
+import pandas as pd
+
+from .divisions import Divisions, load_divisions
+from .errors import CoopmapError
+from .reported import Figure, Reported, load_reported
+
+# -- the metric registry ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A township-level metric that charts can show.
+
+    Attributes
+    ----------
+    id : str
+        Column name in :func:`township_table` and the key charts use.
+    label_zh, label_en : str
+        Labels for the user interface.
+    unit_zh, unit_en : str
+        Units (``万元`` / ``CNY 10k``, ``亩`` / ``mu``, ``%``, ``个`` / ``cooperatives``).
+    decimals : int
+        Decimals to show.
+    compute : callable
+        ``compute(township_table) -> Series`` aligned to the table's rows.
+    """
+
+    id: str
+    label_zh: str
+    label_en: str
+    unit_zh: str
+    unit_en: str
+    decimals: int
+    compute: Callable[[pd.DataFrame], Any]
+
+    def label(self, lang: str = "zh") -> str:
+        """Return the label in ``lang`` (``zh`` or ``en``)."""
+        return self.label_en if lang == "en" else self.label_zh
+
+    def unit(self, lang: str = "zh") -> str:
+        """Return the unit in ``lang`` (``zh`` or ``en``)."""
+        return self.unit_en if lang == "en" else self.unit_zh
+
+
+#: Columns :func:`township_table` always has, before registered metrics.
+TOWNSHIP_COLUMNS: tuple[str, ...] = (
+    "code", "name", "coops", "coops_township", "coops_village", "coops_group", "formed_new",
+    "formed_upgraded", "standardized", "secretaries_as_chair", "cross_appointed", "villages_total",
+    "villages_covered", "coverage_pct", "union_members", "members", "households", "land_mu",
+    "revenue", "farmer_income", "collective_income", "sales",
+)
+
+_METRICS: dict[str, Metric] = {}
+
+
+def _column(name: str) -> Callable[[pd.DataFrame], pd.Series]:
+    def compute(table: pd.DataFrame) -> pd.Series:
+        return table[name]
+
+    compute.__name__ = f"column_{name}"
+    return compute
+
+
+_BUILTINS = (
+    Metric("coverage_pct", "村覆盖率", "Village coverage", "%", "%", 1, _column("coverage_pct")),
+    Metric("coops", "合作社数", "Cooperatives", "个", "cooperatives", 0, _column("coops")),
+    Metric("revenue", "经营收入", "Revenue", "万元", "CNY 10k", 1, _column("revenue")),
+    Metric("farmer_income", "带动群众增收", "Income brought to farmers", "万元", "CNY 10k", 1, _column("farmer_income")),
+    Metric("collective_income", "村集体增收", "Added collective income", "万元", "CNY 10k", 1, _column("collective_income")),
+    Metric("land_mu", "流转土地", "Land transferred", "亩", "mu", 0, _column("land_mu")),
+)
+BUILTIN_METRICS: tuple[str, ...] = tuple(m.id for m in _BUILTINS)
+for _m in _BUILTINS:
+    _METRICS[_m.id] = _m
+
+
+def register_metric(metric: Metric, *, replace: bool = False) -> Metric:
+    """Add a metric: it becomes a column of :func:`township_table` and a choice for charts.
+
+    Parameters
+    ----------
+    metric : Metric
+        The metric; its ``compute`` receives the township table (base columns and the
+        metrics registered before it).
+    replace : bool
+        Replace a registered metric of the same id instead of raising.
+
+    Returns
+    -------
+    Metric
+        The metric, so that this can be used as a one-liner.
+
+    Raises
+    ------
+    CoopmapError
+        When the id is already registered (and ``replace`` is false) or is one of the
+        table's own columns.
+
+    Examples
+    --------
+    >>> register_metric(Metric("revenue_per_coop", "社均经营收入", "Revenue per cooperative",
+    ...     "万元", "CNY 10k", 1, lambda t: t["revenue"] / t["coops"].where(t["coops"] > 0)))  # doctest: +SKIP
+    """
+    if not isinstance(metric, Metric):
+        raise CoopmapError(f"register_metric needs a coopmap.metrics.Metric, got {type(metric).__name__}")
+    if not metric.id or not isinstance(metric.id, str):
+        raise CoopmapError("a metric needs a non-empty string id")
+    if metric.id in TOWNSHIP_COLUMNS and metric.id not in BUILTIN_METRICS:
+        raise CoopmapError(f"metric id {metric.id!r} is a column of the township table already; choose another id")
+    if metric.id in _METRICS and not replace:
+        raise CoopmapError(f"a metric with id {metric.id!r} is already registered; pick another id or pass replace=True")
+    if not callable(metric.compute):
+        raise CoopmapError(f"metric {metric.id!r}: compute must be callable as compute(township_table)")
+    _METRICS[metric.id] = metric
+    return metric
+
+
+def unregister_metric(metric_id: str) -> None:
+    """Remove a registered metric (built-in metrics cannot be removed)."""
+    if metric_id in BUILTIN_METRICS:
+        raise CoopmapError(f"{metric_id!r} is a built-in metric and cannot be removed")
+    if metric_id not in _METRICS:
+        raise CoopmapError(f"no metric {metric_id!r} is registered; registered: {', '.join(_METRICS)}")
+    del _METRICS[metric_id]
+
+
+def get_metric(metric_id: str) -> Metric:
+    """Return a registered metric by id.
+
+    Raises
+    ------
+    CoopmapError
+        When no metric has that id (the message lists the registered ones).
+    """
+    try:
+        return _METRICS[metric_id]
+    except KeyError:
+        raise CoopmapError(f"no metric {metric_id!r} is registered; registered: {', '.join(_METRICS)}") from None
+
+
+def list_metrics() -> list[Metric]:
+    """Return the registered metrics, built-ins first, in registration order."""
+    return list(_METRICS.values())
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+_NEEDED = ("uscc", "lead_level", "township", "village", "formation", "standardized", "chair_is_secretary",
+           "cross_appointed", "members", "households", "land_mu", "revenue", "farmer_income",
+           "collective_income")
+
+
+def _check_frame(frame: pd.DataFrame) -> None:
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        raise CoopmapError(
+            f"the registry table lacks column(s) {', '.join(missing)}; pass the .frame of "
+            "coopmap.registry.load_registry(...) or coopmap.sample.generate()"
+        )
+
+
+def _covered_villages(frame: pd.DataFrame, divisions: Divisions) -> set[str]:
+    """Village codes (of the division list) with a village- or group-led cooperative."""
+    rows = frame[frame["lead_level"].isin(["village", "group"]) & frame["village"].notna()]
+    return set(rows["village"].astype(str)) & set(divisions.villages["code"])
+
+
+def _union_members(frame: pd.DataFrame) -> pd.Series:
+    """Boolean mask: the row belongs to a township union that is in the same registry."""
+    unions = set(frame.loc[frame["lead_level"] == "township", "uscc"].astype(str))
+    if "union_uscc" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["union_uscc"].astype("string").isin(unions).fillna(False).astype(bool)
+
+
+def _sum(values: pd.Series) -> float:
+    total = pd.to_numeric(values, errors="coerce").sum(min_count=1)
+    return float(total) if pd.notna(total) else math.nan
+
+
+# -- county ----------------------------------------------------------------------------
+
+
+def county_summary(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -> dict[str, Any]:
+    """Compute the county's programme figures under the facts sheet's ids.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical registry.
+    divisions : Divisions, optional
+        Official divisions (default: the shipped list).
+
+    Returns
+    -------
+    dict
+        ``coops_total``, ``coops_township_led``, ``coops_village_led``,
+        ``coops_group_led``, ``formed_new``, ``formed_upgraded``, ``standardized``,
+        ``village_coverage_pct`` (covered villages / all villages × 100, 2 decimals),
+        ``secretaries_as_chair``, ``cross_appointed`` (ints) and ``land_transferred``
+        (亩), ``sales_driven_2023``, ``coop_revenue_2023``, ``member_income_2023``,
+        ``collective_income_2023`` (万元, 2 decimals; ``None`` when the registry holds
+        no value for it).
+    """
+    _check_frame(frame)
+    divisions = divisions or load_divisions()
+    level = frame["lead_level"]
+    covered = _covered_villages(frame, divisions)
+
+    def money(column: str) -> Optional[float]:
+        if column not in frame.columns:
+            return None
+        total = _sum(frame[column])
+        return None if math.isnan(total) else round(total, 2)
+
+    return {
+        "coops_total": int(len(frame)),
+        "coops_township_led": int((level == "township").sum()),
+        "coops_village_led": int((level == "village").sum()),
+        "coops_group_led": int((level == "group").sum()),
+        "formed_new": int((frame["formation"] == "new").sum()),
+        "formed_upgraded": int((frame["formation"] == "upgraded").sum()),
+        "standardized": int(frame["standardized"].astype(bool).sum()),
+        "village_coverage_pct": round(100.0 * len(covered) / len(divisions.villages), 2),
+        "secretaries_as_chair": int(frame["chair_is_secretary"].astype(bool).sum()),
+        "cross_appointed": int(pd.to_numeric(frame["cross_appointed"]).sum()),
+        "land_transferred": money("land_mu"),
+        "sales_driven_2023": money("sales"),
+        "coop_revenue_2023": money("revenue"),
+        "member_income_2023": money("farmer_income"),
+        "collective_income_2023": money("collective_income"),
+    }
+
+
+# -- townships and villages ------------------------------------------------------------
+
+
+def township_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -> pd.DataFrame:
+    """Return one row per township (all 10, official order) with counts and sums.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical registry.
+    divisions : Divisions, optional
+        Official divisions (default: the shipped list).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`TOWNSHIP_COLUMNS` (``coverage_pct`` 0–100; money in 万元; land in
+        亩; ``sales`` NaN where the registry has none) followed by one column per
+        registered metric. Townships without cooperatives have zeros.
+
+    Raises
+    ------
+    CoopmapError
+        When a registered metric's ``compute`` fails or returns the wrong length.
+    """
+    _check_frame(frame)
+    divisions = divisions or load_divisions()
+    towns = divisions.townships
+    codes = list(towns["code"])
+    f = frame.copy()
+    f["township"] = f["township"].astype(str)
+    by = f.groupby("township")
+    level = f["lead_level"]
+    people = f[level != "township"].groupby("township")
+
+    def count(mask: pd.Series) -> pd.Series:
+        return mask.groupby(f["township"]).sum().reindex(codes, fill_value=0).astype(int)
+
+    def total(column: str, grouped=by, min_count: int = 0) -> pd.Series:
+        if column not in f.columns:
+            return pd.Series(math.nan, index=codes)
+        return grouped[column].sum(min_count=min_count).reindex(codes).astype(float)
+
+    table = pd.DataFrame(index=pd.Index(codes, name=None))
+    table["code"] = codes
+    table["name"] = list(towns["name"])
+    table["coops"] = by.size().reindex(codes, fill_value=0).astype(int)
+    table["coops_township"] = count(level == "township")
+    table["coops_village"] = count(level == "village")
+    table["coops_group"] = count(level == "group")
+    table["formed_new"] = count(f["formation"] == "new")
+    table["formed_upgraded"] = count(f["formation"] == "upgraded")
+    table["standardized"] = count(f["standardized"].astype(bool))
+    table["secretaries_as_chair"] = count(f["chair_is_secretary"].astype(bool))
+    table["cross_appointed"] = by["cross_appointed"].sum().reindex(codes, fill_value=0).astype(int)
+    table["villages_total"] = divisions.villages.groupby("township").size().reindex(codes, fill_value=0).astype(int)
+    covered = pd.Series(sorted(_covered_villages(f, divisions)), dtype=str)
+    table["villages_covered"] = covered.str[:9].value_counts().reindex(codes, fill_value=0).astype(int)
+    table["coverage_pct"] = (100.0 * table["villages_covered"] / table["villages_total"].where(table["villages_total"] > 0)).fillna(0.0)
+    table["union_members"] = count(_union_members(f))
+    table["members"] = total("members", people).fillna(0).astype(int)
+    table["households"] = total("households", people).fillna(0).astype(int)
+    for column in ("land_mu", "revenue", "farmer_income", "collective_income"):
+        table[column] = total(column).fillna(0.0)
+    table["sales"] = total("sales", by, min_count=1)
+    table = table.reset_index(drop=True)
+    return _add_metrics(table)
+
+
+def _add_metrics(table: pd.DataFrame) -> pd.DataFrame:
+    for metric in list_metrics():
+        try:
+            values = metric.compute(table)
+        except Exception as exc:  # an analyst's function: say which metric failed
+            raise CoopmapError(f"metric {metric.id!r} failed on the township table: {exc}") from exc
+        if isinstance(values, pd.Series) and values.index.is_unique and set(values.index) == set(table.index):
+            values = values.reindex(table.index)
+        values = np.asarray(values)
+        if values.shape != (len(table),):
+            raise CoopmapError(f"metric {metric.id!r} returned shape {values.shape}; expected one value per township ({len(table)})")
+        table[metric.id] = values
+    return table
+
+
+VILLAGE_STATUSES = ("coop", "union_only", "none")
+
+
+def village_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -> pd.DataFrame:
+    """Return one row per village-level unit (all 121) with its coverage status.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical registry.
+    divisions : Divisions, optional
+        Official divisions (default: the shipped list).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``code``, ``name``, ``short``, ``township``, ``township_name``,
+        ``coops`` (village- and group-led cooperatives in the village) and ``status``:
+        ``coop`` (it has one), ``union_only`` (it has none, but its township has a
+        township-led union) or ``none``.
+    """
+    _check_frame(frame)
+    divisions = divisions or load_divisions()
+    v = divisions.villages[["code", "name", "short", "township"]].copy().reset_index(drop=True)
+    names = dict(zip(divisions.townships["code"], divisions.townships["name"]))
+    v["township_name"] = v["township"].map(names)
+    own = frame[frame["lead_level"].isin(["village", "group"]) & frame["village"].notna()]
+    counts = own["village"].astype(str).value_counts()
+    v["coops"] = v["code"].map(counts).fillna(0).astype(int)
+    union_towns = set(frame.loc[frame["lead_level"] == "township", "township"].astype(str))
+    v["status"] = np.where(v["coops"] > 0, "coop", np.where(v["township"].isin(union_towns), "union_only", "none"))
+    return v
+
+
+# -- reconciliation --------------------------------------------------------------------
+
+_NOT_COMPUTABLE = {
+    "coops_screened": (
+        "这是全县所有合作社的筛查数，不限于党组织领办合作社，台账中没有。",
+        "Counts every cooperative screened in the county, not only party-led ones; a registry of party-led cooperatives cannot give it.",
+    ),
+    "working_groups": (
+        "工作组属于工作部署情况，不是合作社台账的内容。",
+        "Working groups are programme administration, not a registry column.",
+    ),
+    "study_trips": (
+        "考察学习属于工作部署情况，不是合作社台账的内容。",
+        "Study trips are programme administration, not a registry column.",
+    ),
+    "funds_integrated_2023": (
+        "整合涉农资金是县级投入，不是合作社台账的列。",
+        "Integrated agricultural funds are county spending, not a registry column.",
+    ),
+}
+_NO_VALUES = ("台账中没有这一列的数值。", "The registry holds no values for this figure.")
+RECONCILE_COLUMNS = ("id", "label_zh", "label_en", "reported", "computed", "unit", "difference", "status", "explanation")
+STATUSES = ("match", "differs", "within_bound", "not_computable")
+
+
+def _num(value: float, decimals: int = 2) -> str:
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _explain(fig: Figure, computed: Optional[float], summary: dict[str, Any], published: dict[str, float],
+             frame: pd.DataFrame, divisions: Divisions, lang: str) -> str:
+    zh = lang != "en"
+    parts: list[str] = []
+    fid = fig.id
+    if fid == "village_coverage_pct":
+        num = fig.extra.get("numerator")
+        den = fig.extra.get("denominator")
+        total = len(divisions.villages)
+        covered = len(_covered_villages(frame, divisions))
+        if zh:
+            parts.append(f"报告的{_num(fig.value)}%按{den}个行政村计算（{num}/{den}）；2023年区划名录有{total}个村级单位，"
+                         f"台账中有村级或村民小组领办合作社的村{covered}个，{covered}/{total} = {_num(100 * covered / total)}%。")
+        else:
+            parts.append(f"The report's {_num(fig.value)}% is {num}/{den}: it assumes {den} villages, while the 2023 division list "
+                         f"has {total} village-level units; {covered} of them have a village- or group-led cooperative in the "
+                         f"registry, so {covered}/{total} = {_num(100 * covered / total)}%.")
+        if den and round(100 * covered / den, 2) == round(fig.value, 2):
+            parts.append("差异只来自分母。" if zh else "The difference comes from the denominator only.")
+    elif fid in ("standardized", "formed_new", "formed_upgraded") and not {"formed_new", "formed_upgraded", "coops_total"} <= set(published):
+        pass
+    elif fid == "standardized":
+        new, upg, n = (int(published[k]) for k in ("formed_new", "formed_upgraded", "coops_total"))
+        if zh:
+            parts.append(f"报告中新组建{new} + 改造提升{upg} = {new + upg}，已是全部{n}个合作社，所以“规范运行”"
+                         f"{_num(fig.value)}个理解为其中部分合作社的运行状态，按台账中标为规范运行的合作社计数。")
+        else:
+            parts.append(f"In the report {new} newly formed + {upg} upgraded = {new + upg}, already all {n} cooperatives, "
+                         f"so the {_num(fig.value)} 'standardized' are read as a status of some of them and counted "
+                         "from the registry's 规范运行 column.")
+    elif fid in ("formed_new", "formed_upgraded"):
+        new, upg, n = (int(published[k]) for k in ("formed_new", "formed_upgraded", "coops_total"))
+        cnew, cupg, cn = summary["formed_new"], summary["formed_upgraded"], summary["coops_total"]
+        parts.append(f"报告：{new} + {upg} = {n}；台账：新组建{cnew} + 改造提升{cupg} = {cnew + cupg}（共{cn}个）。" if zh
+                     else f"Report: {new} + {upg} = {n}; registry: {cnew} new + {cupg} upgraded = {cnew + cupg} (of {cn}).")
+    elif fid == "coops_township_led":
+        members = int(_union_members(frame).sum())
+        parts.append(f"乡镇领办的是联合社；台账中有{members}个合作社登记了所属联合社。" if zh
+                     else f"Township-led cooperatives are unions (联合社); {members} cooperatives in the registry name their union.")
+    elif fid in _NOT_COMPUTABLE:
+        parts.append(_NOT_COMPUTABLE[fid][0 if zh else 1])
+
+    if computed is None and fid not in _NOT_COMPUTABLE:
+        parts.append(_NO_VALUES[0 if zh else 1])
+    elif computed is not None:
+        shown = fig.published("zh" if zh else "en")
+        if fig.qualifier == "at_least":
+            ok = fig.accepts(computed)
+            if zh:
+                parts.append(f"报告为下限（{shown}）；台账合计{_num(computed)}{'达到' if ok else '低于'}该下限。")
+            else:
+                parts.append(f"Published as a lower bound ({shown}); the registry total {_num(computed)} is {'at or above' if ok else 'below'} it.")
+        elif fig.qualifier == "about":
+            tol = fig.compare_tolerance or 0.0
+            if zh:
+                parts.append(f"报告为约数（{shown}，按±{_num(tol)}理解）；台账合计{_num(computed)}。")
+            else:
+                parts.append(f"Published as a rounded figure ({shown}, read as ±{_num(tol)}); the registry total is {_num(computed)}.")
+        elif not fig.accepts(computed) and fid != "village_coverage_pct":
+            diff = computed - fig.compare_value
+            rel = f"，相差{_num(100 * diff / fig.compare_value, 1)}%" if zh and fig.compare_value else ""
+            rel_en = f" ({_num(100 * diff / fig.compare_value, 1)}%)" if fig.compare_value else ""
+            parts.append(f"台账计算为{_num(computed)}，报告为{_num(fig.compare_value)}{rel}。" if zh
+                         else f"The registry gives {_num(computed)}, the report {_num(fig.compare_value)}: a difference of {_num(diff)}{rel_en}.")
+    if fig.year is not None and computed is not None and "year" in frame.columns and len(frame):
+        years = sorted({int(y) for y in frame["year"].dropna()})
+        if years != [fig.year]:
+            listed = "、".join(map(str, years)) if zh else ", ".join(map(str, years))
+            parts.append(f"注意：报告数为{fig.year}年，台账年度为{listed}。" if zh
+                         else f"Note: the figure is for {fig.year}; the registry holds year(s) {listed}.")
+    return ("" if zh else " ").join(parts)
+
+
+def reconcile(frame: pd.DataFrame, reported: Optional[Reported] = None, *, divisions: Optional[Divisions] = None,
+              lang: str = "zh") -> pd.DataFrame:
+    """Compare every published figure with what the registry gives.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical registry.
+    reported : Reported, optional
+        Published figures (default: :func:`coopmap.reported.load_reported`).
+    divisions : Divisions, optional
+        Official divisions (default: the shipped list).
+    lang : {"zh", "en"}
+        Language of ``unit`` and ``explanation``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per published figure, in the facts sheet's order, columns
+        :data:`RECONCILE_COLUMNS`. ``reported`` and ``computed`` are in the registry's
+        unit (money in 万元); ``difference`` is computed − reported. ``status``:
+        ``match`` (equal), ``within_bound`` (a lower bound met, or a rounded figure
+        within its tolerance), ``differs`` or ``not_computable`` (the registry cannot
+        give it). Nothing is adjusted to make figures agree.
+    """
+    reported = reported or load_reported()
+    divisions = divisions or load_divisions()
+    summary = county_summary(frame, divisions)
+    published = {f.id: f.compare_value for f in reported}
+    rows = []
+    for fig in reported:
+        computable = fig.id in summary and fig.id not in _NOT_COMPUTABLE
+        computed = summary.get(fig.id) if computable else None
+        if computed is None:
+            status, difference = "not_computable", math.nan
+        else:
+            difference = round(float(computed) - fig.compare_value, 6)
+            if fig.qualifier == "exact":
+                status = "match" if fig.accepts(computed) else "differs"
+            else:
+                status = "within_bound" if fig.accepts(computed) else "differs"
+        unit = fig.compare_unit if lang != "en" else ("CNY 10k" if fig.is_money else fig.unit_en)
+        rows.append({
+            "id": fig.id,
+            "label_zh": fig.label_zh,
+            "label_en": fig.label_en,
+            "reported": fig.compare_value,
+            "computed": math.nan if computed is None else float(computed),
+            "unit": unit,
+            "difference": difference,
+            "status": status,
+            "explanation": _explain(fig, None if computed is None else float(computed), summary, published, frame, divisions, lang),
+        })
+    return pd.DataFrame(rows, columns=list(RECONCILE_COLUMNS))
