@@ -93,6 +93,32 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_boundaries(args: argparse.Namespace) -> int:
+    from .boundaries import boundary_report
+    from .errors import BoundaryError
+
+    report = boundary_report(args.path, crs=args.crs)
+    if args.json:
+        _print_json(report)
+    else:
+        column = f" (column {report['column']})" if report["column"] else ""
+        source_crs = f", file CRS {report['source_crs']}" if report["source_crs"] else ""
+        print(f"{report['source']}: {report['townships_matched']} of 10 townships matched{column}; "
+              f"coordinates {report['crs']}{source_crs}")
+        print(f"  area {report['area_km2']:,.1f} km², overlaps {report['overlap_km2']:.2f} km², "
+              f"gaps {report['gap_km2']:.2f} km² ({report['gap_count']})")
+        for town in report["townships"]:
+            print(f"  {town['code']}  {town['name']:<10} {town['area_km2']:>8,.1f} km²")
+        for key in ("unmatched", "missing", "duplicates"):
+            if report[key]:
+                print(f"  {key}: {', '.join(report[key])}")
+        for warning in report["warnings"]:
+            print(f"  warning: {warning}")
+    if not report["usable"]:
+        raise BoundaryError(report["error"])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="coopmap", description="Party-led cooperatives of Longling County: data checks, maps and the dashboard.")
@@ -118,6 +144,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/registry", help="output folder")
     p.add_argument("--seed", type=int, default=2023)
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("boundaries", help="check a township boundary file (GeoJSON, Shapefile, GeoPackage)")
+    p.add_argument("path")
+    p.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default="wgs84",
+                   help="coordinates the file cannot declare: gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_boundaries)
 
     return parser
 
