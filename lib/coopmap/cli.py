@@ -67,7 +67,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     for key, value in county.items():
         print(f"  {key:28} {value}")
     print()
-    print(table[["code", "name", "coops", "villages_total", "villages_covered", "coverage_pct"]].to_string(index=False))
+    print(table[["code", "name", "coops", "villages_total", "villages_covered", "coverage_pct"]].round(1).to_string(index=False))
     return 0
 
 
@@ -161,6 +161,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # output piped into `head` and closed early: not an error
+        sys.stderr.close()
+        return 0
     except CoopmapError as exc:
         print(f"coopmap {args.command}: {exc}", file=sys.stderr)
         return 2
