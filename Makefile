@@ -36,5 +36,11 @@ test-fast: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
+
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info lib/*.egg-info
