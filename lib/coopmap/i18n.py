@@ -1,0 +1,229 @@
+"""User-interface text in Simplified Chinese (default) and English, and number formats.
+
+Every string a user sees is looked up here by key with :func:`t`; modules add their
+own keys to :data:`STRINGS` (grouped by a dotted prefix: ``map.``, ``status.``...).
+:func:`format_number` writes numbers the way county reports do: 万元 with thousands
+separators, 亩, percentages with one decimal; in English CNY 10k and mu.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+
+__all__ = ["LANGS", "STRINGS", "TOWNSHIP_EN", "UNITS", "format_number", "t", "township_label"]
+
+#: Supported interface languages; the first is the default.
+LANGS = ("zh", "en")
+
+#: key -> {"zh": ..., "en": ...}. Keep keys sorted within each group.
+STRINGS: dict[str, dict[str, str]] = {
+    # maps and charts
+    "map.schematic": {"zh": "示意边界", "en": "Schematic boundaries"},
+    "map.schematic_note": {
+        "zh": "示意边界：由乡镇位置推算，非法定界线",
+        "en": "Schematic boundaries: drawn from township locations, not the legal boundaries",
+    },
+    "map.township": {"zh": "乡镇", "en": "Township"},
+    "map.value": {"zh": "数值", "en": "Value"},
+    "chart.county": {"zh": "全县", "en": "County"},
+    "chart.county_median": {"zh": "全县中位数", "en": "County median"},
+    "chart.cooperative": {"zh": "本社", "en": "This cooperative"},
+    "chart.coops": {"zh": "合作社数", "en": "Cooperatives"},
+    "chart.income_stream": {"zh": "收益来源", "en": "Income stream"},
+    "chart.income_streams_title": {"zh": "群众五金收益", "en": "Five income streams"},
+    "chart.amount": {"zh": "金额", "en": "Amount"},
+    "chart.measure": {"zh": "指标", "en": "Measure"},
+    "chart.not_reported": {"zh": "未填报", "en": "not reported"},
+    "chart.township_median": {"zh": "乡镇中位数", "en": "Township median"},
+    "chart.ranking_title": {"zh": "乡镇排名", "en": "Townships ranked"},
+    "chart.village": {"zh": "村（社区）", "en": "Village"},
+    "chart.village_grid_title": {"zh": "村级覆盖", "en": "Village coverage"},
+    "chart.comparison_title": {"zh": "与乡镇、全县中位数比较", "en": "Against township and county medians"},
+    # village coverage status
+    "status.coop": {"zh": "有村级或组级领办合作社", "en": "Village- or group-led cooperative"},
+    "status.union_only": {"zh": "仅通过乡镇联合社覆盖", "en": "Reached only through the township union"},
+    "status.none": {"zh": "未覆盖", "en": "None"},
+    "status.title": {"zh": "覆盖情况", "en": "Coverage"},
+    # income streams (schema ids)
+    "income_rent": {"zh": "租金", "en": "Land rent"},
+    "income_wages": {"zh": "薪金", "en": "Wages"},
+    "income_dividends": {"zh": "分红", "en": "Dividends"},
+    "income_commission": {"zh": "佣金", "en": "Commission"},
+    "income_inputs": {"zh": "农资销售", "en": "Farm-input sales"},
+    # registry measures used in comparisons (schema ids)
+    "members": {"zh": "成员数", "en": "Members"},
+    "households": {"zh": "带动农户数", "en": "Households reached"},
+    "land_mu": {"zh": "流转土地", "en": "Land transferred"},
+    "revenue": {"zh": "经营收入", "en": "Revenue"},
+    "farmer_income": {"zh": "带动群众增收", "en": "Farmer income"},
+    "collective_income": {"zh": "村集体增收", "en": "Collective income"},
+    "sales": {"zh": "带动农产品销售额", "en": "Produce sales"},
+}
+
+#: Township names in English (Hanyu Pinyin, as on national maps), by 9-digit code.
+TOWNSHIP_EN: dict[str, str] = {
+    "530523101": "Longshan",
+    "530523102": "Zhen'an",
+    "530523103": "Mengnuo",
+    "530523104": "Lameng",
+    "530523105": "Xiangda",
+    "530523201": "Longjiang",
+    "530523203": "Bizhai",
+    "530523204": "Longxin",
+    "530523206": "Pingda",
+    "530523207": "Mucheng",
+}
+
+_ETHNIC_TAIL = re.compile(r"^(.{2,}?)(?:[^族]{1,3}族)+$")  # 木城彝族傈僳族 → 木城
+
+#: Unit id -> (zh unit, en unit, default decimals). Aliases map to these ids.
+UNITS: dict[str, tuple[str, str, int]] = {
+    "money": ("万元", "CNY 10k", 1),
+    "mu": ("亩", "mu", 1),
+    "pct": ("%", "%", 1),
+    "count": ("", "", 0),
+    "people": ("人", "people", 0),
+    "households": ("户", "households", 0),
+    "coops": ("个", "", 0),
+    "km2": ("平方千米", "km²", 1),
+}
+_UNIT_ALIASES = {
+    "万元": "money", "cny 10k": "money", "wan_yuan": "money",
+    "亩": "mu", "land": "mu",
+    "%": "pct", "percent": "pct",
+    "人": "people", "户": "households", "个": "coops", "家": "coops",
+    "": "count", "number": "count", "int": "count",
+    "km²": "km2", "平方千米": "km2",
+}
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}: use one of {', '.join(LANGS)}")
+    return lang
+
+
+def t(key: str, lang: str = "zh", **values: Any) -> str:
+    """Return the interface text for ``key`` in ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        A key of :data:`STRINGS`, e.g. ``"map.schematic"``.
+    lang : {"zh", "en"}, default "zh"
+    **values
+        Substituted into ``{name}`` placeholders.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    KeyError
+        For an unknown key (a typo should fail a test, not show a raw key).
+
+    Examples
+    --------
+    >>> t("map.schematic")
+    '示意边界'
+    >>> t("map.schematic", "en")
+    'Schematic boundaries'
+    """
+    _check_lang(lang)
+    try:
+        entry = STRINGS[key]
+    except KeyError:
+        raise KeyError(f"no interface text for key {key!r} in coopmap.i18n.STRINGS") from None
+    text = entry.get(lang) or entry["zh"]
+    return text.format(**values) if values else text
+
+
+def township_label(code: str, name: str, lang: str = "zh", short: bool = False) -> str:
+    """Return a township's display name: Chinese name (or short form) or its pinyin.
+
+    Parameters
+    ----------
+    code : str
+        9-digit code.
+    name : str
+        Official Chinese name (木城彝族傈僳族乡).
+    lang : {"zh", "en"}
+    short : bool
+        Drop 镇/乡 and the ethnic part for map labels (木城彝族傈僳族乡 → 木城).
+    """
+    _check_lang(lang)
+    if lang == "en":
+        return TOWNSHIP_EN.get(code, name)
+    if not short:
+        return name
+    base = name[:-1] if len(name) > 2 and name.endswith(("镇", "乡")) else name
+    ethnic = _ETHNIC_TAIL.match(base)
+    return ethnic.group(1) if ethnic else base
+
+
+def unit_id(unit: str) -> str:
+    """Return the canonical unit id for a unit id or alias (万元 → money)."""
+    key = str(unit).strip()
+    if key in UNITS:
+        return key
+    lowered = key.lower()
+    if lowered in _UNIT_ALIASES:
+        return _UNIT_ALIASES[lowered]
+    raise ValueError(f"unknown unit {unit!r}: use one of {', '.join(UNITS)} or 万元, 亩, %")
+
+
+def unit_label(unit: str, lang: str = "zh") -> str:
+    """Return the unit as shown beside a number (万元 / CNY 10k)."""
+    zh, en, _ = UNITS[unit_id(unit)]
+    return zh if _check_lang(lang) == "zh" else en
+
+
+def format_number(value: Any, unit: str = "count", lang: str = "zh", decimals: int | None = None) -> str:
+    """Format a number with thousands separators and its unit.
+
+    Parameters
+    ----------
+    value : number or None
+        ``None``/NaN gives ``"—"``.
+    unit : str
+        A unit id of :data:`UNITS` (``money``, ``mu``, ``pct``, ``count``, ``people``,
+        ``households``, ``coops``, ``km2``) or its Chinese symbol (万元, 亩, %).
+    lang : {"zh", "en"}
+    decimals : int, optional
+        Digits after the point; default per unit (money 1, mu 1, pct 1, counts 0).
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_number(1234.56, "万元")
+    '1,234.6 万元'
+    >>> format_number(1234.56, "money", "en")
+    '1,234.6 CNY 10k'
+    >>> format_number(71.0744, "pct")
+    '71.1%'
+    >>> format_number(12000, "亩", "en")
+    '12,000.0 mu'
+    """
+    _check_lang(lang)
+    uid = unit_id(unit)
+    zh, en, default = UNITS[uid]
+    if value is None:
+        return "—"
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"not a number: {value!r}") from None
+    if math.isnan(number):
+        return "—"
+    digits = default if decimals is None else decimals
+    text = f"{number:,.{digits}f}"
+    if uid == "pct":
+        return f"{text}%"
+    label = zh if lang == "zh" else en
+    return f"{text} {label}" if label else text
