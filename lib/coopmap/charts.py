@@ -1,0 +1,502 @@
+"""Chart builders: data in, altair chart out, nothing read from disk.
+
+* :func:`township_map` — choropleth of one registered metric, click selection
+  ``township``, labels, legend, Chinese tooltips with units, 示意边界 on schematic maps;
+* :func:`township_ranking` — the same metric as ranked bars, click selection ``township``;
+* :func:`village_grid` — one square per village (121), a row per township, coloured by
+  coverage status (positions are a grid, never invented map locations);
+* :func:`income_streams` — a cooperative's five income streams;
+* :func:`median_comparison` — a cooperative against its township's and the county's
+  medians (:func:`comparison_table` gives the numbers).
+
+Every chart names a CJK font stack in its config (:data:`coopmap.fonts.FONT_FAMILY`);
+text is Simplified Chinese unless ``lang="en"``. Data travel inline and small: township
+geometry is simplified with :func:`coopmap.boundaries.simplify_for_web`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+import altair as alt
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import mapping
+
+from . import boundaries as bnd
+from .errors import CoopmapError
+from .fonts import FONT_FAMILY
+from .i18n import t, township_label
+from .schema import INCOME_STREAMS
+
+__all__ = [
+    "ACCENT",
+    "COMPARISON_MEASURES",
+    "comparison_table",
+    "configure",
+    "income_streams",
+    "median_comparison",
+    "township_map",
+    "township_ranking",
+    "village_grid",
+]
+
+#: The one accent colour (a restrained red) for selections and highlights.
+ACCENT = "#b0302a"
+#: Sequential single-hue scheme for the map.
+MAP_SCHEME = "blues"
+_BAR = "#8fa9c4"
+_MISSING = "#dddddd"
+_INK = "#333333"
+STATUS_ORDER = ("coop", "union_only", "none")
+STATUS_COLORS = {"coop": ACCENT, "union_only": "#e6a79f", "none": "#e4e4e4"}
+
+#: Measures compared in :func:`median_comparison` by default (registry column ids).
+COMPARISON_MEASURES = ("revenue", "farmer_income", "collective_income", "land_mu", "members", "households")
+_MEASURE_UNITS = {
+    "revenue": ("万元", "CNY 10k", 1), "farmer_income": ("万元", "CNY 10k", 1),
+    "collective_income": ("万元", "CNY 10k", 1), "sales": ("万元", "CNY 10k", 1),
+    "land_mu": ("亩", "mu", 0), "members": ("人", "people", 0), "households": ("户", "households", 0),
+}
+
+
+# -- shared helpers ----------------------------------------------------------------------
+def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Apply the project's look: the CJK font stack, quiet axes, no view frame."""
+    return (
+        chart.configure(font=FONT_FAMILY)
+        .configure_view(stroke=None)
+        .configure_axis(labelFontSize=11, titleFontSize=12, labelColor=_INK, titleColor=_INK, grid=False)
+        .configure_legend(labelFontSize=11, titleFontSize=12)
+        .configure_title(fontSize=14, anchor="start", color=_INK)
+    )
+
+
+def _format(value: Any, unit: str, decimals: int, lang: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return t("chart.not_reported", lang)
+    text = f"{float(value):,.{decimals}f}"
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit else text
+
+
+def _metric(metric_id: str):
+    from .metrics import get_metric  # lazy: metrics imports the registry stack
+
+    return get_metric(metric_id)
+
+
+def _metric_values(table: pd.DataFrame, metric) -> pd.Series:
+    if metric.id in table.columns:
+        values = table[metric.id]
+    else:
+        values = pd.Series(metric.compute(table), index=table.index)
+    return pd.to_numeric(values, errors="coerce")
+
+
+def _township_frame(table: pd.DataFrame, metric_id: str, lang: str) -> tuple[pd.DataFrame, Any]:
+    """Return code, name, label, value, value_text for each township of ``table``."""
+    for column in ("code", "name"):
+        if column not in table.columns:
+            raise CoopmapError(f"the township table lacks column {column!r}; pass coopmap.metrics.township_table(...)")
+    metric = _metric(metric_id)
+    values = _metric_values(table, metric)
+    unit = metric.unit(lang)
+    out = pd.DataFrame({
+        "code": table["code"].astype(str).to_numpy(),
+        "name": [township_label(c, n, lang) for c, n in zip(table["code"].astype(str), table["name"])],
+        "short": [township_label(c, n, lang, short=True) for c, n in zip(table["code"].astype(str), table["name"])],
+        "value": [None if pd.isna(v) else round(float(v), 6) for v in values],
+        "value_text": [_format(v, unit, metric.decimals, lang) for v in values],
+    })
+    return out, metric
+
+
+def _legend_title(metric, lang: str) -> str:
+    unit = metric.unit(lang)
+    if not unit:
+        return metric.label(lang)
+    return f"{metric.label(lang)}（{unit}）" if lang == "zh" else f"{metric.label(lang)} ({unit})"
+
+
+def _selection(name: str) -> alt.Parameter:
+    return alt.selection_point(name=name, fields=["code"], on="click", clear="dblclick", toggle=False, empty=False)
+
+
+# -- township map --------------------------------------------------------------------------
+def township_map(
+    boundaries: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    metric: str = "coverage_pct",
+    *,
+    schematic: bool | None = None,
+    highlight: str | None = None,
+    lang: str = "zh",
+    width: int = 460,
+    height: int = 440,
+    tolerance: float = 0.002,
+    title: str | None = None,
+) -> alt.LayerChart:
+    """Draw a township choropleth of one registered metric.
+
+    Parameters
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        10 townships (``code``, ``name``, ``geometry``, EPSG:4326), e.g. from
+        :func:`coopmap.boundaries.default_boundaries`.
+    table : pandas.DataFrame
+        :func:`coopmap.metrics.township_table` (``code``, ``name`` and the metric's
+        column, or what the metric's ``compute`` needs).
+    metric : str, default "coverage_pct"
+        A metric id of the :mod:`coopmap.metrics` registry.
+    schematic : bool, optional
+        Say 示意边界 above the map (title, or subtitle under ``title``) and draw
+        dashed edges. Default: the boundaries' ``attrs["schematic"]``.
+    highlight : str, optional
+        9-digit code of a township to outline in the accent colour.
+    lang : {"zh", "en"}, default "zh"
+    width, height : int
+        Size in pixels.
+    tolerance : float
+        Simplification tolerance (degrees) for the browser.
+    title : str, optional
+        Chart title.
+
+    Returns
+    -------
+    altair.LayerChart
+        With a point selection parameter ``township`` on field ``code`` (click to
+        select, double-click to clear).
+    """
+    if schematic is None:
+        schematic = bool(boundaries.attrs.get("schematic", False))
+    rows, metric_obj = _township_frame(table, metric, lang)
+    by_code = rows.set_index("code")
+    unknown = sorted(set(boundaries["code"]) - set(by_code.index))
+    if unknown:
+        raise CoopmapError(f"the township table has no row for boundary codes {unknown}")
+    web = bnd.simplify_for_web(boundaries, tolerance=tolerance)
+    features = []
+    for code, geom in zip(web["code"], web.geometry):
+        row = by_code.loc[code]
+        features.append({
+            "type": "Feature", "geometry": mapping(geom), "properties": {},
+            "code": code, "name": row["name"], "value_text": row["value_text"],
+            "value": None if pd.isna(row["value"]) else float(row["value"]),
+        })
+    labels = bnd.label_points(web).merge(rows[["code", "short", "value_text"]], on="code")
+    shapes = alt.Data(values=features)
+    township = _selection("township")
+    tooltip = [alt.Tooltip("name:N", title=t("map.township", lang)),
+               alt.Tooltip("value_text:N", title=metric_obj.label(lang))]
+    stroke_dash = [4, 3] if schematic else [1, 0]
+
+    base = alt.Chart(shapes).mark_geoshape(strokeWidth=0.8, strokeDash=stroke_dash).encode(
+        color=alt.when("isValid(datum.value)").then(
+            alt.Color("value:Q", title=_legend_title(metric_obj, lang),
+                      scale=alt.Scale(scheme=MAP_SCHEME, zero=True),
+                      legend=alt.Legend(orient="bottom-left", direction="vertical", gradientLength=110,
+                                        format=",~f"))
+        ).otherwise(alt.value(_MISSING)),
+        stroke=alt.when(township).then(alt.value(ACCENT)).otherwise(alt.value("#ffffff")),
+        strokeWidth=alt.when(township).then(alt.value(3)).otherwise(alt.value(0.8)),
+        tooltip=tooltip,
+    ).add_params(township)
+    layers: list[alt.Chart] = [base]
+    if highlight is not None:
+        if highlight not in set(web["code"]):
+            raise CoopmapError(f"highlight {highlight!r} is not a township code of the boundaries")
+        chosen = [f for f in features if f["code"] == highlight]
+        layers.append(alt.Chart(alt.Data(values=chosen)).mark_geoshape(
+            fill=None, filled=False, stroke=ACCENT, strokeWidth=3).encode(tooltip=tooltip))
+    text = alt.Chart(labels).encode(longitude="lon:Q", latitude="lat:Q", text="short:N")
+    layers.append(text.mark_text(fontSize=12, fontWeight="bold", stroke="#ffffff", strokeWidth=3,
+                                 strokeOpacity=0.85, dy=-7))
+    layers.append(text.mark_text(fontSize=12, fontWeight="bold", color=_INK, dy=-7))
+    figures = alt.Chart(labels).encode(longitude="lon:Q", latitude="lat:Q", text="value_text:N")
+    layers.append(figures.mark_text(fontSize=10, dy=8, stroke="#ffffff", strokeWidth=2.5, strokeOpacity=0.85))
+    layers.append(figures.mark_text(fontSize=10, color=_INK, dy=8))
+    chart = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
+    if schematic:
+        note = t("map.schematic_note", lang)
+        if title:
+            chart = chart.properties(title=alt.Title(title, subtitle=note, subtitleColor=ACCENT,
+                                                     subtitleFontWeight="bold", subtitleFontSize=12))
+        else:
+            chart = chart.properties(title=alt.Title(note, color=ACCENT, fontSize=13))
+    elif title:
+        chart = chart.properties(title=title)
+    return configure(chart)
+
+
+# -- township ranking --------------------------------------------------------------------
+def township_ranking(
+    table: pd.DataFrame,
+    metric: str = "coverage_pct",
+    *,
+    highlight: str | None = None,
+    lang: str = "zh",
+    width: int = 320,
+    height: int | None = None,
+) -> alt.LayerChart:
+    """Rank the townships by a registered metric as horizontal bars.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`coopmap.metrics.township_table`.
+    metric : str, default "coverage_pct"
+        A metric id of the :mod:`coopmap.metrics` registry.
+    highlight : str, optional
+        9-digit code of a township drawn in the accent colour.
+    lang : {"zh", "en"}
+    width, height : int
+        Size in pixels (height default: 24 px per township).
+
+    Returns
+    -------
+    altair.LayerChart
+        With a point selection parameter ``township`` on field ``code``.
+    """
+    rows, metric_obj = _township_frame(table, metric, lang)
+    rows = rows.sort_values("value", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
+    rows["highlight"] = rows["code"] == highlight
+    township = _selection("township")
+    order = list(rows["name"])
+    y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False, labelPadding=6))
+    tooltip = [alt.Tooltip("name:N", title=t("map.township", lang)),
+               alt.Tooltip("value_text:N", title=metric_obj.label(lang))]
+    base = alt.Chart(rows).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("value:Q", title=_legend_title(metric_obj, lang),
+                axis=alt.Axis(format=",~f", tickCount=4)),
+        color=alt.when(township).then(alt.value(ACCENT))
+        .when("datum.highlight").then(alt.value(ACCENT))
+        .otherwise(alt.value(_BAR)),
+    ).add_params(township)
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(
+        x=alt.X("value:Q"), text="value_text:N")
+    chart = alt.layer(bars, text).properties(width=width, height=height or 24 * len(rows))
+    return configure(chart)
+
+
+# -- village grid --------------------------------------------------------------------------
+def village_grid(
+    villages: pd.DataFrame,
+    *,
+    highlight: str | None = None,
+    lang: str = "zh",
+    step: int = 20,
+) -> alt.Chart:
+    """Draw one square per village, a row per township, coloured by coverage status.
+
+    Parameters
+    ----------
+    villages : pandas.DataFrame
+        :func:`coopmap.metrics.village_table`: ``code``, ``short`` (or ``name``),
+        ``township``, ``township_name``, ``coops``, ``status`` (``coop``,
+        ``union_only`` or ``none``), in official order.
+    highlight : str, optional
+        9-digit township code; the other townships are faded.
+    lang : {"zh", "en"}
+    step : int, default 20
+        Square pitch in pixels.
+
+    Returns
+    -------
+    altair.Chart
+        With a point selection parameter ``village`` on field ``code``. Squares are
+        laid out in a grid; they are not map locations.
+    """
+    needed = ("code", "township", "township_name", "status")
+    missing = [c for c in needed if c not in villages.columns]
+    if missing:
+        raise CoopmapError(f"the village table lacks column(s) {missing}; pass coopmap.metrics.village_table(...)")
+    bad = sorted(set(villages["status"]) - set(STATUS_ORDER))
+    if bad:
+        raise CoopmapError(f"unknown village status {bad}: expected {', '.join(STATUS_ORDER)}")
+    v = villages.reset_index(drop=True)
+    towns = list(dict.fromkeys(v["township"]))
+    names = {c: township_label(c, n, lang) for c, n in zip(v["township"], v["township_name"])}
+    status_label = {s: t(f"status.{s}", lang) for s in STATUS_ORDER}
+    data = pd.DataFrame({
+        "code": v["code"].astype(str),
+        "village": v["short"] if "short" in v else v["name"],
+        "township": v["township"].map(names),
+        "column": v.groupby("township", sort=False).cumcount(),
+        "status": v["status"].map(status_label),
+        "coops": v["coops"].astype(int) if "coops" in v else 0,
+        "faded": (v["township"] != highlight) if highlight else False,
+    })
+    village = alt.selection_point(name="village", fields=["code"], on="click", clear="dblclick",
+                                  toggle=False, empty=False)
+    chart = alt.Chart(data).mark_rect(cornerRadius=2).encode(
+        x=alt.X("column:O", axis=None, scale=alt.Scale(paddingInner=0.18)),
+        y=alt.Y("township:N", sort=[names[c] for c in towns], title=None,
+                axis=alt.Axis(ticks=False, domain=False, labelPadding=6)),
+        color=alt.Color("status:N", title=t("status.title", lang),
+                        scale=alt.Scale(domain=[status_label[s] for s in STATUS_ORDER],
+                                        range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=1)),
+        opacity=alt.when("datum.faded").then(alt.value(0.3)).otherwise(alt.value(1.0)),
+        stroke=alt.when(village).then(alt.value(_INK)).otherwise(alt.value(None)),
+        tooltip=[alt.Tooltip("village:N", title=t("chart.village", lang)),
+                 alt.Tooltip("township:N", title=t("map.township", lang)),
+                 alt.Tooltip("status:N", title=t("status.title", lang)),
+                 alt.Tooltip("coops:Q", title=t("chart.coops", lang))],
+    ).add_params(village).properties(width=alt.Step(step), height=alt.Step(step))
+    return configure(chart)
+
+
+# -- one cooperative -------------------------------------------------------------------------
+def income_streams(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh", width: int = 320,
+                   title: str | None = None) -> alt.LayerChart:
+    """Draw a cooperative's five income streams for households (万元).
+
+    Parameters
+    ----------
+    coop : mapping or pandas.Series
+        One registry row with ``income_rent``, ``income_wages``, ``income_dividends``,
+        ``income_commission``, ``income_inputs`` (NaN = not reported).
+    lang : {"zh", "en"}
+    width : int
+    title : str, optional
+        Chart title (default: none; the page heading names the cooperative).
+
+    Returns
+    -------
+    altair.LayerChart
+        Streams not reported are listed with the text 未填报 and no bar.
+    """
+    unit = "万元" if lang == "zh" else "CNY 10k"
+    rows = []
+    for stream in INCOME_STREAMS:
+        value = coop.get(stream) if hasattr(coop, "get") else None
+        value = None if value is None or pd.isna(value) else float(value)
+        rows.append({"stream": t(stream, lang), "value": value, "value_text": _format(value, unit, 1, lang)})
+    data = pd.DataFrame(rows)
+    data["bar"] = data["value"].fillna(0.0)
+    y = alt.Y("stream:N", sort=list(data["stream"]), title=None, axis=alt.Axis(ticks=False, domain=False))
+    tooltip = [alt.Tooltip("stream:N", title=t("chart.income_stream", lang)),
+               alt.Tooltip("value_text:N", title=t("chart.amount", lang))]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    x_title = f"{t('chart.amount', lang)}（{unit}）" if lang == "zh" else f"{t('chart.amount', lang)} ({unit})"
+    bars = base.mark_bar(color=ACCENT, height={"band": 0.65}).encode(
+        x=alt.X("bar:Q", title=x_title, axis=alt.Axis(format=",~f", tickCount=4)))
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="bar:Q", text="value_text:N")
+    chart = alt.layer(bars, text).properties(width=width, height=26 * len(data))
+    if title:
+        chart = chart.properties(title=title)
+    return configure(chart)
+
+
+def comparison_table(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = COMPARISON_MEASURES) -> pd.DataFrame:
+    """Return a cooperative's figures beside its township's and the county's medians.
+
+    Peers are cooperatives of the same kind: township unions (领办层级 township) are
+    compared with the other unions, village- and group-led cooperatives with each
+    other. A union is alone in its township, so its township median is left empty.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The canonical registry (``coopmap.registry.load_registry(...).frame``).
+    uscc : str
+        The cooperative's unified social credit code.
+    measures : sequence of str
+        Registry columns to compare.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per measure: ``measure``, ``value``, ``township_median``,
+        ``county_median``, ``township_peers``, ``county_peers`` (counts of values
+        behind each median).
+
+    Raises
+    ------
+    CoopmapError
+        When no cooperative has that code or a measure is not a registry column.
+    """
+    match = frame[frame["uscc"] == uscc]
+    if match.empty:
+        raise CoopmapError(f"no cooperative with USCC {uscc!r} in the registry")
+    unknown = [m for m in measures if m not in frame.columns]
+    if unknown:
+        raise CoopmapError(f"not registry columns: {unknown}")
+    coop = match.iloc[0]
+    is_union = coop["lead_level"] == "township"
+    peers = frame[(frame["lead_level"] == "township") == is_union]
+    town = peers[peers["township"] == coop["township"]]
+    rows = []
+    for m in measures:
+        county_vals = pd.to_numeric(peers[m], errors="coerce").dropna()
+        town_vals = pd.to_numeric(town[m], errors="coerce").dropna()
+        rows.append({
+            "measure": m,
+            "value": float(coop[m]) if pd.notna(coop[m]) else np.nan,
+            "township_median": np.nan if is_union or town_vals.empty else float(town_vals.median()),
+            "county_median": float(county_vals.median()) if not county_vals.empty else np.nan,
+            "township_peers": 0 if is_union else int(len(town_vals)),
+            "county_peers": int(len(county_vals)),
+        })
+    return pd.DataFrame(rows)
+
+
+def median_comparison(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = COMPARISON_MEASURES, *,
+                      lang: str = "zh", width: int = 300) -> alt.FacetChart:
+    """Draw a cooperative against its township's and the county's medians, one panel per measure.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The canonical registry.
+    uscc : str
+        The cooperative's code.
+    measures : sequence of str
+        Registry columns (default :data:`COMPARISON_MEASURES`); each panel has its
+        own scale and unit.
+    lang : {"zh", "en"}
+    width : int
+
+    Returns
+    -------
+    altair.FacetChart
+    """
+    table = comparison_table(frame, uscc, measures)
+    series = (("value", "chart.cooperative"), ("township_median", "chart.township_median"),
+              ("county_median", "chart.county_median"))
+    rows = []
+    for record in table.to_dict("records"):
+        zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
+        unit = zh_unit if lang == "zh" else en_unit
+        label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
+        panel = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+        for column, key in series:
+            value = record[column]
+            rows.append({
+                "measure": panel, "series": t(key, lang), "is_coop": column == "value",
+                "value": None if pd.isna(value) else float(value), "bar": 0.0 if pd.isna(value) else float(value),
+                "value_text": _format(value, unit, decimals, lang),
+            })
+    data = pd.DataFrame(rows)
+    order = [t(k, lang) for _, k in series]
+    base = alt.Chart().encode(
+        y=alt.Y("series:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False)),
+        tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("value_text:N", title=t("map.value", lang))],
+    )
+    bars = base.mark_bar(height={"band": 0.7}).encode(
+        x=alt.X("bar:Q", title=None, axis=alt.Axis(tickCount=3, format=",~f")),
+        color=alt.when("datum.is_coop").then(alt.value(ACCENT)).otherwise(alt.value(_BAR)),
+    )
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="bar:Q", text="value_text:N")
+    chart = alt.layer(bars, text, data=data).properties(width=width, height=alt.Step(22)).facet(
+        row=alt.Row("measure:N", sort=list(dict.fromkeys(data["measure"])), title=None,
+                    header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top", labelPadding=2,
+                                      labelFontSize=12, labelFontWeight="bold")),
+        spacing=10,
+    ).resolve_scale(x="independent")
+    return configure(chart)
