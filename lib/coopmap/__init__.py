@@ -1,10 +1,21 @@
-"""coopmap: party-led farmer cooperatives of Longling County (龙陵县), mapped and checked."""
+"""coopmap: party-led farmer cooperatives of Longling County (龙陵县), mapped and checked.
+
+The names below are the public API (``__all__``). The documented modules are
+:mod:`coopmap.registry` (load, check and write registries), :mod:`coopmap.metrics`
+(county, township and village figures; the metric registry), :mod:`coopmap.plugins`
+(metric plug-ins), :mod:`coopmap.charts`, :mod:`coopmap.export`,
+:mod:`coopmap.boundaries`, :mod:`coopmap.sample`, :mod:`coopmap.reported`,
+:mod:`coopmap.divisions`, :mod:`coopmap.schema`, :mod:`coopmap.paths` and
+:mod:`coopmap.errors`. ``docs/analyst-guide.md`` shows how to use them.
+"""
 
 from __future__ import annotations
 
 from .divisions import Divisions, load_divisions
 from .errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
-from .metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, village_table
+from .metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, unregister_metric, village_table
+from .plugins import load_plugins
+from .registry import Registry, ValidationReport, load_registry, write_registry
 from .reported import Reported, load_reported
 
 __version__ = "0.1.0"
@@ -28,4 +39,10 @@ __all__ = [
     "register_metric",
     "township_table",
     "village_table",
+    "unregister_metric",
+    "load_plugins",
+    "Registry",
+    "ValidationReport",
+    "load_registry",
+    "write_registry",
 ]
