@@ -119,6 +119,13 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from . import server
+
+    server.serve(port=args.port, registry=args.registry, boundaries=args.boundaries, open_browser=not args.no_browser)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="coopmap", description="Party-led cooperatives of Longling County: data checks, maps and the dashboard.")
@@ -151,6 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="coordinates the file cannot declare: gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_boundaries)
+
+    p = sub.add_parser("serve", help="serve the dashboard on http://127.0.0.1 (offline, preheated)")
+    from .server import add_arguments as _serve_arguments
+
+    _serve_arguments(p)
+    p.set_defaults(func=_cmd_serve)
 
     return parser
 
