@@ -1,0 +1,191 @@
+"""One cooperative's profile: every registry field, badges, partner, income, comparison."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import charts
+from ..i18n import t
+from ..schema import COLUMNS, INCOME_STREAMS
+from .data import AppData
+from .html import badge, column_value, esc, formation_label, level_label, num, tile, tiles, township_name, yes_no
+from .slots import ChartSlot
+from .state import AppState
+from .table import CoopTable
+from .township import places
+
+KEY_FIGURES = ("members", "households", "land_mu", "revenue", "farmer_income", "collective_income", "sales")
+
+
+def _plain_header(header: str) -> str:
+    """流转土地（亩） → 流转土地: the unit is written beside the value instead."""
+    return header.split("（", 1)[0]
+
+
+class CoopView:
+    """A cooperative's heading and badges, key figures, charts, union and full record.
+
+    Attributes
+    ----------
+    heading, tiles, partner, fields : ipywidgets.HTML
+    union : ipywidgets.Button
+        For a union member: opens its union.
+    members : CoopTable
+        For a union: its member cooperatives.
+    income, comparison : ChartSlot
+    """
+
+    def __init__(self, data: AppData, state: AppState) -> None:
+        self._data = data
+        self._state = state
+        self._key: Optional[tuple] = None
+        self._union: Optional[str] = None
+        self.heading = widgets.HTML()
+        self.tiles = widgets.HTML()
+        self.partner = widgets.HTML()
+        self.union = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.union.add_class("cm-union-name")
+        self.union.on_click(lambda _: self._union and self._state.update(coop=self._union))
+        self.union_label = widgets.HTML()
+        self.members_title = widgets.HTML()
+        self.members = CoopTable(on_open=lambda uscc: self._state.update(coop=uscc), page_size=8)
+        self.members_box = widgets.VBox([self.members_title, self.members.widget])
+        self.income_title = widgets.HTML()
+        self.comparison_title = widgets.HTML()
+        self.income = ChartSlot(css="cm-income")
+        self.comparison = ChartSlot(css="cm-comparison")
+        self.fields_title = widgets.HTML()
+        self.fields = widgets.HTML()
+        self.widget = widgets.VBox([
+            self.heading,
+            self.tiles,
+            widgets.HBox([self.union_label, self.union], layout=widgets.Layout(align_items="center")),
+            self.partner,
+            widgets.HBox([
+                widgets.VBox([self.income_title, self.income.widget]),
+                widgets.VBox([self.comparison_title, self.comparison.widget]),
+            ], layout=widgets.Layout(flex_flow="row wrap")),
+            self.members_box,
+            self.fields_title,
+            self.fields,
+        ])
+        self.widget.add_class("cm-coop")
+
+    def refresh(self) -> None:
+        """Show the state's cooperative in its language.
+
+        The text is written first and the charts after, so the profile appears at once.
+        """
+        state, lang = self._state, self._state.lang
+        uscc = state.coop
+        if uscc is None:
+            return
+        key = (lang, uscc, state.filters)
+        if key == self._key:
+            return
+        self._key = key
+        data = self._data
+        coop = data.coop(uscc)
+        self.heading.value = self._heading_html(coop, lang)
+        self.tiles.value = tiles([tile(t(c, lang), column_value(c, coop[c], lang), sample=data.illustrative, lang=lang)
+                                  for c in KEY_FIGURES], "cm-tiles-coop")
+        self._show_partner(coop, lang)
+        self._show_union(coop, lang)
+        self.fields_title.value = f'<h3>{esc(t("app.coop.fields", lang))}</h3>'
+        self.fields.value = self._fields_html(coop, lang)
+        self.income_title.value = f'<h3>{esc(t("app.coop.income", lang))}</h3>'
+        self.comparison_title.value = f'<h3>{esc(t("app.coop.compare", lang))}</h3>'
+        self.income.show((lang, uscc), lambda: charts.income_streams(coop, lang=lang, width=300))
+        self.comparison.show((lang, uscc), lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=260))
+
+    def _heading_html(self, coop: pd.Series, lang: str) -> str:
+        data = self._data
+        badges = [badge(level_label(coop["lead_level"], lang), "accent"),
+                  badge(formation_label(coop["formation"], lang))]
+        badges.append(badge(t("app.coop.badge.standardized", lang), "ok") if coop["standardized"]
+                      else badge(t("app.coop.badge.not_standardized", lang), "muted"))
+        if coop["chair_is_secretary"]:
+            badges.append(badge(t("app.coop.badge.secretary", lang), "ok"))
+        if data.illustrative:
+            badges.append(badge(t("app.sample_badge", lang), "sample"))
+        town = str(coop["township"])
+        place = township_name(town, data.divisions.township_name(town), lang)
+        village = coop["village"]
+        if isinstance(village, str):
+            place += " · " + data.divisions.villages.set_index("code").at[village, "short"]
+        if isinstance(coop["group"], str) and coop["group"]:
+            place += " · " + coop["group"]
+        outside = ""
+        filters = self._state.filters
+        if filters.active and filters.apply(data.frame.loc[[coop.name]]).empty:
+            outside = f'<div class="cm-notice">{esc(t("app.notice.filtered_out", lang))}</div>'
+        return (f'<h2 class="cm-coop-name">{esc(coop["name"])}</h2>'
+                f'<div class="cm-sub"><span class="cm-mono">{esc(coop["uscc"])}</span> · {esc(place)} · '
+                f'{esc(coop["industry"])}</div><div class="cm-badges">{"".join(badges)}</div>{outside}')
+
+    def _show_partner(self, coop: pd.Series, lang: str) -> None:
+        partner = coop["partner"]
+        label = esc(t("app.coop.partner", lang))
+        if isinstance(partner, str) and partner:
+            self.partner.value = f'<div class="cm-partner"><span class="cm-muted">{label}</span> <b>{esc(partner)}</b></div>'
+        else:
+            self.partner.value = f'<div class="cm-partner cm-muted">{esc(t("app.coop.no_partner", lang))}</div>'
+
+    def _show_union(self, coop: pd.Series, lang: str) -> None:
+        data = self._data
+        union = coop["union_uscc"]
+        if isinstance(union, str) and data.has_coop(union):
+            self._union = union
+            self.union_label.value = f'<span class="cm-muted">{esc(t("app.coop.union_of", lang))}</span>'
+            self.union.description = str(data.coop(union)["name"])
+            self.union.layout.display = None
+            self.union_label.layout.display = None
+        else:
+            self._union = None
+            self.union.layout.display = "none"
+            self.union_label.layout.display = "none"
+        if coop["lead_level"] == "township":
+            frame = data.frame
+            members = frame[frame["union_uscc"].astype("string") == coop["uscc"]]
+            self.members_title.value = f'<h3>{esc(t("app.coop.members_of_union", lang))}</h3>'
+            self.members.set_rows(members, lang, places(data, members))
+            self.members_box.layout.display = None
+        else:
+            self.members_box.layout.display = "none"
+
+    def _fields_html(self, coop: pd.Series, lang: str) -> str:
+        data = self._data
+        rows = []
+        for col in COLUMNS:
+            value: Any = coop.get(col.id)
+            if col.id == "township":
+                text = township_name(str(value), data.divisions.township_name(str(value)), lang)
+                if lang == "en":
+                    text += f" ({data.divisions.township_name(str(value))})"
+            elif col.id == "village":
+                text = data.divisions.village_name(value) if isinstance(value, str) else ""
+            elif col.id == "lead_level":
+                text = level_label(value, lang)
+            elif col.id == "formation":
+                text = formation_label(value, lang)
+            elif col.kind == "bool":
+                text = yes_no(value, lang)
+            elif col.kind == "date":
+                text = pd.Timestamp(value).date().isoformat() if pd.notna(value) else ""
+            elif col.id == "union_uscc":
+                text = f"{data.coop(value)['name']} ({value})" if isinstance(value, str) and data.has_coop(value) else (value if isinstance(value, str) else "")
+            elif col.kind in ("money", "number", "int"):
+                text = column_value(col.id, value, lang) if pd.notna(value) else ""
+            elif col.kind == "year":
+                text = str(int(value)) if pd.notna(value) else ""
+            else:
+                text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+            label = _plain_header(col.header) if lang == "zh" else col.en
+            shown = esc(text) if text else f'<span class="cm-muted">{esc(t("app.coop.empty", lang))}</span>'
+            rows.append(f"<tr><th>{esc(label)}</th><td>{shown}</td></tr>")
+        if "source_row" in coop.index and pd.notna(coop["source_row"]):
+            rows.append(f'<tr><th></th><td class="cm-muted">{esc(t("app.coop.source_row", lang, row=int(coop["source_row"])))}</td></tr>')
+        return f'<table class="cm-fields">{"".join(rows)}</table>'

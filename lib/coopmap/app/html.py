@@ -1,0 +1,106 @@
+"""Small HTML fragments for the dashboard's HTML widgets, and number formats.
+
+Every value from a registry passes through :func:`esc` before it reaches the page, so
+a cooperative named ``<script>…`` shows as text. Numbers follow
+:func:`coopmap.i18n.format_number` (万元 with thousands separators, 亩, one-decimal
+percentages; CNY 10k and mu in English).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any, Iterable, Optional
+
+import pandas as pd
+
+from ..i18n import format_number, t, township_label
+from ..metrics import Metric
+
+#: Units of registry columns as :func:`coopmap.i18n.format_number` names them.
+COLUMN_UNITS = {
+    "members": ("people", 0), "households": ("households", 0), "cross_appointed": ("people", 0),
+    "land_mu": ("mu", 1), "revenue": ("money", 1), "farmer_income": ("money", 1),
+    "collective_income": ("money", 1), "sales": ("money", 1), "income_rent": ("money", 1),
+    "income_wages": ("money", 1), "income_dividends": ("money", 1), "income_commission": ("money", 1),
+    "income_inputs": ("money", 1),
+}
+
+
+def esc(value: Any) -> str:
+    """Escape any value for HTML (``None``/NaN become an empty string)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def num(value: Any, unit: str = "count", lang: str = "zh", decimals: Optional[int] = None) -> str:
+    """Format a number with its unit for ``lang`` (``—`` when missing)."""
+    if value is None or value is pd.NA:
+        return "—"
+    return format_number(value, unit, lang, decimals)
+
+
+def column_value(column: str, value: Any, lang: str) -> str:
+    """Format a registry column's value with its unit."""
+    unit, decimals = COLUMN_UNITS.get(column, ("count", 0))
+    return num(value, unit, lang, decimals)
+
+
+def metric_value(value: Any, metric: Metric, lang: str) -> str:
+    """Format a township metric's value with the metric's own unit and decimals."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{float(value):,.{metric.decimals}f}"
+    unit = metric.unit(lang)
+    if unit == "%":
+        return text + "%"
+    return f"{text} {unit}" if unit else text
+
+
+def badge(text: str, kind: str = "") -> str:
+    """A small label (``kind``: ``accent``, ``sample``, ``muted``, ``warn`` or empty)."""
+    return f'<span class="cm-badge {esc(kind)}">{esc(text)}</span>'
+
+
+def tile(label: str, value: str, foot: str = "", *, mark: str = "", sample: bool = False, lang: str = "zh") -> str:
+    """One figure tile: a label, a big value and a small line beneath.
+
+    ``mark`` (already escaped text) flags a difference from the published figure.
+    """
+    sample_badge = badge(t("app.sample_badge", lang), "sample") if sample else ""
+    number, _, unit = value.partition(" ")
+    value_html = (f'<span class="cm-tile-number">{esc(number)}</span> <span class="cm-tile-unit">{esc(unit)}</span>'
+                  if unit else f'<span class="cm-tile-number">{esc(value)}</span>')
+    mark_html = f'<div class="cm-tile-mark" title="{mark}">≠ {mark}</div>' if mark else ""
+    return (
+        f'<div class="cm-tile{" cm-tile-differs" if mark else ""}">'
+        f'<div class="cm-tile-label">{esc(label)}{sample_badge}</div>'
+        f'<div class="cm-tile-value">{value_html}</div>'
+        f'<div class="cm-tile-foot">{esc(foot)}</div>{mark_html}</div>'
+    )
+
+
+def tiles(items: Iterable[str], css: str = "") -> str:
+    """Lay tiles out in a wrapping grid."""
+    return f'<div class="cm-tiles {esc(css)}">{"".join(items)}</div>'
+
+
+def township_name(code: str, name: str, lang: str) -> str:
+    """A township's name for ``lang`` (Chinese name, or pinyin in English)."""
+    return township_label(code, name, lang)
+
+
+def level_label(level: str, lang: str) -> str:
+    """领办层级 for ``lang``."""
+    return t(f"app.level.{level}", lang)
+
+
+def formation_label(formation: str, lang: str) -> str:
+    """组建方式 for ``lang``."""
+    return t(f"app.formation.{formation}", lang)
+
+
+def yes_no(value: Any, lang: str) -> str:
+    """是/否 (Yes/No)."""
+    return t("app.yes" if bool(value) else "app.no", lang)

@@ -1,0 +1,145 @@
+"""The dashboard as one widget: :class:`App` puts the views together and routes the state.
+
+Layout (the map stays on screen in every view)::
+
+    header: title · data provenance · 中文/English · copy link
+    filters            breadcrumb 龙陵县 › 勐糯镇 › 合作社         notices
+    ┌ map panel ───────┬ overview │ township │ cooperative (one shown) ┐
+    └──────────────────┴───────────────────────────────────────────────┘
+    reconciliation (overview only)
+
+:meth:`App._on_state` is the one place that reacts to the visitor: it refreshes the
+header, filters and breadcrumb, shows the view the state asks for and refreshes it;
+views not shown are refreshed when they are shown next.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional
+
+import ipywidgets as widgets
+
+from . import strings  # noqa: F401  (registers the interface text)
+from .chrome import Breadcrumb, FilterBar, Header, NoticeBar
+from .cooperative import CoopView
+from .data import AppData
+from .mappanel import MapPanel
+from .overview import OverviewView
+from .slots import enable_offline
+from .state import AppState
+from .township import TownshipView
+
+STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "coopmap" / "static" / "coopmap.css"
+
+
+class App:
+    """One visitor's dashboard.
+
+    Parameters
+    ----------
+    data : AppData
+        What to show (load it once with :meth:`AppData.load`).
+
+    Attributes
+    ----------
+    state : AppState
+    header : Header
+    filters : FilterBar
+    breadcrumb : Breadcrumb
+    notices : NoticeBar
+    map : MapPanel
+    overview : OverviewView
+    township : TownshipView
+    coop : CoopView
+    widget : ipywidgets.VBox
+        The whole page; the notebook's last cell shows it.
+    """
+
+    def __init__(self, data: AppData) -> None:
+        self.data = data
+        self.state = AppState(data)
+        self.header = Header(data, self.state)
+        self.filters = FilterBar(data, self.state)
+        self.breadcrumb = Breadcrumb(data, self.state)
+        self.notices = NoticeBar(self.state)
+        self.map = MapPanel(data, self.state)
+        self.overview = OverviewView(data, self.state)
+        self.township = TownshipView(data, self.state)
+        self.coop = CoopView(data, self.state)
+        self._views = {"overview": self.overview, "township": self.township, "coop": self.coop}
+        style = widgets.HTML(f"<style>{STYLE_SHEET.read_text(encoding='utf-8')}</style>")
+        style.add_class("cm-style")
+        content = widgets.VBox([self.overview.widget, self.township.widget, self.coop.widget],
+                               layout=widgets.Layout(flex="1 1 0", min_width="0"))
+        content.add_class("cm-content")
+        self.widget = widgets.VBox([
+            style,
+            self.header.widget,
+            widgets.HBox([self.breadcrumb.widget, self.filters.widget],
+                         layout=widgets.Layout(justify_content="space-between", align_items="center",
+                                               flex_flow="row wrap")),
+            self.notices.widget,
+            widgets.HBox([self.map.widget, content], layout=widgets.Layout(align_items="flex-start")),
+            self.overview.footer,
+        ])
+        self.widget.add_class("cm-app")
+        self.state.subscribe(self._on_state)
+        self._on_state(set(AppState.FIELDS))
+
+    @classmethod
+    def from_files(cls, registry: Optional[str | os.PathLike[str]] = None,
+                   boundaries: Optional[str | os.PathLike[str]] = None) -> "App":
+        """Load the data (defaults: environment, then shipped files) and build the app."""
+        return cls(AppData.load(registry, boundaries))
+
+    @property
+    def view(self) -> str:
+        """The view shown: ``overview``, ``township`` or ``coop``."""
+        return self.state.view
+
+    def open(self, query: Optional[str]) -> None:
+        """Open the view a link's query string asks for (unknown codes become notices)."""
+        self.state.apply_query(query)
+
+    def _on_state(self, changed: set[str]) -> None:
+        state = self.state
+        if changed & {"lang", "filters", "township", "coop", "metric"}:
+            self.header.refresh()
+        if changed & {"lang", "filters"}:
+            self.filters.refresh()
+        if changed & {"lang", "township", "coop"}:
+            self.breadcrumb.refresh()
+        if changed & {"lang", "notices"}:
+            self.notices.refresh()
+        active = state.view
+        for name, view in self._views.items():
+            view.widget.layout.display = None if name == active else "none"
+        self.overview.footer.layout.display = None if active == "overview" else "none"
+        self._views[active].refresh()
+        self.map.refresh()
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def build_app(registry: Optional[str | os.PathLike[str]] = None,
+              boundaries: Optional[str | os.PathLike[str]] = None) -> App:
+    """Build the dashboard for the notebook: charts offline, data loaded, overview drawn.
+
+    Parameters
+    ----------
+    registry, boundaries : path, optional
+        Files to show; by default the ``COOPMAP_REGISTRY`` / ``COOPMAP_BOUNDARIES``
+        environment variables (set by ``coopmap serve``), else the shipped sample and
+        the schematic boundaries.
+
+    Returns
+    -------
+    App
+    """
+    enable_offline()
+    return App.from_files(registry, boundaries)

@@ -1,0 +1,102 @@
+"""The township map, on screen in every view: metric choice, map and a township list.
+
+The map is coloured by the metric chosen above it (any metric in
+:func:`coopmap.metrics.list_metrics`, so metrics analysts register appear here) and
+outlines the township shown. A click on a township opens it; so does picking it from
+the list beside the metric.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import ipywidgets as widgets
+
+from .. import charts, metrics
+from ..i18n import t
+from .data import AppData
+from .html import esc, township_name
+from .slots import ChartSlot
+from .state import AppState
+
+MAP_WIDTH = 500
+MAP_HEIGHT = 500
+
+
+class MapPanel:
+    """Metric selector, township picker and the map.
+
+    Attributes
+    ----------
+    metric : ipywidgets.Dropdown
+        Registered metric ids.
+    picker : ipywidgets.Dropdown
+        Township codes (``""``: the county).
+    slot : ChartSlot
+        The map; its ``township`` selection opens a township.
+    hint : ipywidgets.HTML
+    """
+
+    def __init__(self, data: AppData, state: AppState) -> None:
+        self._data = data
+        self._state = state
+        self._syncing = False
+        self._options_key: Optional[tuple] = None
+        self.metric = widgets.Dropdown(layout=widgets.Layout(width="auto"))
+        self.metric.add_class("cm-metric")
+        self.metric.observe(self._metric_changed, "value")
+        self.picker = widgets.Dropdown(layout=widgets.Layout(width="auto"))
+        self.picker.add_class("cm-picker")
+        self.picker.observe(self._picked, "value")
+        self.slot = ChartSlot(selection="township", field="code", on_select=self._clicked, css="cm-map")
+        self.hint = widgets.HTML()
+        self.hint.add_class("cm-hint")
+        self.widget = widgets.VBox([
+            widgets.HBox([self.metric, self.picker], layout=widgets.Layout(flex_flow="row wrap")),
+            self.slot.widget,
+            self.hint,
+        ])
+        self.widget.add_class("cm-map-panel")
+
+    # -- visitor actions ---------------------------------------------------------------
+    def _metric_changed(self, change: dict[str, Any]) -> None:
+        if not self._syncing and change["new"] is not None:
+            self._state.update(metric=change["new"])
+
+    def _picked(self, change: dict[str, Any]) -> None:
+        if not self._syncing:
+            self._state.update(township=change["new"] or None)
+
+    def _clicked(self, codes: list[str]) -> None:
+        # An empty selection (a double-click clears it) leaves the view as it is:
+        # the breadcrumb is the way back.
+        if codes and codes[0] in self._data.township_codes and codes[0] != self._state.township:
+            self._state.update(township=codes[0])
+
+    # -- drawing ----------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Show the state's metric and township on the map."""
+        state, lang = self._state, self._state.lang
+        registered = metrics.list_metrics()
+        options_key = (lang, tuple(m.id for m in registered))
+        self._syncing = True
+        try:
+            if options_key != self._options_key:
+                self.metric.options = [(f"{t('app.map.metric', lang)}{'：' if lang == 'zh' else ': '}{m.label(lang)}", m.id)
+                                       for m in registered]
+                towns = self._data.divisions.townships
+                self.picker.options = [(t("app.map.pick", lang), "")] + [
+                    (township_name(c, n, lang), c) for c, n in zip(towns["code"], towns["name"])]
+                self._options_key = options_key
+            self.metric.value = state.metric
+            self.picker.value = state.township or ""
+        finally:
+            self._syncing = False
+        self.hint.value = esc(t("app.map.hint", lang))
+        base = (lang, state.filters, state.metric)
+        if not self.slot.shows(base, state.township):
+            tables = self._data.tables(state.filters)
+            highlight = state.township
+            self.slot.show(base + (highlight,), lambda: charts.township_map(
+                self._data.boundaries, tables.townships, state.metric, schematic=self._data.schematic,
+                highlight=highlight, lang=lang, width=MAP_WIDTH, height=MAP_HEIGHT), force=True)

@@ -1,0 +1,183 @@
+"""The county overview: programme tiles, township ranking, village grid, reconciliation.
+
+The tiles show the figures computed from the registry, each beside the published
+figure, and mark those that differ (:func:`coopmap.metrics.reconcile` says how). With
+filters on, the tiles count only the matching cooperatives and are not compared with
+the published figures. The reconciliation table always covers the whole registry.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Optional
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import charts
+from ..i18n import t
+from .data import AppData
+from .html import badge, esc, num, tile, tiles
+from .slots import ChartSlot
+from .state import AppState
+
+#: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
+TILE_FIGURES: dict[str, tuple[str, int]] = {
+    "coops_total": ("count", 0),
+    "village_coverage_pct": ("pct", 1),
+    "formed_new": ("count", 0),
+    "formed_upgraded": ("count", 0),
+    "standardized": ("count", 0),
+    "secretaries_as_chair": ("count", 0),
+    "cross_appointed": ("count", 0),
+    "land_transferred": ("mu", 0),
+    "coop_revenue_2023": ("money", 1),
+    "member_income_2023": ("money", 1),
+    "collective_income_2023": ("money", 1),
+    "sales_driven_2023": ("money", 1),
+}
+RANKING_WIDTH = 300
+
+
+def figure_text(figure_id: str, value: Any, unit: str, lang: str, decimals: Optional[int] = None) -> str:
+    """Format a computed programme figure in the unit the reconciliation names."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    spec = TILE_FIGURES.get(figure_id)
+    if spec is not None:
+        return num(value, spec[0], lang, spec[1] if decimals is None else decimals)
+    if unit in ("万元", "CNY 10k"):
+        return num(value, "money", lang, 1 if decimals is None else decimals)
+    if unit == "%":
+        return num(value, "pct", lang, 1 if decimals is None else decimals)
+    if unit in ("亩", "mu"):
+        return num(value, "mu", lang, 0 if decimals is None else decimals)
+    return num(value, "count", lang, 0 if decimals is None else decimals)
+
+
+class OverviewView:
+    """County tiles, ranking bars and village grid (right of the map), and the
+    reconciliation table (below).
+
+    Attributes
+    ----------
+    tiles : ipywidgets.HTML
+    ranking, villages : ChartSlot
+        Clicks on a bar or a village square open its township.
+    reconciliation : ipywidgets.Accordion
+        Collapsed at first; holds :attr:`reconciliation_table`.
+    reconciliation_table : ipywidgets.HTML
+    """
+
+    def __init__(self, data: AppData, state: AppState) -> None:
+        self._data = data
+        self._state = state
+        self._key: Optional[tuple] = None
+        self.tiles = widgets.HTML()
+        self.tiles.add_class("cm-overview-tiles")
+        self.ranking_title = widgets.HTML()
+        self.villages_title = widgets.HTML()
+        self.ranking = ChartSlot(selection="township", field="code", on_select=self._township_clicked, css="cm-ranking")
+        self.villages = ChartSlot(selection="village", field="code", on_select=self._village_clicked, css="cm-village-grid")
+        self.reconciliation_table = widgets.HTML()
+        self.reconciliation = widgets.Accordion(children=[self.reconciliation_table], selected_index=None)
+        self.reconciliation.add_class("cm-reconciliation")
+        self.widget = widgets.VBox([
+            self.tiles,
+            widgets.HBox([
+                widgets.VBox([self.ranking_title, self.ranking.widget]),
+                widgets.VBox([self.villages_title, self.villages.widget]),
+            ], layout=widgets.Layout(flex_flow="row wrap")),
+        ])
+        self.widget.add_class("cm-overview")
+        self.footer = self.reconciliation
+
+    # -- visitor actions -----------------------------------------------------------------
+    def _township_clicked(self, codes: list[str]) -> None:
+        if codes and codes[0] in self._data.township_codes:
+            self._state.update(township=codes[0])
+
+    def _village_clicked(self, codes: list[str]) -> None:
+        if codes and str(codes[0])[:9] in self._data.township_codes:
+            self._state.update(township=str(codes[0])[:9])
+
+    # -- drawing -------------------------------------------------------------------------
+    def tiles_html(self, lang: str) -> str:
+        """The programme tiles under the state's filters."""
+        data, filters = self._data, self._state.filters
+        tables = data.tables(filters)
+        summary = tables.summary
+        reconciled = data.reconciliation(lang).set_index("id")
+        sample = data.illustrative
+        items = []
+        for fid, (unit, decimals) in TILE_FIGURES.items():
+            if fid not in data.reported.figures:
+                continue
+            fig = data.reported[fid]
+            label = fig.label_zh if lang == "zh" else fig.label_en
+            value = summary.get(fid)
+            shown = figure_text(fid, value, "", lang)
+            mark = ""
+            if filters.active:
+                foot = ""
+            else:
+                foot = t("app.tile.published", lang, value=fig.published(lang))
+                if fid in reconciled.index and reconciled.at[fid, "status"] == "differs":
+                    mark = esc(t("app.tile.differs", lang))
+            if fid == "coops_total":
+                levels = " · ".join(
+                    f"{t(f'app.level.{lvl}', lang)} {summary[key]}"
+                    for lvl, key in (("township", "coops_township_led"), ("village", "coops_village_led"),
+                                     ("group", "coops_group_led")))
+                foot = f"{foot} · {levels}" if foot else levels
+            items.append(tile(label, shown, foot, mark=mark, sample=sample, lang=lang))
+        note = f'<div class="cm-filter-note">{esc(t("app.tile.filtered", lang))}</div>' if filters.active else ""
+        return tiles(items, "cm-tiles-county") + note
+
+    def reconciliation_html(self, lang: str) -> str:
+        """The published-against-computed table (whole registry)."""
+        data = self._data
+        table = data.reconciliation(lang)
+        head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in (
+            "app.reconcile.figure", "app.reconcile.reported", "app.reconcile.computed",
+            "app.reconcile.difference", "app.reconcile.status", "app.reconcile.explanation"))
+        rows = []
+        for rec in table.to_dict("records"):
+            fig = data.reported[rec["id"]]
+            label = rec["label_zh"] if lang == "zh" else rec["label_en"]
+            computed = figure_text(rec["id"], rec["computed"], rec["unit"], lang, decimals=2 if rec["id"] == "village_coverage_pct" else None)
+            diff = rec["difference"]
+            diff_text = "" if diff is None or (isinstance(diff, float) and math.isnan(diff)) else f"{diff:+,.2f}".rstrip("0").rstrip(".")
+            status = rec["status"]
+            kind = {"differs": "accent", "not_computable": "muted"}.get(status, "")
+            rows.append(
+                f'<tr class="cm-status-{esc(status)}"><td>{esc(label)}</td><td class="cm-num">{esc(fig.published(lang))}</td>'
+                f'<td class="cm-num">{esc(computed)}</td><td class="cm-num">{esc(diff_text)}</td>'
+                f'<td>{badge(t(f"app.status.{status}", lang), kind)}</td><td class="cm-explain">{esc(rec["explanation"])}</td></tr>'
+            )
+        source = next(iter(data.reported)).source
+        caption = esc(t("app.reconcile.source", lang, source=source.cite(lang)))
+        return (f'<table class="cm-recon"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+                f'<div class="cm-muted cm-caption">{caption}</div>')
+
+    def refresh(self) -> None:
+        """Show the overview for the state's language, filters and metric."""
+        state, lang = self._state, self._state.lang
+        key = (lang, state.filters, state.metric)
+        if key != self._key:
+            self.tiles.value = self.tiles_html(lang)
+            self.ranking_title.value = f'<h3>{esc(t("chart.ranking_title", lang))}</h3>'
+            self.villages_title.value = f'<h3>{esc(t("chart.village_grid_title", lang))}</h3>'
+            if self._key is None or self._key[0] != lang:
+                self.reconciliation_table.value = self.reconciliation_html(lang)
+                self.reconciliation.set_title(0, t("app.reconcile.title", lang))
+            self._key = key
+        tables = self._data.tables(state.filters)
+        base = (lang, state.filters, state.metric)
+        if not self.ranking.shows(base, None):
+            self.ranking.show(base + (None,), lambda: charts.township_ranking(
+                tables.townships, state.metric, lang=lang, width=RANKING_WIDTH), force=True)
+        vbase = (lang, state.filters)
+        if not self.villages.shows(vbase, None):
+            self.villages.show(vbase + (None,), lambda: charts.village_grid(tables.villages, lang=lang, step=20),
+                               force=True)

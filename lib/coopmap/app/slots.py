@@ -1,0 +1,128 @@
+"""A place on the page for one chart: one ``altair.JupyterChart`` for the whole visit.
+
+The offline chart bundle travels with each chart widget (about 0.9 MB), so a slot
+creates its widget once and afterwards only swaps the widget's ``.chart``. It builds a
+chart only for a key it has not shown yet, keeps the charts it built (a visitor going
+back and forth costs nothing the second time), and turns the chart's click selection
+into a callback with the selected codes.
+
+A click selection lives in the browser. When the dashboard moves by another route
+(a breadcrumb, a list), the chart's own selection would go stale and a click on the
+same township again would change nothing; so the slot remembers what the browser has
+selected (:attr:`ChartSlot.selected`), and a view rebuilds the chart when that differs
+from what it wants to show.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Callable, Hashable, Optional
+
+import altair as alt
+import ipywidgets as widgets
+
+#: vega-embed options: SVG (crisp, testable shapes) and no export menu.
+EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+_CACHE_SIZE = 48
+
+
+def enable_offline() -> None:
+    """Make every chart widget load vega from the local bundle, never from a CDN."""
+    alt.JupyterChart.enable_offline()
+
+
+class ChartSlot:
+    """One chart widget whose chart is swapped, with a cache and a selection callback.
+
+    Parameters
+    ----------
+    selection : str, optional
+        Name of the chart's point selection to watch (``"township"``).
+    field : str
+        The selection's field whose values are passed on (``"code"``).
+    on_select : callable, optional
+        ``on_select(values)`` with the list of selected values (empty when cleared).
+    css : str
+        CSS class of the widget.
+    """
+
+    def __init__(self, selection: Optional[str] = None, field: str = "code",
+                 on_select: Optional[Callable[[list[Any]], None]] = None, css: str = "") -> None:
+        self._selection = selection
+        self._field = field
+        self._on_select = on_select
+        self._cache: OrderedDict[Hashable, alt.TopLevelMixin] = OrderedDict()
+        self.key: Optional[Hashable] = None
+        #: Values the browser reports selected in the chart shown (reset on each swap).
+        self.selected: tuple[Any, ...] = ()
+        self._drawn = 0
+        #: The chart widget, made at the first :meth:`show` (the page receives each
+        #: chart widget with its bundle, so a chart never shown costs nothing).
+        self.chart: Optional[alt.JupyterChart] = None
+        #: The slot's place on the page: a box that receives :attr:`chart`.
+        self.widget = widgets.Box()
+        self.widget.add_class("cm-chart-slot")
+        if css:
+            self.widget.add_class(css)
+
+    def show(self, key: Hashable, build: Callable[[], alt.TopLevelMixin], force: bool = False) -> bool:
+        """Show the chart for ``key``, calling ``build()`` only for a key not cached.
+
+        Parameters
+        ----------
+        key : hashable
+            What the chart shows (language, filters, metric, highlight...).
+        build : callable
+            Returns the chart for ``key``.
+        force : bool
+            Draw the chart again even if ``key`` is shown (to reset the browser's
+            selection).
+
+        Returns
+        -------
+        bool
+            Whether the chart was swapped.
+        """
+        if key == self.key and not force:
+            return False
+        chart = self._cache.get(key)
+        if chart is None:
+            chart = build()
+            self._cache[key] = chart
+            if len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        self.selected = ()
+        self.key = key
+        if self.chart is None:
+            self.chart = alt.JupyterChart(chart, embed_options=dict(EMBED_OPTIONS))
+            self.widget.children = (self.chart,)
+        else:
+            if chart is self.chart.chart:
+                # The same chart would not be sent again: mark this drawing as a new one.
+                self._drawn += 1
+                chart = chart.properties(usermeta={"coopmap": {"drawn": self._drawn}})
+            self.chart.chart = chart
+        # The widget makes a new `selections` object for every chart: watch it again.
+        if self._selection is not None:
+            self.chart.selections.observe(self._selection_changed, [self._selection])
+        return True
+
+    def shows(self, base: tuple, highlight: Optional[str]) -> bool:
+        """Whether the chart shown has key ``base + (h,)`` and marks exactly ``highlight``.
+
+        What is marked is the chart's own highlight ``h`` plus whatever the visitor
+        has clicked in it since it was drawn.
+        """
+        if not isinstance(self.key, tuple) or self.key[:-1] != base:
+            return False
+        marked = set(self.selected) | ({self.key[-1]} if self.key[-1] is not None else set())
+        return marked == ({highlight} if highlight is not None else set())
+
+    def _selection_changed(self, change: dict[str, Any]) -> None:
+        value = getattr(change["new"], "value", None) or []
+        values = tuple(item.get(self._field) for item in value if isinstance(item, dict) and item.get(self._field) is not None)
+        self.selected = values
+        if self._on_select is not None:
+            self._on_select(list(values))

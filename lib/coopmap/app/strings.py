@@ -1,0 +1,143 @@
+"""The dashboard's interface text, added to :data:`coopmap.i18n.STRINGS` under ``app.``.
+
+Keys are registered when :mod:`coopmap.app` is imported, so that every label goes
+through :func:`coopmap.i18n.t` like the rest of the library's text.
+"""
+
+from __future__ import annotations
+
+from .. import i18n
+
+APP_STRINGS: dict[str, dict[str, str]] = {
+    # page
+    "app.title": {"zh": "龙陵县党组织领办合作社", "en": "Party-led cooperatives of Longling County"},
+    "app.county": {"zh": "龙陵县", "en": "Longling County"},
+    "app.lang_label": {"zh": "语言", "en": "Language"},
+    "app.copy_link": {"zh": "复制链接", "en": "Copy link"},
+    "app.copied": {"zh": "链接已复制", "en": "Link copied"},
+    # provenance
+    "app.data": {"zh": "数据", "en": "Data"},
+    "app.sample": {"zh": "示例数据", "en": "illustrative sample data"},
+    "app.sample_badge": {"zh": "示例", "en": "illustrative"},
+    "app.sample_note": {
+        "zh": "示例数据为演示生成的虚构合作社，其合计数按公开报道校准，个别合作社信息并非真实记录。",
+        "en": "The sample holds generated cooperatives whose totals are calibrated to the published figures; "
+              "no single record is real.",
+    },
+    "app.registry": {"zh": "台账", "en": "registry"},
+    "app.year": {"zh": "{year}年度", "en": "year {year}"},
+    "app.file_date": {"zh": "文件日期 {date}", "en": "file of {date}"},
+    "app.boundaries": {"zh": "边界", "en": "Boundaries"},
+    "app.boundaries_schematic": {"zh": "示意边界", "en": "schematic"},
+    "app.boundaries_official": {"zh": "正式边界", "en": "official"},
+    "app.rows": {"zh": "{accepted} 行有效，{rejected} 行未通过校验", "en": "{accepted} rows accepted, {rejected} rejected"},
+    # filters
+    "app.filter.title": {"zh": "筛选", "en": "Filter"},
+    "app.filter.lead_level": {"zh": "领办层级", "en": "Led by"},
+    "app.filter.formation": {"zh": "组建方式", "en": "Formation"},
+    "app.filter.standardized": {"zh": "规范运行", "en": "Standardized"},
+    "app.filter.industry": {"zh": "主导产业", "en": "Industry"},
+    "app.filter.all": {"zh": "全部", "en": "All"},
+    "app.filter.clear": {"zh": "清除筛选", "en": "Clear filters"},
+    "app.filter.active": {"zh": "已筛选：{n} 个合作社", "en": "Filtered: {n} cooperatives"},
+    # categories
+    "app.level.township": {"zh": "乡镇领办", "en": "Township-led"},
+    "app.level.village": {"zh": "村级领办", "en": "Village-led"},
+    "app.level.group": {"zh": "村民小组领办", "en": "Group-led"},
+    "app.formation.new": {"zh": "新组建", "en": "Newly formed"},
+    "app.formation.upgraded": {"zh": "改造提升", "en": "Upgraded"},
+    "app.yes": {"zh": "是", "en": "Yes"},
+    "app.no": {"zh": "否", "en": "No"},
+    # notices
+    "app.notice.unknown_township": {
+        "zh": "链接中的乡镇“{value}”不是龙陵县的乡镇，已为您打开全县总览。",
+        "en": "The link names a township “{value}” that is not in Longling County; here is the county overview.",
+    },
+    "app.notice.unknown_coop": {
+        "zh": "链接中的合作社代码“{value}”不在当前台账中，已为您打开全县总览。",
+        "en": "The link's cooperative code “{value}” is not in the registry shown; here is the county overview.",
+    },
+    "app.notice.bad_param": {
+        "zh": "链接参数“{value}”无法识别，已忽略。",
+        "en": "The link parameter “{value}” was not understood and is ignored.",
+    },
+    "app.notice.bad_link": {"zh": "链接无法识别，已为您打开全县总览。", "en": "The link could not be read; here is the county overview."},
+    "app.notice.filtered_out": {
+        "zh": "该合作社不符合当前筛选条件，仍显示其档案。",
+        "en": "This cooperative is outside the current filters; its profile is still shown.",
+    },
+    # tiles
+    "app.tile.published": {"zh": "报告 {value}", "en": "published {value}"},
+    "app.tile.differs": {"zh": "与报告数不同", "en": "differs from the published figure"},
+    "app.tile.within": {"zh": "在报告范围内", "en": "within the published figure"},
+    "app.tile.filtered": {
+        "zh": "已筛选：数值只含符合条件的合作社，不与报告数比较。",
+        "en": "Filtered: figures cover the matching cooperatives only and are not compared with the published ones.",
+    },
+    "app.tile.villages_covered": {"zh": "覆盖村（社区）", "en": "Villages covered"},
+    "app.tile.of": {"zh": "共 {total} 个", "en": "of {total}"},
+    "app.tile.county_share": {"zh": "占全县 {pct}", "en": "{pct} of the county"},
+    # overview
+    "app.map.metric": {"zh": "地图指标", "en": "Map shows"},
+    "app.map.hint": {"zh": "点击地图、排名或列表中的乡镇查看详情", "en": "Click a township on the map, the ranking or the list for its details"},
+    "app.map.pick": {"zh": "选择乡镇", "en": "Pick a township"},
+    "app.reconcile.title": {"zh": "报告数与计算数核对", "en": "Published and computed figures"},
+    "app.reconcile.figure": {"zh": "指标", "en": "Figure"},
+    "app.reconcile.reported": {"zh": "报告数", "en": "Published"},
+    "app.reconcile.computed": {"zh": "计算数", "en": "Computed"},
+    "app.reconcile.difference": {"zh": "差异", "en": "Difference"},
+    "app.reconcile.status": {"zh": "核对", "en": "Check"},
+    "app.reconcile.explanation": {"zh": "说明", "en": "Explanation"},
+    "app.reconcile.source": {"zh": "报告来源：{source}", "en": "Published in: {source}"},
+    "app.status.match": {"zh": "一致", "en": "match"},
+    "app.status.differs": {"zh": "不同", "en": "differs"},
+    "app.status.within_bound": {"zh": "符合", "en": "consistent"},
+    "app.status.not_computable": {"zh": "台账无此项", "en": "not in registry"},
+    # township view
+    "app.township.villages": {"zh": "村（社区）覆盖情况", "en": "Villages"},
+    "app.township.union": {"zh": "乡镇联合社", "en": "Township union"},
+    "app.township.no_union": {"zh": "台账中本乡镇没有乡镇领办的联合社。", "en": "The registry has no township-led union here."},
+    "app.township.union_members": {"zh": "成员合作社 {n} 个", "en": "{n} member cooperatives"},
+    "app.township.coops": {"zh": "合作社名录", "en": "Cooperatives"},
+    "app.township.county_rank": {"zh": "全县第 {rank} 位", "en": "ranked {rank} of 10"},
+    # table
+    "app.table.search": {"zh": "搜索名称、村、产业、代码", "en": "Search name, village, industry, code"},
+    "app.table.sort": {"zh": "排序", "en": "Sort by"},
+    "app.table.name": {"zh": "合作社", "en": "Cooperative"},
+    "app.table.place": {"zh": "村（社区）", "en": "Village"},
+    "app.table.level": {"zh": "领办", "en": "Led by"},
+    "app.table.industry": {"zh": "产业", "en": "Industry"},
+    "app.table.members": {"zh": "成员", "en": "Members"},
+    "app.table.revenue": {"zh": "经营收入", "en": "Revenue"},
+    "app.table.count": {"zh": "共 {n} 个合作社", "en": "{n} cooperatives"},
+    "app.table.page": {"zh": "第 {page} / {pages} 页", "en": "page {page} of {pages}"},
+    "app.table.prev": {"zh": "上一页", "en": "Previous"},
+    "app.table.next": {"zh": "下一页", "en": "Next"},
+    "app.table.empty": {"zh": "没有符合条件的合作社。", "en": "No cooperative matches."},
+    "app.table.asc": {"zh": "升序", "en": "ascending"},
+    "app.table.desc": {"zh": "降序", "en": "descending"},
+    # cooperative profile
+    "app.coop.badge.standardized": {"zh": "规范运行", "en": "Standardized"},
+    "app.coop.badge.not_standardized": {"zh": "未达规范运行", "en": "Not yet standardized"},
+    "app.coop.badge.secretary": {"zh": "书记兼任理事长", "en": "Secretary as chair"},
+    "app.coop.partner": {"zh": "合作企业", "en": "Partner enterprise"},
+    "app.coop.no_partner": {"zh": "台账未填合作企业", "en": "No partner enterprise recorded"},
+    "app.coop.fields": {"zh": "台账信息", "en": "Registry record"},
+    "app.coop.income": {"zh": "群众五金收益", "en": "Five income streams"},
+    "app.coop.compare": {"zh": "与乡镇、全县中位数比较", "en": "Against township and county medians"},
+    "app.coop.union_of": {"zh": "所属联合社", "en": "Member of union"},
+    "app.coop.members_of_union": {"zh": "本联合社的成员合作社", "en": "Member cooperatives of this union"},
+    "app.coop.source_row": {"zh": "台账第 {row} 行", "en": "registry row {row}"},
+    "app.coop.empty": {"zh": "—", "en": "—"},
+}
+
+
+def register() -> None:
+    """Add the dashboard's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
+    clash = {k for k in APP_STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != APP_STRINGS[k]}
+    if clash:
+        raise KeyError(f"coopmap.app text keys already used with other text in coopmap.i18n: {sorted(clash)}")
+    i18n.STRINGS.update(APP_STRINGS)
+
+
+register()

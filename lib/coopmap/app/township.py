@@ -1,0 +1,155 @@
+"""One township: its figures, its villages covered or not, its union, its cooperatives."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import metrics
+from ..i18n import t
+from .data import AppData
+from .html import badge, esc, metric_value, num, tile, tiles, township_name
+from .state import AppState
+from .table import CoopTable
+
+STATUS_CLASS = {"coop": "cm-v-coop", "union_only": "cm-v-union", "none": "cm-v-none"}
+
+
+def places(data: AppData, frame: pd.DataFrame) -> dict[str, str]:
+    """Map each cooperative's USCC to where it works: village (and group), or its township."""
+    vills = dict(zip(data.divisions.villages["code"], data.divisions.villages["short"]))
+    towns = dict(zip(data.divisions.townships["code"], data.divisions.townships["name"]))
+    out = {}
+    for uscc, village, group, town in zip(frame["uscc"], frame["village"], frame["group"], frame["township"]):
+        if isinstance(village, str) and village in vills:
+            text = vills[village]
+            if isinstance(group, str) and group:
+                text = f"{text} {group}"
+        else:
+            text = towns.get(str(town), "")
+        out[uscc] = text
+    return out
+
+
+class TownshipView:
+    """A township's tiles, village chips, union card and cooperative table.
+
+    Attributes
+    ----------
+    heading, tiles, villages, union_info : ipywidgets.HTML
+    union : ipywidgets.Button
+        Opens the township's union (hidden when it has none).
+    table : CoopTable
+    """
+
+    def __init__(self, data: AppData, state: AppState) -> None:
+        self._data = data
+        self._state = state
+        self._key: Optional[tuple] = None
+        self._union: Optional[str] = None
+        self.heading = widgets.HTML()
+        self.tiles = widgets.HTML()
+        self.villages_title = widgets.HTML()
+        self.villages = widgets.HTML()
+        self.union_title = widgets.HTML()
+        self.union = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.union.add_class("cm-union-name")
+        self.union.on_click(lambda _: self._union and self._state.update(coop=self._union))
+        self.union_info = widgets.HTML()
+        self.table_title = widgets.HTML()
+        self.table = CoopTable(on_open=lambda uscc: self._state.update(coop=uscc))
+        self.widget = widgets.VBox([
+            self.heading, self.tiles,
+            self.villages_title, self.villages,
+            self.union_title, widgets.VBox([self.union, self.union_info], layout=widgets.Layout(align_items="flex-start")),
+            self.table_title, self.table.widget,
+        ])
+        self.widget.add_class("cm-township")
+
+    def refresh(self) -> None:
+        """Show the state's township under its filters and language."""
+        state, lang = self._state, self._state.lang
+        code = state.township
+        if code is None:
+            return
+        key = (lang, state.filters, state.metric, code)
+        if key == self._key:
+            return
+        self._key = key
+        data = self._data
+        tables = data.tables(state.filters)
+        towns = tables.townships.set_index("code")
+        row = towns.loc[code]
+        name = township_name(code, row["name"], lang)
+        metric = metrics.get_metric(state.metric)
+        ranked = towns[metric.id].rank(ascending=False, method="min")
+        rank = "" if pd.isna(ranked[code]) else t("app.township.county_rank", lang, rank=int(ranked[code]))
+        sub = f'{esc(metric.label(lang))} {esc(metric_value(row[metric.id], metric, lang))} · {esc(rank)}'
+        official = f' <span class="cm-muted">{esc(row["name"])}</span>' if lang == "en" else ""
+        self.heading.value = f'<h2>{esc(name)}{official}</h2><div class="cm-sub">{sub}</div>'
+        self.tiles.value = self._tiles_html(row, tables.summary, lang)
+        self.villages_title.value = (f'<h3>{esc(t("app.township.villages", lang))} '
+                                     f'<span class="cm-muted">{int(row["villages_covered"])}/{int(row["villages_total"])}</span></h3>')
+        self.villages.value = self._villages_html(tables.villages[tables.villages["township"] == code], lang)
+        self._show_union(tables.frame, code, lang)
+        self.table_title.value = f'<h3>{esc(t("app.township.coops", lang))}</h3>'
+        coops = tables.frame[tables.frame["township"] == code]
+        self.table.set_rows(coops, lang, places(data, coops))
+
+    def _tiles_html(self, row: pd.Series, county: dict, lang: str) -> str:
+        sample = self._data.illustrative
+        coops = int(row["coops"])
+        share = num(100.0 * coops / county["coops_total"], "pct", lang) if county["coops_total"] else "—"
+        levels = " · ".join(f"{t(f'app.level.{lvl}', lang)} {int(row[col])}" for lvl, col in (
+            ("township", "coops_township"), ("village", "coops_village"), ("group", "coops_group")))
+        items = [
+            tile(t("chart.coops", lang), num(coops, "count", lang), f"{levels} · {t('app.tile.county_share', lang, pct=share)}",
+                 sample=sample, lang=lang),
+            tile(t("app.tile.villages_covered", lang), f'{int(row["villages_covered"])}',
+                 t("app.tile.of", lang, total=int(row["villages_total"])), sample=sample, lang=lang),
+            tile(metrics.get_metric("coverage_pct").label(lang), num(row["coverage_pct"], "pct", lang), sample=sample, lang=lang),
+            tile(t("members", lang), num(row["members"], "people", lang), sample=sample, lang=lang),
+            tile(t("households", lang), num(row["households"], "households", lang), sample=sample, lang=lang),
+            tile(t("land_mu", lang), num(row["land_mu"], "mu", lang, 0), sample=sample, lang=lang),
+            tile(t("revenue", lang), num(row["revenue"], "money", lang), sample=sample, lang=lang),
+            tile(t("farmer_income", lang), num(row["farmer_income"], "money", lang), sample=sample, lang=lang),
+            tile(t("collective_income", lang), num(row["collective_income"], "money", lang), sample=sample, lang=lang),
+        ]
+        return tiles(items, "cm-tiles-township")
+
+    def _villages_html(self, villages: pd.DataFrame, lang: str) -> str:
+        chips = []
+        for rec in villages.to_dict("records"):
+            status = rec["status"]
+            count = f'<span class="cm-chip-count">{int(rec["coops"])}</span>' if rec["coops"] else ""
+            label = rec["short"] if lang == "zh" else rec["short"]
+            chips.append(f'<span class="cm-chip {STATUS_CLASS[status]}" title="{esc(t(f"status.{status}", lang))}">'
+                         f'{esc(label)}{count}</span>')
+        legend = "".join(f'<span class="cm-chip {STATUS_CLASS[s]} cm-legend">{esc(t(f"status.{s}", lang))}</span>'
+                         for s in ("coop", "union_only", "none"))
+        return f'<div class="cm-chips">{"".join(chips)}</div><div class="cm-chips cm-chip-legend">{legend}</div>'
+
+    def _show_union(self, frame: pd.DataFrame, code: str, lang: str) -> None:
+        self.union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
+        unions = frame[(frame["township"] == code) & (frame["lead_level"] == "township")]
+        if unions.empty:
+            self._union = None
+            self.union.layout.display = "none"
+            self.union_info.value = f'<div class="cm-muted">{esc(t("app.township.no_union", lang))}</div>'
+            return
+        union = unions.iloc[0]
+        self._union = str(union["uscc"])
+        self.union.layout.display = None
+        self.union.description = str(union["name"])
+        members = frame[frame["union_uscc"].astype("string") == self._union]
+        names = "、".join(members["name"].astype(str)) if lang == "zh" else "; ".join(members["name"].astype(str))
+        partner = union["partner"]
+        partner_html = (f' · {esc(t("app.coop.partner", lang))}：{esc(partner)}' if lang == "zh" else
+                        f' · {esc(t("app.coop.partner", lang))}: {esc(partner)}') if isinstance(partner, str) and partner else ""
+        self.union_info.value = (
+            f'<div>{badge(t("app.township.union_members", lang, n=len(members)), "accent")}'
+            f'<span class="cm-muted">{partner_html}</span></div>'
+            f'<div class="cm-member-list">{esc(names)}</div>'
+        )
