@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
+
+import pandas as pd
 
 from .text import normalize
+
+_NA, _NAT = pd.NA, pd.NaT
 
 
 class CellError(ValueError):
@@ -20,6 +25,8 @@ class CellError(ValueError):
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "对", "有"}
 _FALSE = {"否", "×", "✗", "✘", "x", "n", "no", "false", "0", "无"}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_COUNT_UNITS = ("亩", "户", "人", "名", "个")
+_TRAILING_UNIT = re.compile(r"^([+-]?[\d.,]+)(\D{1,6})$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ]\d{1,2}:\d{2}(:\d{2})?)?$"),
@@ -27,23 +34,26 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
 )
+_COMPACT_DATE = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def is_blank(value: object) -> bool:
-    """Return whether a cell is empty (None, NaN, or only whitespace)."""
+    """Return whether a cell is empty (None, NaN, NA/NaT, or only whitespace)."""
+    if isinstance(value, str):
+        stripped = value.strip()
+        if not stripped:
+            return True
+        if stripped.isascii():
+            return False
+        return not unicodedata.normalize("NFKC", stripped).strip()
     if value is None:
         return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return isinstance(value, str) and normalize(value) == ""
+    if isinstance(value, float):
+        return math.isnan(value)
+    if isinstance(value, (int, bool, dt.date)):
+        return False
+    return value is _NA or value is _NAT
 
 
 def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) -> float:
@@ -58,12 +68,14 @@ def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) ->
         whose header says 元, since money is kept in 万元).
     money : bool
         Whether the column holds money; then a cell's own unit wins: ``"12万"`` and
-        ``"12万元"`` are 12 万元, ``"120000元"`` is 12 万元, whatever the header says.
+        ``"12万元"`` are 12 万元, ``"120000元"`` is 12 万元, ``"1.2亿"`` is 12,000 万元,
+        whatever the header says. Otherwise a count unit (亩, 户, 人, 名, 个) may follow
+        the number, and ``万`` multiplies by 10,000 (``"1.2万亩"`` is 12,000).
 
     Raises
     ------
     CellError
-        When the text is not a number.
+        When the text is not a number, or carries a unit the column does not take.
     """
     if isinstance(value, bool):
         raise CellError(f"expected a number, got {value!r}")
@@ -72,19 +84,29 @@ def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) ->
         number = float(value)
     else:
         text = normalize(value)
-        suffixes = (("万元", 1.0), ("万", 1.0), ("元", 0.0001)) if money else (("亩", unit_scale), ("户", unit_scale), ("人", unit_scale), ("个", unit_scale))
+        if money:
+            suffixes = (("亿元", 10000.0), ("亿", 10000.0), ("万元", 1.0), ("万", 1.0), ("元", 0.0001))
+        else:
+            suffixes = tuple((unit, unit_scale) for unit in _COUNT_UNITS)
         for suffix, factor in suffixes:
             if text.endswith(suffix) and len(text) > len(suffix):
                 text, scale = text[: -len(suffix)], factor
                 break
+        if not money and text.endswith("万") and len(text) > 1:
+            text, scale = text[:-1], scale * 10000  # 1.2万亩 is 12,000 亩
         if _GROUPED.match(text):
             text = text.replace(",", "")
         if not _NUMBER.match(text):
+            unit = _TRAILING_UNIT.match(text)
+            if unit and _NUMBER.match(unit.group(1)):
+                expected = "万元 or 元" if money else "the column's unit"
+                raise CellError(f"unknown unit {unit.group(2)!r} in {value!r}; write the number in {expected}")
             raise CellError(f"not a number: {value!r}")
         number = float(text)
+    number *= scale
     if math.isnan(number) or math.isinf(number):
         raise CellError(f"not a finite number: {value!r}")
-    return number * scale
+    return number
 
 
 def parse_int(value: object) -> int:
@@ -93,6 +115,21 @@ def parse_int(value: object) -> int:
     if not float(number).is_integer():
         raise CellError(f"expected a whole number, got {value!r}")
     return int(number)
+
+
+def parse_year(value: object) -> int:
+    """Parse a year: ``2023``, ``"2023年"``, ``"2023年度"``, ``"２０２３"``."""
+    if isinstance(value, str):
+        text = normalize(value)
+        for suffix in ("年度", "年"):
+            if text.endswith(suffix) and len(text) > len(suffix):
+                text = text[: -len(suffix)]
+                break
+        try:
+            return parse_int(text)
+        except CellError:
+            raise CellError(f"not a number for a year (write it as 2023): {value!r}") from None
+    return parse_int(value)
 
 
 def parse_bool(value: object) -> bool:
@@ -110,7 +147,7 @@ def parse_bool(value: object) -> bool:
 
 
 def parse_date(value: object, today: dt.date | None = None) -> dt.date:
-    """Parse a date: 2023-03-15, 2023/3/15, 2023年3月15日, an Excel serial, a datetime.
+    """Parse a date: 2023-03-15, 2023/3/15, 2023年3月15日, 20230315, an Excel serial, a datetime.
 
     Raises
     ------
@@ -137,6 +174,11 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date:
                 except ValueError:
                     raise CellError(f"no such date: {value!r}") from None
                 break
+        if date is None and _COMPACT_DATE.match(text):
+            try:
+                date = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+            except ValueError:
+                raise CellError(f"no such date: {value!r}") from None
         if date is None:
             if _NUMBER.match(text):
                 date = _from_serial(float(text), value)
@@ -148,7 +190,8 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date:
 
 
 def _from_serial(serial: float, raw: object) -> dt.date:
-    if not (1 <= serial < 2958466) or not float(serial).is_integer():
+    """An Excel serial day number; a fraction is the time of day and is dropped."""
+    if not (1 <= serial < 2958466):
         raise CellError(f"not a date: {raw!r}")
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
@@ -159,7 +202,5 @@ def parse_text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", str(value)).strip()
     return text.replace("\x00", "")

@@ -16,7 +16,10 @@ import datetime as dt
 import io
 import json
 import re
+import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -135,80 +138,467 @@ class Registry:
 
 
 # -- reading the raw table ----------------------------------------------------------
+#
+# Files are recognised by their content, not their name: a legacy .xls renamed .xlsx,
+# a CSV saved with an .xlsx name, or a web page (HTML table) exported as .xls by an
+# online system all load; a password-protected workbook, an image or a damaged file
+# gives a RegistryError that says what the file is and what to do. Hostile files
+# (zip bombs, a stray cell at XFD1048576 that would make the reader allocate the
+# whole sheet) are refused before any spreadsheet reader sees them.
+
+MAX_FILE_BYTES = 256 * 2**20
+"""Largest registry file read (a 100,000-row registry is about 20 MB)."""
+MAX_UNPACKED_BYTES = 1024 * 2**20
+"""Largest total size a workbook may unpack to."""
+MAX_CELLS = 20_000_000
+"""Largest sheet area (rows × columns, counted from A1) a workbook may span."""
+
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+_TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OTHER_MAGIC = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"Rar!", "a RAR archive"), (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"\x1f\x8b", "a gzip archive"), (b"\x7fELF", "a program (ELF)"), (b"MZ\x90\x00", "a Windows program"),
+)
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
+_RESAVE = "open it in Excel or WPS and save it again as .xlsx (or as 'CSV UTF-8')"
 
 
-def _decode(data: bytes, source: str) -> str:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise RegistryError(f"{source}: this is a binary file, not a CSV table; save the sheet as .xlsx or UTF-8 .csv")
+@dataclass
+class _Sheet:
+    """Raw rows of one sheet (row 1 first) and notes about how they were read."""
+
+    rows: list[list[Any]]
+    name: str | None = None
+    notes: list[RowIssue] = field(default_factory=list)
+
+
+def _note(message: str, row: int | None = None, value: str = "") -> RowIssue:
+    return RowIssue(row, None, value, message)
+
+
+def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
+    """Decode a text table: UTF-8 (with or without BOM), UTF-16, GB18030/GBK or Big5.
+
+    A UTF-8 file with a few lines in GBK (pasted from another file) is read line by
+    line and each such line is named in a note; stray NUL bytes are removed and noted.
+    """
+    notes: list[RowIssue] = []
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16"), notes
+        except UnicodeDecodeError as exc:
+            raise RegistryError(f"{source}: the file says it is UTF-16 text but byte {exc.start} is not; {_RESAVE}") from None
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        try:
+            text = data.decode(utf16)
+            notes.append(_note(f"the file is {utf16.upper()} text without a byte-order mark; read as such"))
+            return text, notes
+        except UnicodeDecodeError:
+            pass
+    nuls = data.count(b"\x00")
+    controls = len(_CONTROL_BYTES.findall(data[:65536]))
+    if (nuls + controls) * 100 > len(data):
+        raise RegistryError(f"{source}: this is a binary file, not a CSV table; save the sheet as .xlsx or UTF-8 .csv")
+    if nuls:
+        lines = [i + 1 for i, line in enumerate(data.split(b"\n")) if b"\x00" in line]
+        shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
+        notes.append(_note(f"removed {nuls} NUL byte(s) (invisible characters that break other programs) on line(s) {shown}"))
+        data = data.replace(b"\x00", b"")
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
+    mixed = _decode_mixed(data)
+    if mixed is not None:
+        text, gbk_lines = mixed
+        for line in gbk_lines:
+            notes.append(_note("this line is in GBK/GB18030 while the rest of the file is UTF-8; it was read as GBK — save the whole file as 'CSV UTF-8'", line))
+        return text, notes
+    best: tuple[int, str, str] | None = None
+    for encoding in ("gb18030", "big5"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _header_score(text)
+        if best is None or score > best[0]:
+            best = (score, encoding, text)
+    if best is None:
+        try:
+            data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            position = exc.start
         raise RegistryError(
-            f"{source}: the file is neither UTF-8 nor GBK/GB18030 text (byte {exc.start}); "
+            f"{source}: the file is neither UTF-8 nor GBK/GB18030 nor Big5 text (byte {position}); "
             "save it again from Excel as 'CSV UTF-8' or as .xlsx"
         ) from None
+    if best[1] == "big5":
+        notes.append(_note("the file is in Big5 (traditional Chinese) encoding; read as such"))
+    return best[2], notes
 
 
-def _read_csv(path: Path) -> list[list[Any]]:
-    text = _decode(path.read_bytes(), str(path))
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    half = len(sample) // 2
+    if half < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    if odd > half * 0.2 and even < half * 0.02:
+        return "utf-16-le"
+    if even > half * 0.2 and odd < half * 0.02:
+        return "utf-16-be"
+    return None
+
+
+def _decode_mixed(data: bytes) -> tuple[str, list[int]] | None:
+    """Decode a mostly-UTF-8 file whose failing lines are GBK; ``None`` if it is not that."""
+    lines = data.split(b"\n")
+    out: list[str] = []
+    gbk: list[int] = []
+    utf8_non_ascii = 0
+    for number, line in enumerate(lines, start=1):
+        try:
+            text = line.decode("utf-8-sig" if number == 1 else "utf-8")
+            utf8_non_ascii += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                text = line.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+            gbk.append(number)
+        out.append(text)
+    if not gbk or utf8_non_ascii == 0 or len(gbk) > utf8_non_ascii:
+        return None
+    return "\n".join(out), gbk
+
+
+def _header_score(text: str) -> int:
+    sample = normalize(text[:8192])
+    return sum(1 for key in _HEADERS if len(key) > 1 and key in sample)
+
+
+def _read_csv(data: bytes, source: str) -> _Sheet:
+    text, notes = _decode(data, source)
     sample = text[:4096]
     delimiter = ","
     if sample.count("\t") > sample.count(",") and sample.count("\t") > 0:
         delimiter = "\t"
     elif sample.count(";") > sample.count(",") and sample.count(";") > 0:
         delimiter = ";"
-    return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows: list[list[Any]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        last_line = 0
+        for row in reader:
+            rows.append(row)
+            last_line = reader.line_num
+    except csv.Error as exc:
+        if "end of data" in str(exc):
+            raise RegistryError(
+                f"{source}: line {last_line + 1}: a quotation mark (\") opens a value that never closes, so "
+                "every line after it would run into one cell; remove or double the stray quotation mark"
+            ) from None
+        # a quirk such as 1,"ab"c,2: read leniently, as Excel does
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if delimiter != ",":
+        notes.append(_note(f"values are separated by {'tabs' if delimiter == chr(9) else 'semicolons (;)'}; read as such"))
+    return _Sheet(rows, None, notes)
 
 
-def _read_excel(path: Path, sheet: str | None) -> tuple[list[list[Any]], str]:
+class _HTMLTable(HTMLParser):
+    """Collect the cells of the first table of a web page (colspan and rowspan filled)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.rows: list[list[str]] = []
+        self._depth = 0
+        self._done = False
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._span = (1, 1)
+        self._pending: dict[tuple[int, int], str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._done:
+            return
+        if tag == "table":
+            self._depth += 1
+        elif self._depth == 1 and tag == "tr":
+            self._row = []
+        elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
+            spans = dict(attrs)
+            self._span = (_span(spans.get("rowspan")), _span(spans.get("colspan")))
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._done:
+            return
+        if tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._fill_pending()
+            text = "".join(self._cell).strip()
+            rowspan, colspan = self._span
+            r, c = len(self.rows), len(self._row)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if dr == 0:
+                        self._row.append(text if dc == 0 else "")
+                    else:
+                        self._pending[(r + dr, c + dc)] = text if dc == 0 else ""
+            self._cell = None
+        elif tag == "tr" and self._row is not None:
+            self._fill_pending(final=True)
+            self.rows.append(self._row)
+            self._row = None
+        elif tag == "table" and self._depth:
+            self._depth -= 1
+            self._done = self._depth == 0 and bool(self.rows)
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell.append(data)
+
+    def _fill_pending(self, final: bool = False) -> None:
+        assert self._row is not None
+        r = len(self.rows)
+        while (r, len(self._row)) in self._pending:
+            self._row.append(self._pending.pop((r, len(self._row))))
+        if final:
+            for (pr, pc) in sorted(k for k in self._pending if k[0] == r):
+                self._row.extend([""] * (pc - len(self._row)))
+                self._row.insert(pc, self._pending.pop((pr, pc)))
+
+
+def _span(value: str | None) -> int:
+    try:
+        return min(max(int(value or 1), 1), 1000)
+    except ValueError:
+        return 1
+
+
+def _read_html(data: bytes, source: str) -> _Sheet:
+    text, notes = _decode(data, source)
+    parser = _HTMLTable()
+    parser.feed(text)
+    parser.close()
+    if not parser.rows:
+        raise RegistryError(f"{source}: this is a web page (HTML) without a table, not a spreadsheet; {_RESAVE}")
+    notes.append(_note("the file is a web page (HTML table) with a spreadsheet name, as some online systems export; read its first table"))
+    return _Sheet(parser.rows, None, notes)
+
+
+def _check_workbook_zip(path: Path, source: str) -> list[RowIssue]:
+    """Refuse a damaged workbook, a zip bomb or a sheet spanning too many cells."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            unpacked = sum(i.file_size for i in infos)
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise RegistryError(
+                    f"{source}: the workbook unpacks to {unpacked / 2**20:,.0f} MB, more than the "
+                    f"{MAX_UNPACKED_BYTES / 2**20:,.0f} MB a registry may take; it is damaged or not a registry"
+                )
+            names = {i.filename for i in infos}
+            if "[Content_Types].xml" not in names and "mimetype" not in names:
+                raise RegistryError(f"{source}: this is a zip archive, not a workbook; {_RESAVE}")
+            notes: list[RowIssue] = []
+            for info in infos:
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    notes.extend(_scan_sheet_xml(archive, info, source))
+            return notes
+    except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as exc:
+        raise RegistryError(
+            f"{source}: the workbook is damaged or incomplete (perhaps cut off while copying or uploading: {exc}); "
+            "copy the original file again, or open it in Excel and save it again"
+        ) from None
+
+
+_CELL_REF = re.compile(rb'\sr="([A-Z]{1,4})(\d{1,9})"')
+_UNCACHED_FORMULA = re.compile(rb"</f>(?:<v\s*/>|<v>\s*</v>)?</c>|<f\s*/>(?:<v\s*/>)?</c>")
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> list[RowIssue]:
+    """Find a sheet's far corner and its formulas without stored values, streaming."""
+    max_row = max_col = 0
+    columns: set[bytes] = set()
+    uncached = 0
+    read = 0
+    tail = b""
+    with archive.open(info) as stream:
+        while True:
+            chunk = stream.read(4 * 2**20)
+            if not chunk:
+                break
+            read += len(chunk)
+            if read > MAX_UNPACKED_BYTES:
+                raise RegistryError(f"{source}: a sheet unpacks to more than {MAX_UNPACKED_BYTES / 2**20:,.0f} MB; it is damaged or not a registry")
+            block = tail + chunk
+            refs = _CELL_REF.findall(block)
+            if refs:
+                columns.update(r[0] for r in refs)
+                max_row = max(max_row, max(int(r[1]) for r in refs))
+            uncached += len(_UNCACHED_FORMULA.findall(block))
+            tail = block[-64:]
+    for letters in columns:
+        number = 0
+        for ch in letters:
+            number = number * 26 + ch - 64
+        max_col = max(max_col, number)
+    if max_row * max_col > MAX_CELLS:
+        corner = f"{_column_letter(max_col - 1)}{max_row}"
+        raise RegistryError(
+            f"{source}: a sheet reaches cell {corner}, {max_row:,} rows × {max_col:,} columns, far more than a registry; "
+            f"delete the stray cells beyond the table (Ctrl+End in Excel shows the last one) and save again"
+        )
+    notes = []
+    if uncached:
+        notes.append(_note(
+            f"{uncached} formula cell(s) have no stored value (the file was written by a program that does not "
+            "calculate) and read as empty; open the file in Excel or WPS and save it again"
+        ))
+    return notes
+
+
+def _read_workbook(path: Path, kind: str, source: str, sheet: str | None) -> list[_Sheet]:
     import python_calamine
 
+    notes = _check_workbook_zip(path, source) if kind == "zip" else []
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as fh:
+            book = python_calamine.CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises its own error types per format
-        hint = "is it password-protected, truncated or not a spreadsheet? Save it again from Excel as .xlsx"
-        raise RegistryError(f"{path}: cannot open as a spreadsheet ({type(exc).__name__}: {exc}); {hint}") from None
+        if "password" in f"{type(exc).__name__} {exc}".lower():
+            raise RegistryError(_password_message(source)) from None
+        raise RegistryError(
+            f"{source}: cannot open as a spreadsheet ({type(exc).__name__}: {exc}); is it damaged or not a "
+            f"spreadsheet? {_RESAVE[0].upper() + _RESAVE[1:]}"
+        ) from None
     names = book.sheet_names
     if not names:
-        raise RegistryError(f"{path}: the workbook has no sheets")
-    if sheet is None:
-        name = names[0]
-    elif sheet in names:
-        name = sheet
-    else:
-        raise RegistryError(f"{path}: no sheet named {sheet!r}; the sheets are {', '.join(names)}")
-    try:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    except Exception as exc:
-        raise RegistryError(f"{path}: cannot read sheet {name!r} ({type(exc).__name__}: {exc})") from None
-    return rows, name
+        raise RegistryError(f"{source}: the workbook has no sheets")
+    if sheet is not None and sheet not in names:
+        raise RegistryError(f"{source}: no sheet named {sheet!r}; the sheets are {', '.join(names)}")
+    out = []
+    for name in [sheet] if sheet is not None else names:
+        try:
+            data = book.get_sheet_by_name(name)
+            corner = (data.end[0] + 1) * (data.end[1] + 1) if data.end else 0
+            if corner > MAX_CELLS:
+                raise RegistryError(f"{source}: sheet {name!r} spans {data.end[0] + 1:,} rows × {data.end[1] + 1:,} columns, far more than a registry; delete the stray cells beyond the table")
+            rows = data.to_python(skip_empty_area=False)
+            merges = data.merged_cell_ranges or []
+        except RegistryError:
+            raise
+        except Exception as exc:
+            raise RegistryError(f"{source}: cannot read sheet {name!r} ({type(exc).__name__}: {exc})") from None
+        _fill_merged(rows, merges)
+        out.append(_Sheet(rows, name, list(notes)))
+    return out
 
 
-def read_table(path: str | Path, sheet: str | None = None) -> tuple[list[list[Any]], str | None]:
-    """Read a registry file into raw rows (lists of cell values), row 1 first.
+def _fill_merged(rows: list[list[Any]], merges: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell, as Excel shows it."""
+    height = len(rows)
+    for (r0, c0), (r1, c1) in merges:
+        if r0 >= height or not rows[r0] or c0 >= len(rows[r0]):
+            continue
+        value = rows[r0][c0]
+        if parsing.is_blank(value):
+            continue
+        for r in range(r0, min(r1, height - 1) + 1):
+            row = rows[r]
+            for c in range(c0, min(c1, len(row) - 1) + 1):
+                if parsing.is_blank(row[c]):
+                    row[c] = value
 
-    Raises
-    ------
-    RegistryError
-        When the file is missing, of an unknown type, or unreadable.
-    """
-    path = Path(path)
+
+def _password_message(source: str) -> str:
+    return (
+        f"{source}: the workbook is password-protected (encrypted), so it cannot be read; open it in Excel or WPS, "
+        "remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it) and save again"
+    )
+
+
+def _sniff(head: bytes) -> str:
+    if not head:
+        return "empty"
+    if head.startswith(_ZIP_MAGIC):
+        return "zip"
+    if head.startswith(_OLE_MAGIC):
+        return "ole"
+    for magic, _ in _OTHER_MAGIC:
+        if head.startswith(magic):
+            return "other"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if b"urn:schemas-microsoft-com:office:spreadsheet" in lowered and b"<workbook" in lowered:
+        return "xml2003"
+    if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<meta", b"<head", b"<body", b"<style")) or (
+        lowered.startswith(b"<?xml") and b"<table" in lowered
+    ):
+        return "html"
+    return "text"
+
+
+def _read_sheets(path: Path, sheet: str | None) -> list[_Sheet]:
+    source = str(path)
     if not path.exists():
         raise RegistryError(f"{path}: no such file; give the path of the registry (.xlsx or .csv)")
     if path.is_dir():
         raise RegistryError(f"{path}: is a folder; give the path of the registry file (.xlsx or .csv)")
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".txt", ".tsv"):
-        return _read_csv(path), None
-    if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_excel(path, sheet)
-    raise RegistryError(f"{path}: unknown file type {suffix or '(none)'}; use .xlsx, .xls or .csv")
+    if suffix not in _EXCEL_SUFFIXES + _TEXT_SUFFIXES:
+        raise RegistryError(f"{path}: unknown file type {suffix or '(none)'}; use .xlsx, .xls or .csv")
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise RegistryError(f"{path}: the file is {size / 2**20:,.0f} MB, more than the {MAX_FILE_BYTES / 2**20:,.0f} MB a registry may take")
+    with path.open("rb") as fh:
+        head = fh.read(65536)
+    kind = _sniff(head)
+    if kind == "empty":
+        raise RegistryError(f"{path}: the file is empty (0 bytes): no header row and no data; choose the saved registry file")
+    if kind == "other":
+        what = next(label for magic, label in _OTHER_MAGIC if head.startswith(magic))
+        raise RegistryError(f"{path}: this is {what}, not a spreadsheet; choose the registry file (.xlsx or .csv)")
+    if kind == "xml2003":
+        raise RegistryError(f"{path}: this is an Excel 2003 XML spreadsheet, which cannot be read; {_RESAVE}")
+    if kind == "ole":
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise RegistryError(_password_message(source))
+        return _read_workbook(path, kind, source, sheet)
+    if kind == "zip":
+        return _read_workbook(path, kind, source, sheet)
+    data = path.read_bytes()
+    if kind == "html":
+        return [_read_html(data, source)]
+    if suffix in _EXCEL_SUFFIXES:
+        if b"\x00" in head or _CONTROL_BYTES.search(head[:4096]):
+            raise RegistryError(f"{path}: this is neither a workbook nor a text table; it may be damaged. {_RESAVE[0].upper() + _RESAVE[1:]}")
+        table = _read_csv(data, source)
+        table.notes.insert(0, _note(f"the file is a text (CSV) table despite its {suffix} name; read as CSV"))
+        return [table]
+    return [_read_csv(data, source)]
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> tuple[list[list[Any]], str | None]:
+    """Read a registry file into raw rows (lists of cell values), row 1 first.
+
+    The file type is recognised from the content: ``.xlsx``/``.xlsm``/``.ods``, legacy
+    ``.xls``, a web-page table saved as ``.xls``, or CSV/TSV text. Merged cells carry
+    their value into every cell they cover.
+
+    Raises
+    ------
+    RegistryError
+        When the file is missing, of an unknown type, unreadable, encrypted or hostile.
+    """
+    table = _read_sheets(Path(path), sheet)[0]
+    return table.rows, table.name
 
 
 # -- headers ------------------------------------------------------------------------
@@ -258,6 +648,64 @@ def _find_header(rows: list[list[Any]], source: str) -> int:
     return best
 
 
+def _header_hits(header: list[Any]) -> int:
+    return len({m[0] for m in map(_match_header, header) if m})
+
+
+def _combine_header_rows(upper: list[Any], lower: list[Any]) -> list[Any] | None:
+    """Combine a two-row header whose upper row has merged group labels; ``None`` if it is not one.
+
+    The upper row holds ordinary headers (merged down over both rows, so the lower
+    cell is blank or repeats it) and group labels such as ``收益（万元）`` spanning
+    several columns; the lower row holds the headers under each group. A group's unit
+    applies to the headers under it (``经营收入`` under ``收益（元）`` is in 元).
+    """
+    width = max(len(upper), len(lower))
+    upper = list(upper) + [None] * (width - len(upper))
+    lower = list(lower) + [None] * (width - len(lower))
+    combined: list[Any] = []
+    group: str | None = None
+    upper_headers = under_group = 0
+    for u, l in zip(upper, lower):
+        u_blank, l_blank = parsing.is_blank(u), parsing.is_blank(l)
+        u_match = None if u_blank else _match_header(u)
+        if not u_blank:
+            group = None if u_match else normalize(u)
+        upper_headers += u_match is not None
+        if l_blank:
+            combined.append(u)
+            continue
+        if not u_blank and normalize(u) == normalize(l):
+            combined.append(l)
+            continue
+        if u_match is not None:
+            return None  # a real header above a different value: the lower row is data
+        label = normalize(l)
+        unit = _UNIT_IN_HEADER.match(group) if group else None
+        if unit and not _UNIT_IN_HEADER.match(label) and _match_header(f"{label}({unit.group('unit')})"):
+            label = f"{label}({unit.group('unit')})"
+        under_group += _match_header(label) is not None
+        combined.append(label if _match_header(label) else l)
+    if not upper_headers or not under_group:
+        return None
+    return combined
+
+
+def _header_rows(rows: list[list[Any]], source: str) -> tuple[int, int, list[Any]]:
+    """Return (first header row index, first data row index, header cells)."""
+    best = _find_header(rows, source)
+    hits = _header_hits(rows[best])
+    if best + 1 < len(rows):
+        combined = _combine_header_rows(rows[best], rows[best + 1])
+        if combined is not None and _header_hits(combined) > hits:
+            return best, best + 2, combined
+    if best > 0:
+        combined = _combine_header_rows(rows[best - 1], rows[best])
+        if combined is not None and _header_hits(combined) >= hits:
+            return best - 1, best + 1, combined
+    return best, best + 1, rows[best]
+
+
 def _column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -300,12 +748,13 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _is_total_row(row: list[Any], name_index: int | None) -> bool:
-    first = next((c for c in row if not parsing.is_blank(c)), None)
+def _is_total_row(row: list[Any], name_index: int | None, first: Any) -> bool:
     candidates = [first]
     if name_index is not None and name_index < len(row):
         candidates.append(row[name_index])
-    return any(isinstance(c, str) and any(w in normalize(c) for w in _TOTAL_WORDS) for c in candidates if c is not None)
+    return any(
+        isinstance(c, str) and ("计" in c or "計" in c) and any(w in normalize(c) for w in _TOTAL_WORDS) for c in candidates
+    )
 
 
 def _strip_neutralised(text: str) -> str:
@@ -322,6 +771,11 @@ def _parse_column(col_id: str, kind: str, values: pd.Series, scale: float, divis
             if kind in ("text",):
                 return _strip_neutralised(parsing.parse_text(raw)) or None, None
             if kind == "uscc":
+                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                    raise parsing.CellError(
+                        "the code is stored as a number, so Excel has dropped or rounded characters; "
+                        "format the column as text and type the 18-character code again"
+                    )
                 return normalize(raw).upper(), None
             if kind == "lead_level":
                 key = normalize(raw)
@@ -341,7 +795,9 @@ def _parse_column(col_id: str, kind: str, values: pd.Series, scale: float, divis
                 return parsing.parse_bool(raw), None
             if kind == "date":
                 return parsing.parse_date(raw, today), None
-            if kind in ("int", "year"):
+            if kind == "year":
+                return parsing.parse_year(raw), None
+            if kind == "int":
                 return parsing.parse_int(raw), None
             if kind == "money":
                 return parsing.parse_number(raw, scale, money=True), None
@@ -395,6 +851,26 @@ def _check_sentence(check: str) -> str:
     return (doc or check).strip().rstrip(".")
 
 
+def _choose_sheet(sheets: list[_Sheet], source: str, asked: str | None) -> tuple[_Sheet, int, int, list[Any]]:
+    """Pick the first sheet with a header row (an instructions sheet may come first)."""
+    first_error: RegistryError | None = None
+    passed: list[str] = []
+    for table in sheets:
+        try:
+            header_i, data_i, header = _header_rows(table.rows, source)
+        except RegistryError as exc:
+            if asked is not None or len(sheets) == 1:
+                raise RegistryError(f"{exc} (sheet {table.name!r})" if table.name and len(sheets) > 1 else str(exc)) from None
+            first_error = first_error or exc
+            passed.append(str(table.name))
+            continue
+        if passed:
+            table.notes.insert(0, _note(f"read sheet {table.name!r}; sheet(s) {', '.join(passed)} before it hold no registry header"))
+        return table, header_i, data_i, header
+    names = ", ".join(str(t.name) for t in sheets)
+    raise RegistryError(f"{first_error} (in none of the sheets: {names})")
+
+
 def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divisions | None = None, today: dt.date | None = None) -> Registry:
     """Load and validate a cooperative registry file.
 
@@ -430,44 +906,55 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     """
     divisions = divisions or load_divisions()
     today = today or dt.date.today()
-    rows, sheet_name = read_table(path, sheet)
     source = str(path)
-    report = ValidationReport(source=source, sheet=sheet_name)
-    header_i = _find_header(rows, source)
+    table, header_i, data_i, header = _choose_sheet(_read_sheets(Path(path), sheet), source, sheet)
+    rows = table.rows
+    report = ValidationReport(source=source, sheet=table.name)
+    report.warnings.extend(table.notes)
     report.header_row = header_i + 1
-    report.title = " ".join(_cell_text(c) for row in rows[:header_i] for c in row if not parsing.is_blank(c))
-    mapping = _map_columns(rows[header_i], source, header_i + 1, report.warnings)
+    report.title = " ".join(dict.fromkeys(_cell_text(c) for row in rows[:header_i] for c in row if not parsing.is_blank(c)))
+    mapping = _map_columns(header, source, header_i + 1, report.warnings)
     report.columns = {HEADERS_ZH[k]: _column_letter(j) for k, (j, _) in mapping.items()}
+    if data_i > header_i + 1:
+        report.warnings.append(_note(f"the header spans rows {header_i + 1}-{data_i} (merged group headers); read as one", header_i + 1))
 
-    body = rows[header_i + 1 :]
+    body = rows[data_i:]
     while body and all(parsing.is_blank(c) for c in body[-1]):
         body.pop()
     report.rows_read = len(body)
     if not body:
-        raise RegistryError(f"{source}: the registry has a header (row {header_i + 1}) but no rows below it")
+        raise RegistryError(f"{source}: the registry has a header (row {data_i}) but no rows below it")
 
     name_idx = mapping["name"][0]
+    last_header = max(j for j, cell in enumerate(header) if not parsing.is_blank(cell))
     keep: list[int] = []
+    is_blank = parsing.is_blank
     for i, row in enumerate(body):
-        row_no = header_i + 2 + i
-        if all(parsing.is_blank(c) for c in row):
+        row_no = data_i + 1 + i
+        filled = [c for c in row if not is_blank(c)]
+        if not filled:
             report.skipped_rows.append(RowIssue(row_no, None, "", "blank row"))
-        elif _is_total_row(row, name_idx):
-            first = next(c for c in row if not parsing.is_blank(c))
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first), "total row (合计/小计/总计)"))
+        elif _is_total_row(row, name_idx, filled[0]):
+            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(filled[0]), "total row (合计/小计/总计)"))
+        elif isinstance(filled[0], str) and all(c == filled[0] for c in filled):
+            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(filled[0]), "note row: only one value, not a cooperative"))
         else:
             keep.append(i)
+            beyond = [j for j in range(last_header + 1, len(row)) if not parsing.is_blank(row[j])]
+            if beyond:
+                letters = ", ".join(_column_letter(j) for j in beyond[:5])
+                report.warnings.append(RowIssue(row_no, None, _cell_text(row[beyond[0]]), f"values in column(s) {letters}, right of the last header, were ignored"))
     width = max((len(body[i]) for i in keep), default=0)
     data = [body[i] + [None] * (width - len(body[i])) for i in keep]
-    row_numbers = np.array([header_i + 2 + i for i in keep], dtype=np.int64)
+    row_numbers = np.array([data_i + 1 + i for i in keep], dtype=np.int64)
     raw = pd.DataFrame(data, dtype=object) if data else pd.DataFrame()
 
     parsed: dict[str, list[Any]] = {}
     errors: dict[int, list[RowIssue]] = {}
-    raw_text: dict[str, list[str]] = {}
+    raw_text: dict[str, pd.Series] = {}
 
     def add_error(k: int, col_id: str | None, message: str) -> None:
-        value = raw_text[col_id][k] if col_id in raw_text else ""
+        value = _cell_text(raw_text[col_id].iloc[k]) if col_id in raw_text else ""
         errors.setdefault(k, []).append(RowIssue(int(row_numbers[k]), col_id, value, message))
 
     for col in COLUMNS:
@@ -476,7 +963,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
             continue
         j, scale = mapping[col.id]
         series = raw[j] if j in raw.columns else pd.Series([None] * len(keep), dtype=object)
-        raw_text[col.id] = [_cell_text(v) for v in series]
+        raw_text[col.id] = series
         values, errs = _parse_column(col.id, col.kind, series, scale, divisions, today)
         parsed[col.id] = values
         for k, err in enumerate(errs):
