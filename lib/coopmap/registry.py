@@ -472,7 +472,8 @@ def _read_workbook(path: Path, kind: str, source: str, sheet: str | None) -> lis
     try:
         with path.open("rb") as fh:
             book = python_calamine.CalamineWorkbook.from_filelike(fh)
-    except Exception as exc:  # calamine raises its own error types per format
+    except BaseException as exc:  # calamine raises its own types, and a Rust panic is a BaseException
+        _reraise_interrupt(exc)
         if "password" in f"{type(exc).__name__} {exc}".lower():
             raise RegistryError(_password_message(source)) from None
         raise RegistryError(
@@ -495,11 +496,17 @@ def _read_workbook(path: Path, kind: str, source: str, sheet: str | None) -> lis
             merges = data.merged_cell_ranges or []
         except RegistryError:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            _reraise_interrupt(exc)
             raise RegistryError(f"{source}: cannot read sheet {name!r} ({type(exc).__name__}: {exc})") from None
         _fill_merged(rows, merges)
         out.append(_Sheet(rows, name, list(notes)))
     return out
+
+
+def _reraise_interrupt(exc: BaseException) -> None:
+    if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+        raise exc
 
 
 def _fill_merged(rows: list[list[Any]], merges: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> None:
