@@ -170,5 +170,13 @@ class Divisions:
 
 @lru_cache(maxsize=1)
 def load_divisions() -> Divisions:
-    """Return the shipped division tables (cached)."""
+    """Return the shipped division tables (cached).
+
+    Returns
+    -------
+    Divisions
+        The county's 10 townships and 121 village-level units (2023), with the
+        aliases that :meth:`Divisions.resolve_township` and
+        :meth:`Divisions.resolve_village` accept.
+    """
     return Divisions.from_files()

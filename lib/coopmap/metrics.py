@@ -148,7 +148,18 @@ def register_metric(metric: Metric, *, replace: bool = False) -> Metric:
 
 
 def unregister_metric(metric_id: str) -> None:
-    """Remove a registered metric (built-in metrics cannot be removed)."""
+    """Remove a registered metric (built-in metrics cannot be removed).
+
+    Parameters
+    ----------
+    metric_id : str
+        Id of a metric added with :func:`register_metric`.
+
+    Raises
+    ------
+    CoopmapError
+        When the id is a built-in metric or is not registered.
+    """
     if metric_id in BUILTIN_METRICS:
         raise CoopmapError(f"{metric_id!r} is a built-in metric and cannot be removed")
     if metric_id not in _METRICS:
@@ -158,6 +169,15 @@ def unregister_metric(metric_id: str) -> None:
 
 def get_metric(metric_id: str) -> Metric:
     """Return a registered metric by id.
+
+    Parameters
+    ----------
+    metric_id : str
+        The metric's id (a column of :func:`township_table`).
+
+    Returns
+    -------
+    Metric
 
     Raises
     ------
@@ -171,7 +191,13 @@ def get_metric(metric_id: str) -> Metric:
 
 
 def list_metrics() -> list[Metric]:
-    """Return the registered metrics, built-ins first, in registration order."""
+    """Return the registered metrics, built-ins first, in registration order.
+
+    Returns
+    -------
+    list of Metric
+        A copy: changing it does not change the registry.
+    """
     return list(_METRICS.values())
 
 
