@@ -126,6 +126,37 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _out_path(out: str, fmt: str) -> Path:
+    from .errors import ExportError
+
+    path = Path(out)
+    if not path.suffix:
+        return path.with_suffix(f".{fmt}")
+    if path.suffix.lower() != f".{fmt}":
+        raise ExportError(f"--out {out} does not end in .{fmt}, the --format asked for: name the file *.{fmt}")
+    return path
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import write_report
+
+    registry = _load(args.registry)
+    out = write_report(registry, _out_path(args.out, args.format), township=args.township,
+                       boundaries=args.boundaries, lang=args.lang)
+    print(out)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .tables import export_table
+
+    registry = _load(args.registry)
+    out = export_table(registry.frame, _out_path(args.out, args.format), township=args.township,
+                       illustrative=registry.illustrative, mask=args.mask)
+    print(out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="coopmap", description="Party-led cooperatives of Longling County: data checks, maps and the dashboard.")
@@ -158,6 +189,23 @@ def build_parser() -> argparse.ArgumentParser:
                    help="coordinates the file cannot declare: gcj02 (AMap/Gaode, Tencent) or bd09 (Baidu)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_boundaries)
+
+    p = sub.add_parser("report", help="a report of the county or one township as one HTML file or an A4 PDF")
+    p.add_argument("--registry", help="registry file (default: the shipped illustrative sample)")
+    p.add_argument("--township", help="one township (code or name) instead of the county")
+    p.add_argument("--boundaries", help="official township boundaries instead of the schematic default")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--format", choices=("html", "pdf"), required=True)
+    p.add_argument("--out", required=True, help="output file")
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("export", help="the county's or one township's cooperatives as .xlsx or .csv")
+    p.add_argument("--registry", help="registry file (default: the shipped illustrative sample)")
+    p.add_argument("--township", help="one township (code or name) instead of the county")
+    p.add_argument("--format", choices=("csv", "xlsx"), required=True)
+    p.add_argument("--out", required=True, help="output file")
+    p.add_argument("--mask", action="store_true", help="mask chairs' names, phone and identity numbers")
+    p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("serve", help="serve the dashboard on http://127.0.0.1 (offline, preheated)")
     from .server import add_arguments as _serve_arguments
