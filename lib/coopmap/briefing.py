@@ -1,0 +1,540 @@
+"""What a briefing shows: the figures, charts and cases that reports and meeting slides present.
+
+:class:`Briefing` gathers, from one registry, everything a report
+(:mod:`coopmap.report`) or the meeting slides (:mod:`coopmap.meeting`) put in front of
+people, already formatted for reading:
+
+* :attr:`Briefing.provenance` — what data it is (the illustrative sample or a
+  registry file and its date), which boundaries, when it was made;
+* :meth:`Briefing.programme_figures` — the county's headline figures, computed and
+  published side by side;
+* :meth:`Briefing.reconciliation` — every published figure against the registry;
+* :meth:`Briefing.cases` — the report's named cases with their published figures and
+  the registry's cooperative for each;
+* :meth:`Briefing.township` — one township's figures, villages and cooperatives;
+* charts as inline SVG (:meth:`Briefing.map_svg`, :meth:`Briefing.ranking_svg`,
+  :meth:`Briefing.village_svg`), rendered offline by :func:`coopmap.export.chart_to_bytes`.
+
+Chairs' names are masked (:func:`coopmap.privacy.mask_name`) before anything leaves
+this module. Nothing here draws a page: it holds data and text, and the report and
+the slides lay them out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Optional
+
+import pandas as pd
+
+from . import i18n
+from .divisions import Divisions, load_divisions
+from .errors import DivisionError
+from .i18n import format_number, t, township_label
+from .privacy import mask_name, mask_text
+from .reported import MONEY_UNITS, Case, Reported, load_reported
+
+__all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
+
+STRINGS: dict[str, dict[str, str]] = {
+    "brief.title": {"zh": "龙陵县党组织领办合作社", "en": "Party-led cooperatives of Longling County"},
+    "brief.county": {"zh": "龙陵县", "en": "Longling County"},
+    "brief.data": {"zh": "数据", "en": "Data"},
+    "brief.sample": {"zh": "示例数据（程序生成，非真实记录）", "en": "illustrative sample data (generated, not real records)"},
+    "brief.sample_badge": {"zh": "示例数据", "en": "Illustrative"},
+    "brief.registry_file": {"zh": "台账文件 {name}", "en": "registry file {name}"},
+    "brief.file_date": {"zh": "文件日期 {date}", "en": "file dated {date}"},
+    "brief.years": {"zh": "{years}年度", "en": "year {years}"},
+    "brief.boundaries": {"zh": "边界", "en": "Boundaries"},
+    "brief.schematic": {"zh": "示意边界（由乡镇位置推算，非法定界线）", "en": "schematic (drawn from township locations, not the legal boundaries)"},
+    "brief.official": {"zh": "乡镇边界文件 {name}", "en": "township boundary file {name}"},
+    "brief.generated": {"zh": "生成时间", "en": "Made"},
+    "brief.published": {"zh": "报告", "en": "Published"},
+    "brief.computed": {"zh": "台账", "en": "Registry"},
+    "brief.not_computable": {"zh": "台账无此项", "en": "not in the registry"},
+    "brief.status.match": {"zh": "一致", "en": "matches"},
+    "brief.status.within_bound": {"zh": "在报告范围内", "en": "within the published figure"},
+    "brief.status.differs": {"zh": "有差异", "en": "differs"},
+    "brief.status.not_computable": {"zh": "台账无法计算", "en": "not computable"},
+    "brief.source": {"zh": "来源", "en": "Source"},
+    "brief.no_match": {"zh": "台账中未找到对应合作社", "en": "No matching cooperative in the registry"},
+    "brief.chair": {"zh": "理事长", "en": "Chair"},
+    "brief.partner": {"zh": "合作企业", "en": "Partner enterprise"},
+    "brief.villages_covered": {"zh": "覆盖村（社区）", "en": "Villages covered"},
+    "brief.coverage": {"zh": "村覆盖率", "en": "Village coverage"},
+    "brief.coops": {"zh": "合作社", "en": "Cooperatives"},
+    "brief.union": {"zh": "乡镇联合社", "en": "Township union"},
+    "brief.union_members": {"zh": "联合社成员社", "en": "Union member cooperatives"},
+    "brief.of": {"zh": "{part} / {whole}", "en": "{part} of {whole}"},
+    # case figures (ids of data/reported/longling_2023.yaml)
+    "case.hams": {"zh": "年产火腿", "en": "Hams produced"},
+    "case.villages_reached": {"zh": "辐射带动村", "en": "Villages reached"},
+    "case.households": {"zh": "带动农户", "en": "Households reached"},
+    "case.farmer_income": {"zh": "带动群众增收", "en": "Added household income"},
+    "case.collective_income": {"zh": "村集体增收", "en": "Added collective income"},
+    "case.agricultural_output": {"zh": "农业总产值", "en": "Agricultural output"},
+    "case.output_increase": {"zh": "较领办前增加", "en": "Increase since the cooperative"},
+    "case.people_employed": {"zh": "就近务工", "en": "People employed nearby"},
+    "case.wages": {"zh": "务工薪金", "en": "Wages paid"},
+    "case.rent_and_dividends": {"zh": "租金和分红", "en": "Land rent and dividends"},
+    "case.orchard_households": {"zh": "管护果园农户", "en": "Households managing orchards"},
+    "case.orchard_income_avg": {"zh": "管护户户均收入", "en": "Average income per orchard household"},
+    # headline figures
+    "fig.coops_total": {"zh": "党组织领办合作社", "en": "Party-led cooperatives"},
+    "fig.village_coverage_pct": {"zh": "行政村覆盖率", "en": "Village coverage"},
+    "fig.secretaries_as_chair": {"zh": "书记兼任理事长", "en": "Secretaries as chairs"},
+    "fig.land_transferred": {"zh": "流转土地", "en": "Land transferred"},
+    "fig.coop_revenue_2023": {"zh": "合作社经营收入", "en": "Cooperative revenue"},
+    "fig.member_income_2023": {"zh": "带动群众增收", "en": "Income brought to farmers"},
+    "fig.collective_income_2023": {"zh": "村集体经济增收", "en": "Added collective income"},
+    "fig.standardized": {"zh": "规范运行", "en": "Standardized"},
+}
+
+
+def register_strings() -> None:
+    """Add the briefing's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
+    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
+    if clash:
+        raise KeyError(f"coopmap.briefing text keys already used with other text in coopmap.i18n: {sorted(clash)}")
+    i18n.STRINGS.update(STRINGS)
+
+
+register_strings()
+
+#: Headline figures of the programme, in the order slides and reports show them.
+HEADLINE_FIGURES = (
+    "coops_total", "village_coverage_pct", "secretaries_as_chair", "land_transferred",
+    "coop_revenue_2023", "member_income_2023", "collective_income_2023", "standardized",
+)
+_UNIT_OF = {"个": "coops", "人": "people", "%": "pct", "亩": "mu", "万元": "money", "户": "households"}
+_CASE_UNIT_EN = {"只": "", "个": "", "户": "households", "人": "people", "次": "times"}
+
+
+def esc(value: Any) -> str:
+    """Escape any value for HTML; ``None``/NaN/NA become an empty string."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def number(value: Any, unit: str, lang: str = "zh", decimals: Optional[int] = None) -> str:
+    """Format a number with a Chinese unit symbol (个, 人, %, 亩, 万元, 户 ...) for ``lang``."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    uid = _UNIT_OF.get(unit)
+    if uid is None:  # 只, 次: counts with their own word
+        text = f"{float(value):,.{decimals or 0}f}"
+        word = unit if lang == "zh" else _CASE_UNIT_EN.get(unit, unit)
+        return f"{text} {word}".strip() if lang == "en" else f"{text} {word}"
+    if uid in ("coops", "people", "households") and decimals is None:
+        decimals = 0
+    return format_number(value, uid, lang, decimals)
+
+
+def scope_svg(svg: str, scope: str, *, fit: bool = False, label: str = "") -> str:
+    """Make a vl-convert SVG safe to inline next to others.
+
+    Element ids (gradients, clip paths) get the prefix ``scope`` so that two charts
+    on one page do not borrow each other's definitions; the XML prolog goes. With
+    ``fit`` the fixed width and height become 100 % so the chart scales to its box
+    (its ``viewBox`` keeps the proportions). ``label`` becomes the ``aria-label``.
+    """
+    scope = re.sub(r"[^A-Za-z0-9_-]", "_", scope)
+    svg = re.sub(r"<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{scope}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{scope}-{m.group(1)})", svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{scope}-{m.group(1)}"', svg)
+    open_tag = re.match(r"<svg\b[^>]*>", svg)
+    if open_tag is None:
+        return svg
+    tag = open_tag.group(0)
+    if fit:
+        tag = re.sub(r'\swidth="[^"]*"', ' width="100%"', tag, count=1)
+        tag = re.sub(r'\sheight="[^"]*"', ' height="100%"', tag, count=1)
+    if 'class="' in tag:
+        tag = tag.replace('class="', 'class="cm-chart-svg ', 1)
+    else:
+        tag = tag[:-1] + ' class="cm-chart-svg">'
+    if label:
+        tag = tag[:-1] + f' role="img" aria-label="{esc(label)}">'
+    return tag + svg[open_tag.end():]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What a briefing's data are and when it was made."""
+
+    illustrative: bool
+    source: str
+    file_date: Optional[dt.date]
+    years: tuple[int, ...]
+    schematic: bool
+    boundaries: str
+    generated: dt.datetime
+
+    def data_line(self, lang: str = "zh") -> str:
+        """``数据：示例数据（…），台账文件 x.xlsx（文件日期 …，2023年度）``."""
+        parts = []
+        name = Path(self.source).name if self.source else ""
+        details = []
+        if self.file_date:
+            details.append(t("brief.file_date", lang, date=self.file_date.isoformat()))
+        if self.years:
+            details.append(t("brief.years", lang, years=("、" if lang == "zh" else ", ").join(map(str, self.years))))
+        sep = "，" if lang == "zh" else ", "
+        if self.illustrative:
+            parts.append(t("brief.sample", lang))
+        if name:
+            file_text = t("brief.registry_file", lang, name=name)
+            if details:
+                file_text += f"（{sep.join(details)}）" if lang == "zh" else f" ({sep.join(details)})"
+            parts.append(file_text)
+        colon = "：" if lang == "zh" else ": "
+        return t("brief.data", lang) + colon + sep.join(parts)
+
+    def boundaries_line(self, lang: str = "zh") -> str:
+        """``边界：示意边界（…）`` or the boundary file's name."""
+        colon = "：" if lang == "zh" else ": "
+        text = t("brief.schematic", lang) if self.schematic else t("brief.official", lang, name=Path(self.boundaries).name)
+        return t("brief.boundaries", lang) + colon + text
+
+    def generated_line(self, lang: str = "zh") -> str:
+        """``生成时间：2026-11-30 14:05``."""
+        colon = "：" if lang == "zh" else ": "
+        return t("brief.generated", lang) + colon + self.generated.strftime("%Y-%m-%d %H:%M")
+
+    def cover_line(self, lang: str = "zh") -> str:
+        """The three lines above joined: what data, which boundaries, when made."""
+        sep = " · "
+        return sep.join([self.data_line(lang), self.boundaries_line(lang), self.generated_line(lang)])
+
+
+@dataclass(frozen=True)
+class FigureView:
+    """One figure ready to show: label, computed and published text, reconciliation status."""
+
+    id: str
+    label: str
+    computed: str
+    published: str
+    status: str
+    explanation: str = ""
+
+    @property
+    def differs(self) -> bool:
+        """Whether the registry's value disagrees with the published one."""
+        return self.status == "differs"
+
+
+@dataclass(frozen=True)
+class CaseFigureView:
+    """A named case's published figure, with the registry's value where it has one."""
+
+    label: str
+    published: str
+    registry: Optional[str]
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A named case of the report and the cooperative the registry holds for it."""
+
+    id: str
+    place: str
+    industry: str
+    note: str
+    source: str
+    township: str
+    figures: tuple[CaseFigureView, ...]
+    coop_name: Optional[str] = None
+    coop_uscc: Optional[str] = None
+    chair: Optional[str] = None
+    partner: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class TownshipView:
+    """One township: its figures, its villages by coverage status, its cooperatives."""
+
+    code: str
+    name: str
+    tiles: tuple[tuple[str, str], ...]
+    villages: pd.DataFrame
+    coops: pd.DataFrame
+    union: Optional[str] = None
+    union_members: int = 0
+    rank: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+class Briefing:
+    """Everything a report or meeting shows about one registry, formatted for reading.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Canonical registry.
+    provenance : Provenance
+        What the data are (see :meth:`from_registry`).
+    boundaries : geopandas.GeoDataFrame
+        Township boundaries for the map.
+    lang : {"zh", "en"}
+    reported : Reported, optional
+        Published figures (default: the shipped facts).
+    divisions : Divisions, optional
+    """
+
+    def __init__(self, frame: pd.DataFrame, provenance: Provenance, boundaries, *, lang: str = "zh",
+                 reported: Optional[Reported] = None, divisions: Optional[Divisions] = None) -> None:
+        i18n._check_lang(lang)
+        self.frame = frame
+        self.provenance = provenance
+        self.boundaries = boundaries
+        self.lang = lang
+        self.reported = reported or load_reported()
+        self.divisions = divisions or load_divisions()
+        self._svg: dict[tuple, str] = {}
+
+    @classmethod
+    def from_registry(cls, registry, *, boundaries: str | None = None, lang: str = "zh",
+                      now: Optional[dt.datetime] = None) -> "Briefing":
+        """Build a briefing from a loaded :class:`coopmap.registry.Registry`.
+
+        Parameters
+        ----------
+        registry : Registry
+        boundaries : str, optional
+            A boundary file; default :func:`coopmap.boundaries.default_boundaries`
+            (``COOPMAP_BOUNDARIES``, ``data/local/``, else schematic).
+        lang : {"zh", "en"}
+        now : datetime, optional
+            The time the briefing says it was made (default: now).
+        """
+        from .boundaries import default_boundaries
+
+        gdf, schematic, description = default_boundaries(boundaries)
+        source = registry.report.source
+        path = Path(source)
+        file_date = dt.date.fromtimestamp(path.stat().st_mtime) if source and path.is_file() else None
+        years = tuple(sorted({int(y) for y in registry.frame["year"].dropna()})) if "year" in registry.frame else ()
+        provenance = Provenance(
+            illustrative=registry.illustrative, source=source, file_date=file_date, years=years,
+            schematic=schematic, boundaries=description, generated=(now or dt.datetime.now()).replace(microsecond=0),
+        )
+        return cls(registry.frame, provenance, gdf, lang=lang)
+
+    # -- tables ---------------------------------------------------------------------------
+    @cached_property
+    def townships(self) -> pd.DataFrame:
+        """:func:`coopmap.metrics.township_table` of the registry."""
+        from .metrics import township_table
+
+        return township_table(self.frame, self.divisions)
+
+    @cached_property
+    def villages(self) -> pd.DataFrame:
+        """:func:`coopmap.metrics.village_table` of the registry."""
+        from .metrics import village_table
+
+        return village_table(self.frame, self.divisions)
+
+    @cached_property
+    def _reconciled(self) -> pd.DataFrame:
+        from .metrics import reconcile
+
+        return reconcile(self.frame, self.reported, divisions=self.divisions, lang=self.lang)
+
+    def township_name(self, code: str) -> str:
+        """A township's name in the briefing's language."""
+        return township_label(code, self.divisions.township_name(code), self.lang)
+
+    def resolve_township(self, township: str) -> str:
+        """Return the 9-digit code of a township named in any accepted form."""
+        return self.divisions.resolve_township(township)
+
+    # -- figures --------------------------------------------------------------------------
+    def _label(self, row: pd.Series) -> str:
+        return row["label_en"] if self.lang == "en" else row["label_zh"]
+
+    def reconciliation(self) -> list[FigureView]:
+        """Every published figure against the registry, in the facts sheet's order."""
+        out = []
+        for _, row in self._reconciled.iterrows():
+            fig = self.reported[row["id"]]
+            computed = row["computed"]
+            decimals = 2 if fig.compare_unit == "%" else (1 if fig.compare_unit in ("万元", "亩") else 0)
+            computed_text = (t("brief.not_computable", self.lang) if pd.isna(computed)
+                             else number(computed, fig.compare_unit, self.lang, decimals))
+            out.append(FigureView(row["id"], self._label(row), computed_text, fig.published(self.lang),
+                                  row["status"], row["explanation"] or ""))
+        return out
+
+    def programme_figures(self, ids: tuple[str, ...] = HEADLINE_FIGURES) -> list[FigureView]:
+        """The county's headline figures (:data:`HEADLINE_FIGURES`), computed and published."""
+        by_id = {f.id: f for f in self.reconciliation()}
+        out = []
+        for fid in ids:
+            if fid not in by_id:
+                continue
+            fig = by_id[fid]
+            key = f"fig.{fid}"
+            label = t(key, self.lang) if key in i18n.STRINGS else fig.label
+            out.append(FigureView(fid, label, fig.computed, fig.published, fig.status, fig.explanation))
+        return out
+
+    def status_counts(self) -> dict[str, int]:
+        """How many published figures match, lie within bounds, differ or cannot be computed."""
+        counts = self._reconciled["status"].value_counts()
+        return {s: int(counts.get(s, 0)) for s in ("match", "within_bound", "differs", "not_computable")}
+
+    def county_coverage(self) -> tuple[int, int, float]:
+        """Covered villages, all villages, coverage in percent."""
+        covered = int((self.villages["status"] == "coop").sum())
+        total = len(self.villages)
+        return covered, total, 100.0 * covered / total if total else 0.0
+
+    # -- named cases ------------------------------------------------------------------------
+    def _case_rows(self, case: Case) -> pd.DataFrame:
+        f = self.frame
+        try:
+            town = self.divisions.resolve_township(case.township)
+        except DivisionError:
+            return f.iloc[0:0]
+        rows = f[(f["township"].astype(str) == town) & (f["lead_level"] == case.level)]
+        if case.village:
+            try:
+                village = self.divisions.resolve_village(case.village, town)
+            except DivisionError:
+                return f.iloc[0:0]
+            rows = rows[rows["village"].astype("string") == village]
+        keyword = rows["industry"].astype(str).str.contains(case.industry_keyword, regex=False)
+        return rows[keyword] if keyword.any() else rows
+
+    def cases(self) -> list[CaseView]:
+        """The report's named cases, each with the registry's cooperative (if one matches)."""
+        out = []
+        for case in self.reported.cases.values():
+            rows = self._case_rows(case)
+            coop = rows.iloc[0] if len(rows) else None
+            figures = []
+            for fig in case.figures:
+                key = f"case.{fig.id}"
+                label = t(key, self.lang) if key in i18n.STRINGS else fig.label_en
+                unit = "万元" if fig.unit in MONEY_UNITS else fig.unit
+                decimals = 0 if float(fig.compare_value).is_integer() else 1
+                published = number(fig.compare_value, unit, self.lang, decimals)
+                if fig.qualifier == "at_least":
+                    published = f"{published}以上" if self.lang == "zh" else f"{published} or more"
+                elif fig.qualifier == "about":
+                    published = f"约{published}" if self.lang == "zh" else f"about {published}"
+                registry = None
+                if coop is not None and fig.columns and all(c in coop.index for c in fig.columns):
+                    values = [coop[c] for c in fig.columns]
+                    if not any(pd.isna(v) for v in values):
+                        registry = number(sum(float(v) for v in values), unit, self.lang, 1 if unit == "万元" else 0)
+                figures.append(CaseFigureView(label, published, registry))
+            industry = case.industry_en if self.lang == "en" else case.industry_zh
+            place = case.place_zh
+            town_code = None
+            try:
+                town_code = self.divisions.resolve_township(case.township)
+                if self.lang == "en":
+                    place = self.township_name(town_code) + (f", {case.village}" if case.village else "")
+            except DivisionError:
+                pass
+            out.append(CaseView(
+                id=case.id, place=place, industry=industry, note=case.note if self.lang == "en" else "",
+                source=case.source.cite(self.lang), township=town_code or "", figures=tuple(figures),
+                coop_name=None if coop is None else mask_text(str(coop["name"])),
+                coop_uscc=None if coop is None else str(coop["uscc"]),
+                chair=None if coop is None or pd.isna(coop.get("leader")) else mask_name(str(coop["leader"])),
+                partner=None if coop is None or pd.isna(coop.get("partner")) else mask_text(str(coop["partner"])),
+            ))
+        return out
+
+    # -- one township ---------------------------------------------------------------------
+    def township(self, township: str) -> TownshipView:
+        """One township's figures, villages and cooperatives (names masked)."""
+        code = self.resolve_township(township)
+        table = self.townships.set_index("code")
+        row = table.loc[code]
+        lang = self.lang
+        tiles = (
+            (t("brief.coops", lang), number(row["coops"], "个", lang)),
+            (t("brief.villages_covered", lang), t("brief.of", lang, part=int(row["villages_covered"]), whole=int(row["villages_total"]))),
+            (t("brief.coverage", lang), number(row["coverage_pct"], "%", lang, 1)),
+            (t("members", lang), number(row["members"], "人", lang)),
+            (t("households", lang), number(row["households"], "户", lang)),
+            (t("land_mu", lang), number(row["land_mu"], "亩", lang, 0)),
+            (t("revenue", lang), number(row["revenue"], "万元", lang, 1)),
+            (t("farmer_income", lang), number(row["farmer_income"], "万元", lang, 1)),
+            (t("collective_income", lang), number(row["collective_income"], "万元", lang, 1)),
+        )
+        rank = {}
+        for column in ("coops", "coverage_pct", "revenue", "farmer_income"):
+            order = table[column].rank(ascending=False, method="min")
+            rank[column] = (int(order.loc[code]), len(table))
+        villages = self.villages[self.villages["township"] == code].reset_index(drop=True)
+        coops = self.frame[self.frame["township"].astype(str) == code]
+        union = coops[coops["lead_level"] == "township"]
+        union_name = mask_text(str(union.iloc[0]["name"])) if len(union) else None
+        union_members = int(coops["union_uscc"].isin(set(union["uscc"])).sum()) if len(union) else 0
+        listing = pd.DataFrame({
+            "name": coops["name"].astype(str).map(mask_text),
+            "level": coops["lead_level"],
+            "village": coops["village"].map(lambda v: self._village_short(v)),
+            "industry": coops["industry"].astype(str).map(mask_text),
+            "members": coops["members"],
+            "revenue": coops["revenue"],
+            "chair": coops["leader"].map(lambda v: None if pd.isna(v) else mask_name(str(v))),
+        }).reset_index(drop=True)
+        return TownshipView(code, self.township_name(code), tiles, villages, listing, union_name, union_members, rank)
+
+    def _village_short(self, code: Any) -> str:
+        if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)):
+            return ""
+        v = self.divisions.villages
+        match = v[v["code"] == str(code)]
+        if not len(match):
+            return str(code)
+        return str(match.iloc[0]["short"] if self.lang == "zh" else match.iloc[0]["name"])
+
+    # -- charts ---------------------------------------------------------------------------
+    def _render(self, key: tuple, build) -> str:
+        if key not in self._svg:
+            from .export import chart_to_bytes
+
+            self._svg[key] = chart_to_bytes(build(), "svg").decode("utf-8")
+        return self._svg[key]
+
+    def map_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 460,
+                height: int = 440, scope: str = "map", fit: bool = False) -> str:
+        """The township choropleth of ``metric`` as inline SVG (示意边界 said on schematic maps)."""
+        from .charts import township_map
+
+        svg = self._render(("map", metric, highlight, width, height), lambda: township_map(
+            self.boundaries, self.townships, metric, highlight=highlight, lang=self.lang, width=width, height=height))
+        return scope_svg(svg, scope, fit=fit, label=t("map.township", self.lang))
+
+    def ranking_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 320,
+                    height: Optional[int] = None, scope: str = "ranking", fit: bool = False) -> str:
+        """The townships ranked by ``metric`` as inline SVG."""
+        from .charts import township_ranking
+
+        svg = self._render(("ranking", metric, highlight, width, height), lambda: township_ranking(
+            self.townships, metric, highlight=highlight, lang=self.lang, width=width, height=height))
+        return scope_svg(svg, scope, fit=fit, label=t("chart.ranking_title", self.lang))
+
+    def village_svg(self, *, highlight: Optional[str] = None, step: int = 20, scope: str = "villages",
+                    fit: bool = False) -> str:
+        """The 121 villages as tiles coloured by coverage status, as inline SVG."""
+        from .charts import village_grid
+
+        svg = self._render(("villages", highlight, step), lambda: village_grid(
+            self.villages, highlight=highlight, lang=self.lang, step=step))
+        return scope_svg(svg, scope, fit=fit, label=t("chart.village_grid_title", self.lang))

@@ -1,0 +1,445 @@
+"""Reports to take away: one self-contained HTML file, or an A4 PDF printed from it.
+
+:func:`render_html` lays a :class:`coopmap.briefing.Briefing` out as one HTML page for
+the county or for one township: a cover line that says what data it shows and when it
+was made, the programme figures (computed beside published), the coverage map, the
+township ranking, the named cases, the reconciliation. Charts are inline SVG rendered
+offline by vl-convert, styles are inline and a Content-Security-Policy forbids every
+request, so the file opens anywhere without a network and without JavaScript.
+
+:func:`html_to_pdf` prints that page to an A4 PDF with headless Chromium: Chinese
+stays text (searchable, copyable) and the charts stay vector graphics.
+:func:`write_report` does both from a loaded registry (``coopmap report``);
+:func:`report_bytes` gives the bytes for a download button.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+import pandas as pd
+
+from . import i18n
+from .briefing import Briefing, CaseView, FigureView, esc, number
+from .errors import ExportError
+from .i18n import t
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
+
+#: Report formats (file suffixes).
+FORMATS = ("html", "pdf")
+#: Media types for downloads.
+MEDIA_TYPES = {"html": "text/html;charset=utf-8", "pdf": "application/pdf"}
+#: Browsers tried for PDF printing, after ``$COOPMAP_CHROMIUM``.
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
+_INSTALL = ("install Chromium (Debian/Ubuntu: sudo apt install chromium) or set COOPMAP_CHROMIUM "
+            "to a Chromium or Chrome executable; the HTML report (--format html) needs no browser")
+PDF_TIMEOUT = 180
+
+STRINGS: dict[str, dict[str, str]] = {
+    "report.title": {"zh": "龙陵县党组织领办合作社情况报告", "en": "Party-led cooperatives of Longling County: report"},
+    "report.title_township": {"zh": "龙陵县{township}党组织领办合作社情况报告",
+                              "en": "Party-led cooperatives of {township}, Longling County: report"},
+    "report.sample_note": {
+        "zh": "本报告使用示例数据：合作社为程序生成，其合计数按公开报道校准，单个合作社信息并非真实记录。",
+        "en": "This report uses illustrative sample data: the cooperatives are generated, their totals calibrated "
+              "to the published figures; no single record is real.",
+    },
+    "report.figures": {"zh": "主要数据", "en": "Programme figures"},
+    "report.figures_note": {"zh": "大字为台账计算数，下方为公开报道数。",
+                            "en": "Large: computed from the registry; below: as published."},
+    "report.coverage": {"zh": "覆盖情况", "en": "Coverage"},
+    "report.coverage_line": {"zh": "全县{total}个村（社区）中，{covered}个有村级或村民小组领办的合作社，覆盖率{pct}。",
+                             "en": "{covered} of the county's {total} villages have a village- or group-led cooperative: {pct}."},
+    "report.ranking": {"zh": "乡镇排名", "en": "Townships"},
+    "report.cases": {"zh": "典型案例", "en": "Named cases"},
+    "report.cases_note": {"zh": "公开报道的案例及其数字；右列为台账中对应合作社的数值。",
+                          "en": "Cases as published, with the matching registry cooperative's values."},
+    "report.reconciliation": {"zh": "报告数与台账计算数核对", "en": "Published and computed figures"},
+    "report.reconciliation_summary": {
+        "zh": "共{n}项：一致{match}项，在报告范围内{within}项，有差异{differs}项，台账无法计算{na}项。",
+        "en": "{n} figures: {match} match, {within} within the published figure, {differs} differ, {na} not computable.",
+    },
+    "report.figure": {"zh": "指标", "en": "Figure"},
+    "report.status": {"zh": "核对", "en": "Check"},
+    "report.explanation": {"zh": "说明", "en": "Explanation"},
+    "report.township": {"zh": "乡镇", "en": "Township"},
+    "report.villages": {"zh": "村（社区）", "en": "Villages"},
+    "report.village": {"zh": "村（社区）", "en": "Village"},
+    "report.level": {"zh": "领办层级", "en": "Led by"},
+    "report.industry": {"zh": "主导产业", "en": "Industry"},
+    "report.coop_name": {"zh": "合作社名称", "en": "Cooperative"},
+    "report.coop_list": {"zh": "合作社名录", "en": "Cooperatives"},
+    "report.villages_of": {"zh": "各村（社区）覆盖情况", "en": "Villages and coverage"},
+    "report.rank_line": {"zh": "合作社数全县第{coops}位，村覆盖率第{coverage_pct}位，经营收入第{revenue}位，带动群众增收第{farmer_income}位（共{n}个乡镇）。",
+                         "en": "Ranks {coops} by cooperatives, {coverage_pct} by village coverage, {revenue} by revenue and "
+                               "{farmer_income} by income brought to farmers, of {n} townships."},
+    "report.union_line": {"zh": "乡镇联合社：{name}，成员社{n}个。", "en": "Township union: {name}, {n} member cooperatives."},
+    "report.privacy": {"zh": "个人信息已隐去（理事长姓名仅保留姓氏）。", "en": "Personal data masked (chairs' surnames only)."},
+    "level.township": {"zh": "乡镇", "en": "Township"},
+    "level.village": {"zh": "村", "en": "Village"},
+    "level.group": {"zh": "村民小组", "en": "Villager group"},
+}
+
+
+def _register() -> None:
+    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
+    if clash:
+        raise KeyError(f"coopmap.report text keys already used with other text in coopmap.i18n: {sorted(clash)}")
+    i18n.STRINGS.update(STRINGS)
+
+
+_register()
+
+_CSS = """
+@page { size: A4; margin: 16mm 15mm 18mm 15mm;
+  @bottom-left { content: var(--cm-footer, ""); }
+  @bottom-right { content: counter(page) " / " counter(pages); font: 9pt "Noto Sans CJK SC", sans-serif; color: #666; } }
+:root { --accent: #b0302a; --ink: #222; --muted: #5a5a5a; --line: #d8d8d8; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin: 0 auto; max-width: 190mm; padding: 8mm 0; color: var(--ink); background: #fff;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC", "Microsoft YaHei",
+    "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", sans-serif; font-size: 10.5pt; line-height: 1.55; }
+h1 { font-size: 20pt; margin: 0 0 4pt; color: var(--accent); }
+h2 { font-size: 14pt; margin: 16pt 0 6pt; padding-bottom: 3pt; border-bottom: 2px solid var(--accent); break-after: avoid; }
+h3 { font-size: 11.5pt; margin: 10pt 0 4pt; break-after: avoid; }
+p { margin: 4pt 0; }
+.cover { border-bottom: 1px solid var(--line); padding-bottom: 6pt; margin-bottom: 8pt; }
+.cover-line { color: var(--muted); font-size: 9.5pt; }
+.sample { display: inline-block; background: #fdecea; color: var(--accent); border: 1px solid var(--accent);
+  border-radius: 3px; padding: 0 5px; font-weight: bold; font-size: 9pt; }
+.sample-note { background: #fdf3f2; border-left: 4px solid var(--accent); padding: 4pt 8pt; }
+.note { color: var(--muted); font-size: 9pt; }
+.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6pt; margin: 6pt 0; }
+.tiles.three { grid-template-columns: repeat(3, 1fr); }
+.tile { border: 1px solid var(--line); border-radius: 4px; padding: 5pt 7pt; break-inside: avoid; }
+.tile .label { font-size: 9pt; color: var(--muted); }
+.tile .value { font-size: 15pt; font-weight: bold; }
+.tile .published { font-size: 8.5pt; color: var(--muted); }
+.tile.differs { border-color: var(--accent); }
+.tile.differs .published { color: var(--accent); }
+figure { margin: 6pt 0; break-inside: avoid; text-align: center; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 9pt; color: var(--muted); }
+table { width: 100%; border-collapse: collapse; font-size: 9pt; margin: 4pt 0 8pt; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+th, td { border-bottom: 1px solid var(--line); padding: 3pt 4pt; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; font-weight: bold; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td:nth-child(4) > span[class^="status-"] { white-space: nowrap; }
+.page { break-before: page; }
+.status-differs { color: var(--accent); font-weight: bold; }
+.status-not_computable { color: var(--muted); }
+.case { border: 1px solid var(--line); border-radius: 4px; padding: 4pt 8pt; margin: 6pt 0; break-inside: avoid; }
+.case h3 { margin-top: 2pt; }
+.status-coop { color: var(--accent); font-weight: bold; }
+.footer { margin-top: 14pt; border-top: 1px solid var(--line); padding-top: 4pt; color: var(--muted); font-size: 8.5pt; }
+@media print { body { padding: 0; max-width: none; } }
+"""
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
+
+
+def _tiles(figures: Iterable[FigureView], lang: str) -> str:
+    out = []
+    for fig in figures:
+        published = f"{t('brief.published', lang)}：{fig.published}" if lang == "zh" else f"{t('brief.published', lang)}: {fig.published}"
+        css = " differs" if fig.differs else ""
+        out.append(f'<div class="tile{css}"><div class="label">{esc(fig.label)}</div>'
+                   f'<div class="value">{esc(fig.computed)}</div><div class="published">{esc(published)}</div></div>')
+    return f'<div class="tiles">{"".join(out)}</div>'
+
+
+def _table(headers: list[tuple[str, bool]], rows: Iterable[list[str]], widths: Optional[list[int]] = None) -> str:
+    """An HTML table; ``headers`` are (text, numeric); cells are already escaped HTML; ``widths`` in percent."""
+    cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
+    head = "".join(f'<th{" class=num" if numeric else ""}>{esc(h)}</th>' for h, numeric in headers)
+    body = []
+    for row in rows:
+        cells = "".join(f'<td{" class=num" if headers[i][1] else ""}>{cell}</td>' for i, cell in enumerate(row))
+        body.append(f"<tr>{cells}</tr>")
+    return f"<table>{cols}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _reconciliation_html(b: Briefing) -> str:
+    lang = b.lang
+    counts = b.status_counts()
+    summary = t("report.reconciliation_summary", lang, n=sum(counts.values()), match=counts["match"],
+                within=counts["within_bound"], differs=counts["differs"], na=counts["not_computable"])
+    rows = []
+    for fig in b.reconciliation():
+        rows.append([esc(fig.label), esc(fig.published), esc(fig.computed),
+                     f'<span class="status-{fig.status}">{esc(t("brief.status." + fig.status, lang))}</span>',
+                     esc(fig.explanation)])
+    headers = [(t("report.figure", lang), False), (t("brief.published", lang), True), (t("brief.computed", lang), True),
+               (t("report.status", lang), False), (t("report.explanation", lang), False)]
+    return f"<p>{esc(summary)}</p>" + _table(headers, rows, [22, 14, 14, 11, 39])
+
+
+def _case_html(case: CaseView, lang: str) -> str:
+    rows = [[esc(f.label), esc(f.published), esc(f.registry or "—")] for f in case.figures]
+    table = _table([(t("report.figure", lang), False), (t("brief.published", lang), True), (t("brief.computed", lang), True)], rows) if rows else ""
+    if case.coop_name:
+        parts = [esc(case.coop_name)]
+        if case.chair:
+            parts.append(f"{esc(t('brief.chair', lang))} {esc(case.chair)}")
+        if case.partner:
+            parts.append(f"{esc(t('brief.partner', lang))} {esc(case.partner)}")
+        coop = f'<p>{esc(t("brief.computed", lang))}：{" · ".join(parts)}</p>' if lang == "zh" else f'<p>{esc(t("brief.computed", lang))}: {" · ".join(parts)}</p>'
+    else:
+        coop = f'<p class="note">{esc(t("brief.no_match", lang))}</p>'
+    note = f'<p class="note">{esc(case.note)}</p>' if case.note else ""
+    return f'<div class="case"><h3>{esc(case.place)} · {esc(case.industry)}</h3>{coop}{table}{note}</div>'
+
+
+def _township_table_html(b: Briefing) -> str:
+    lang = b.lang
+    rows = []
+    for _, r in b.townships.iterrows():
+        rows.append([esc(b.township_name(r["code"])), esc(number(r["coops"], "个", lang)),
+                     esc(t("brief.of", lang, part=int(r["villages_covered"]), whole=int(r["villages_total"]))),
+                     esc(number(r["coverage_pct"], "%", lang, 1)), esc(number(r["members"], "人", lang)),
+                     esc(number(r["households"], "户", lang)), esc(number(r["land_mu"], "亩", lang, 0)),
+                     esc(number(r["revenue"], "万元", lang, 1)), esc(number(r["farmer_income"], "万元", lang, 1)),
+                     esc(number(r["collective_income"], "万元", lang, 1))])
+    headers = [(t("report.township", lang), False), (t("brief.coops", lang), True), (t("brief.villages_covered", lang), True),
+               (t("brief.coverage", lang), True), (t("members", lang), True), (t("households", lang), True),
+               (t("land_mu", lang), True), (t("revenue", lang), True), (t("farmer_income", lang), True),
+               (t("collective_income", lang), True)]
+    return _table(headers, rows)
+
+
+def _county_body(b: Briefing) -> str:
+    lang = b.lang
+    covered, total, pct = b.county_coverage()
+    parts = [
+        f'<section><h2>{esc(t("report.figures", lang))}</h2><p class="note">{esc(t("report.figures_note", lang))}</p>'
+        f'{_tiles(b.programme_figures(), lang)}</section>',
+        f'<section class="page"><h2>{esc(t("report.coverage", lang))}</h2>'
+        f'<p>{esc(t("report.coverage_line", lang, total=total, covered=covered, pct=number(pct, "%", lang, 1)))}</p>'
+        f'<figure>{b.map_svg(scope="report-map")}</figure>'
+        f'<figure>{b.village_svg(step=18, scope="report-villages")}</figure></section>',
+        f'<section class="page"><h2>{esc(t("report.ranking", lang))}</h2><figure>{b.ranking_svg(scope="report-ranking")}</figure>'
+        f'{_township_table_html(b)}</section>',
+        f'<section><h2>{esc(t("report.cases", lang))}</h2><p class="note">{esc(t("report.cases_note", lang))}</p>'
+        + "".join(_case_html(c, lang) for c in b.cases()) + "</section>",
+        f'<section class="page"><h2>{esc(t("report.reconciliation", lang))}</h2>{_reconciliation_html(b)}</section>',
+    ]
+    return "".join(parts)
+
+
+def _township_body(b: Briefing, code: str) -> str:
+    lang = b.lang
+    view = b.township(code)
+    tiles = "".join(f'<div class="tile"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
+                    for label, value in view.tiles)
+    rank_values = {k: v[0] for k, v in view.rank.items()}
+    rank = t("report.rank_line", lang, n=next(iter(view.rank.values()))[1], **rank_values)
+    union = f"<p>{esc(t('report.union_line', lang, name=view.union, n=view.union_members))}</p>" if view.union else ""
+    village_rows = [[esc(v["short"] if lang == "zh" else v["name"]),
+                     f'<span class="status-{esc(v["status"])}">{esc(t("status." + v["status"], lang))}</span>',
+                     esc(number(v["coops"], "个", lang))] for _, v in view.villages.iterrows()]
+    villages = _table([(t("report.village", lang), False), (t("status.title", lang), False), (t("brief.coops", lang), True)], village_rows)
+    coop_rows = [[esc(c["name"]), esc(t("level." + c["level"], lang)), esc(c["village"]), esc(c["industry"]),
+                  esc(number(c["members"], "人", lang)), esc(number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
+                 for _, c in view.coops.iterrows()]
+    coops = _table([(t("report.coop_name", lang), False), (t("report.level", lang), False), (t("report.village", lang), False),
+                    (t("report.industry", lang), False), (t("members", lang), True), (t("revenue", lang), True),
+                    (t("brief.chair", lang), False)], coop_rows)
+    cases = [c for c in b.cases() if c.township == view.code]
+    parts = [
+        f'<section><h2>{esc(t("report.figures", lang))}</h2><div class="tiles three">{tiles}</div><p>{esc(rank)}</p>{union}</section>',
+        f'<section><h2>{esc(t("report.coverage", lang))}</h2>'
+        f'<figure>{b.map_svg(highlight=view.code, scope="report-map")}</figure>'
+        f'<h3>{esc(t("report.villages_of", lang))}</h3>{villages}</section>',
+        f'<section><h2>{esc(t("report.coop_list", lang))}</h2><p class="note">{esc(t("report.privacy", lang))}</p>{coops}</section>',
+    ]
+    if cases:
+        parts.append(f'<section><h2>{esc(t("report.cases", lang))}</h2>' + "".join(_case_html(c, lang) for c in cases) + "</section>")
+    return "".join(parts)
+
+
+def render_html(briefing: Briefing, township: Optional[str] = None) -> str:
+    """Return the report as one self-contained HTML page.
+
+    Parameters
+    ----------
+    briefing : Briefing
+        The data to report (:meth:`coopmap.briefing.Briefing.from_registry`).
+    township : str, optional
+        Report on one township (code or name) instead of the county.
+
+    Returns
+    -------
+    str
+        HTML with inline styles and inline SVG charts; no script, no external
+        resource (a Content-Security-Policy forbids all requests).
+
+    Raises
+    ------
+    DivisionError
+        For an unknown township.
+    FontError, ExportError
+        When the charts cannot be rendered (no CJK font installed).
+    """
+    b = briefing
+    lang = b.lang
+    code = b.resolve_township(township) if township else None
+    title = t("report.title_township", lang, township=b.township_name(code)) if code else t("report.title", lang)
+    prov = b.provenance
+    badge = f' <span class="sample">{esc(t("brief.sample_badge", lang))}</span>' if prov.illustrative else ""
+    sample_note = f'<p class="sample-note">{esc(t("report.sample_note", lang))}</p>' if prov.illustrative else ""
+    body = _township_body(b, code) if code else _county_body(b)
+    footer_text = f"{title} · {prov.data_line(lang)} · {prov.generated_line(lang)}"
+    css = _CSS.replace('var(--cm-footer, "")', '"' + t("brief.sample_badge", lang) + '"' if prov.illustrative else '""')
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f'<meta name="generator" content="coopmap"><title>{esc(title)}</title>'
+        f'<style>{css}</style></head><body>'
+        f'<header class="cover"><h1>{esc(title)}{badge}</h1>'
+        f'<p class="cover-line">{esc(prov.data_line(lang))}<br>{esc(prov.boundaries_line(lang))}<br>{esc(prov.generated_line(lang))}</p>'
+        f'{sample_note}</header>{body}'
+        f'<footer class="footer">{esc(footer_text)}<br>{esc(t("brief.source", lang))}：'
+        f'{esc("; ".join(s.cite(lang) for s in b.reported.sources.values()))}</footer>'
+        f"</body></html>\n"
+    )
+
+
+def find_chromium() -> str:
+    """Return the Chromium (or Chrome) executable used to print PDFs.
+
+    ``$COOPMAP_CHROMIUM`` first, then :data:`CHROMIUM_NAMES` on ``PATH``.
+
+    Raises
+    ------
+    ExportError
+        When none is found; the message says to install ``chromium``.
+    """
+    env = os.environ.get("COOPMAP_CHROMIUM")
+    if env:
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env
+        found = shutil.which(env)
+        if found:
+            return found
+        raise ExportError(f"COOPMAP_CHROMIUM={env} is not an executable: {_INSTALL}")
+    for name in CHROMIUM_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ExportError(f"a PDF report is printed by Chromium, which is not installed: {_INSTALL}")
+
+
+def html_to_pdf(html: str, out: str | os.PathLike, *, timeout: float = PDF_TIMEOUT) -> Path:
+    """Print an HTML page to an A4 PDF with headless Chromium (text stays text).
+
+    Parameters
+    ----------
+    html : str
+        A self-contained page (as :func:`render_html` gives).
+    out : path
+        The PDF to write; parent folders are created.
+    timeout : float
+        Seconds to wait for Chromium.
+
+    Raises
+    ------
+    ExportError
+        When Chromium is missing, fails, times out or writes no PDF.
+    """
+    browser = find_chromium()
+    target = Path(out).resolve()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"{target.parent}: cannot create the folder for the PDF ({exc.strerror or exc})") from None
+    with tempfile.TemporaryDirectory(prefix="coopmap-pdf-") as folder:
+        page = Path(folder) / "report.html"
+        page.write_text(html, encoding="utf-8")
+        tmp_pdf = Path(folder) / "report.pdf"
+        command = [
+            browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-extensions",
+            "--disable-default-apps", "--mute-audio", f"--user-data-dir={Path(folder) / 'profile'}",
+            "--no-pdf-header-footer", f"--print-to-pdf={tmp_pdf}", page.as_uri(),
+        ]
+        try:
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        except subprocess.TimeoutExpired:
+            raise ExportError(f"Chromium ({browser}) did not finish printing the PDF within {timeout:.0f} s") from None
+        except OSError as exc:
+            raise ExportError(f"cannot run Chromium ({browser}): {exc.strerror or exc}; {_INSTALL}") from None
+        if result.returncode != 0 or not tmp_pdf.is_file() or tmp_pdf.stat().st_size == 0:
+            detail = (result.stderr or "").strip().splitlines()
+            raise ExportError(f"Chromium ({browser}) could not print the PDF (exit {result.returncode})"
+                              + (f": {detail[-1]}" if detail else ""))
+        try:
+            shutil.copyfile(tmp_pdf, target)
+        except OSError as exc:
+            raise ExportError(f"{target}: cannot write the PDF ({exc.strerror or exc}); close it if a viewer holds it open") from None
+    return target
+
+
+def report_bytes(briefing: Briefing, fmt: str, township: Optional[str] = None) -> bytes:
+    """Return the report as HTML or PDF bytes (for a download button)."""
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportError(f"a report can be written as {' or '.join(FORMATS)}, not {fmt!r}")
+    html = render_html(briefing, township)
+    if fmt == "html":
+        return html.encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="coopmap-report-") as folder:
+        return html_to_pdf(html, Path(folder) / "report.pdf").read_bytes()
+
+
+def write_report(registry, out: str | os.PathLike, *, township: Optional[str] = None, boundaries: Optional[str] = None,
+                 lang: str = "zh") -> Path:
+    """Write the report of a registry as ``.html`` or ``.pdf`` (chosen by the suffix).
+
+    Parameters
+    ----------
+    registry : Registry
+        A loaded registry (:func:`coopmap.registry.load_registry`).
+    out : path
+        Output file ending in ``.html`` or ``.pdf``.
+    township : str, optional
+        One township (code or name) instead of the county.
+    boundaries : str, optional
+        A township boundary file instead of the default.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ExportError
+        Unknown suffix; Chromium missing for a PDF; an unwritable file.
+    DivisionError
+        Unknown township.
+    """
+    target = Path(out)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ExportError(f"{target}: a report can be written as .html or .pdf, not {target.suffix or 'a file without suffix'}")
+    if fmt == "pdf":
+        find_chromium()  # fail before the charts are drawn
+    briefing = Briefing.from_registry(registry, boundaries=boundaries, lang=lang)
+    html = render_html(briefing, township)
+    if fmt == "pdf":
+        return html_to_pdf(html, target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise ExportError(f"{target}: cannot write the report ({exc.strerror or exc})") from None
+    return target
