@@ -93,6 +93,49 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_version(version) -> None:
+    mark = "*" if version.active else " "
+    counts = "counts unknown" if version.accepted is None else (
+        f"accepted {version.accepted}, rejected {version.rejected}, skipped {version.skipped}"
+        + (" (rejected rows acknowledged)" if version.acknowledged_rejected else "")
+    )
+    print(f"{mark} {version.id}  {counts}")
+
+
+def _cmd_versions(args: argparse.Namespace) -> int:
+    from . import paths, versions
+
+    stored = versions.list_versions()
+    if args.json:
+        _print_json([v.to_dict() for v in stored])
+        return 0
+    if not stored:
+        print(f"no stored registry versions in {versions.store_dir()}; in use: {paths.default_registry()}")
+        return 0
+    print(f"{versions.store_dir()} (* = active)")
+    for version in stored:
+        _print_version(version)
+    return 0
+
+
+def _cmd_activate(args: argparse.Namespace) -> int:
+    from . import versions
+
+    _print_version(versions.activate(args.version))
+    return 0
+
+
+def _cmd_accept(args: argparse.Namespace) -> int:
+    from . import versions
+
+    version = versions.accept(args.path, acknowledge_rejected=args.acknowledge_rejected)
+    if args.json:
+        _print_json(version.to_dict())
+        return 0
+    _print_version(version)
+    return 0
+
+
 def _cmd_boundaries(args: argparse.Namespace) -> int:
     from .boundaries import boundary_report
     from .errors import BoundaryError
@@ -182,6 +225,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/registry", help="output folder")
     p.add_argument("--seed", type=int, default=2023)
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("versions", help="list the registry versions accepted into the local store (* = active)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_versions)
+
+    p = sub.add_parser("activate", help="make a stored registry version the active one (switch back)")
+    p.add_argument("version", help="version id, or a unique start of it such as 20240601-0900")
+    p.set_defaults(func=_cmd_activate)
+
+    p = sub.add_parser("accept", help="check a registry file and store it as the new active version")
+    p.add_argument("path")
+    p.add_argument("--acknowledge-rejected", action="store_true", help="accept although some rows are rejected (they are left out)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_accept)
 
     p = sub.add_parser("boundaries", help="check a township boundary file (GeoJSON, Shapefile, GeoPackage)")
     p.add_argument("path")

@@ -16,6 +16,7 @@ import pandas as pd
 from .text import normalize
 
 _NA, _NAT = pd.NA, pd.NaT
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class CellError(ValueError):
@@ -197,10 +198,14 @@ def _from_serial(serial: float, raw: object) -> dt.date:
 
 
 def parse_text(value: object) -> str:
-    """Return a cell as trimmed text (inner spaces kept, NFKC applied), ``""`` when blank."""
+    """Return a cell as trimmed text, ``""`` when blank.
+
+    NFKC is applied and invisible control characters (NUL and the like, pasted in from
+    other systems) are removed; inner spaces, tabs and line breaks are kept.
+    """
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    return text.replace("\x00", "")
+    text = unicodedata.normalize("NFKC", str(value))
+    return _CONTROL.sub("", text).strip()

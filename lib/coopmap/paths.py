@@ -39,7 +39,12 @@ def local_dir() -> Path:
 def default_registry() -> Path:
     """Return the registry the dashboard and CLI use when none is named.
 
-    ``COOPMAP_REGISTRY`` wins; otherwise the shipped illustrative sample (xlsx).
+    ``COOPMAP_REGISTRY`` wins; then the active version accepted into the local store
+    (:mod:`coopmap.versions`); otherwise the shipped illustrative sample (xlsx).
     """
     env = os.environ.get("COOPMAP_REGISTRY")
-    return Path(env) if env else SAMPLE_XLSX
+    if env:
+        return Path(env)
+    from .versions import active_registry_path
+
+    return active_registry_path() or SAMPLE_XLSX

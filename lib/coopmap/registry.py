@@ -200,9 +200,9 @@ def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
         except UnicodeDecodeError:
             pass
     nuls = data.count(b"\x00")
-    controls = len(_CONTROL_BYTES.findall(data[:65536]))
-    if (nuls + controls) * 100 > len(data):
-        raise RegistryError(f"{source}: this is a binary file, not a CSV table; save the sheet as .xlsx or UTF-8 .csv")
+    binary = f"{source}: this is a binary file, not a CSV table; save the sheet as .xlsx or UTF-8 .csv"
+    if nuls * 100 > len(data):
+        raise RegistryError(binary)
     if nuls:
         lines = [i + 1 for i, line in enumerate(data.split(b"\n")) if b"\x00" in line]
         shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
@@ -212,6 +212,9 @@ def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
         return data.decode("utf-8-sig"), notes
     except UnicodeDecodeError:
         pass
+    sample = data[:65536]
+    if len(_CONTROL_BYTES.findall(sample)) * 20 > len(sample):
+        raise RegistryError(binary)  # text has few control characters; random bytes have one in ten
     mixed = _decode_mixed(data)
     if mixed is not None:
         text, gbk_lines = mixed
