@@ -71,7 +71,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "brief.coops": {"zh": "合作社", "en": "Cooperatives"},
     "brief.union": {"zh": "乡镇联合社", "en": "Township union"},
     "brief.union_members": {"zh": "联合社成员社", "en": "Union member cooperatives"},
-    "brief.of": {"zh": "{part} / {whole}", "en": "{part} of {whole}"},
+    "brief.of": {"zh": "{part}/{whole}", "en": "{part} of {whole}"},
     # case figures (ids of data/reported/longling_2023.yaml)
     "case.hams": {"zh": "年产火腿", "en": "Hams produced"},
     "case.villages_reached": {"zh": "辐射带动村", "en": "Villages reached"},
@@ -208,6 +208,21 @@ class Provenance:
         """``生成时间：2026-11-30 14:05``."""
         colon = "：" if lang == "zh" else ": "
         return t("brief.generated", lang) + colon + self.generated.strftime("%Y-%m-%d %H:%M")
+
+    def short_line(self, lang: str = "zh") -> str:
+        """One short line for a slide's foot: ``示例数据 · x.xlsx（2023年度） · 示意边界 · 2026-11-30``."""
+        parts = []
+        if self.illustrative:
+            parts.append(t("brief.sample_badge", lang))
+        name = Path(self.source).name if self.source else ""
+        if name:
+            years = ("、" if lang == "zh" else ", ").join(map(str, self.years))
+            if years:
+                name += f"（{t('brief.years', lang, years=years)}）" if lang == "zh" else f" ({t('brief.years', lang, years=years)})"
+            parts.append(name)
+        parts.append(t("map.schematic", lang) if self.schematic else Path(self.boundaries).name)
+        parts.append(self.generated.date().isoformat())
+        return " · ".join(parts)
 
     def cover_line(self, lang: str = "zh") -> str:
         """The three lines above joined: what data, which boundaries, when made."""
@@ -513,13 +528,30 @@ class Briefing:
         return self._svg[key]
 
     def map_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 460,
-                height: int = 440, scope: str = "map", fit: bool = False) -> str:
-        """The township choropleth of ``metric`` as inline SVG (示意边界 said on schematic maps)."""
+                height: int = 440, scope: str = "map", fit: bool = False, note: bool = True) -> str:
+        """The township choropleth of ``metric`` as inline SVG.
+
+        On schematic boundaries the chart says 示意边界 above the map; with
+        ``note=False`` that line is left out of the chart (the caller then shows
+        :meth:`map_note` beside it), so that a long English note does not shrink the map.
+        """
         from .charts import township_map
 
-        svg = self._render(("map", metric, highlight, width, height), lambda: township_map(
-            self.boundaries, self.townships, metric, highlight=highlight, lang=self.lang, width=width, height=height))
+        def build():
+            chart = township_map(self.boundaries, self.townships, metric, highlight=highlight, lang=self.lang,
+                                 width=width, height=height)
+            if note:
+                return chart
+            spec = chart.to_dict()
+            spec.pop("title", None)
+            return spec
+
+        svg = self._render(("map", metric, highlight, width, height, note), build)
         return scope_svg(svg, scope, fit=fit, label=t("map.township", self.lang))
+
+    def map_note(self) -> str:
+        """The schematic-boundary note for a map (empty for official boundaries)."""
+        return t("map.schematic_note", self.lang) if self.provenance.schematic else ""
 
     def ranking_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 320,
                     height: Optional[int] = None, scope: str = "ranking", fit: bool = False) -> str:

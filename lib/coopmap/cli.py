@@ -200,6 +200,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_meeting(args: argparse.Namespace) -> int:
+    from .meeting import serve
+
+    serve.serve(port=args.port, registry=args.registry, boundaries=args.boundaries, open_browser=not args.no_browser)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(prog="coopmap", description="Party-led cooperatives of Longling County: data checks, maps and the dashboard.")
@@ -263,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output file")
     p.add_argument("--mask", action="store_true", help="mask chairs' names, phone and identity numbers")
     p.set_defaults(func=_cmd_export)
+
+    p = sub.add_parser("meeting", help="serve the review-meeting slides on http://127.0.0.1 (full screen, clicker keys, offline)")
+    from .meeting.serve import add_arguments as _meeting_arguments
+
+    _meeting_arguments(p)
+    p.set_defaults(func=_cmd_meeting)
 
     p = sub.add_parser("serve", help="serve the dashboard on http://127.0.0.1 (offline, preheated)")
     from .server import add_arguments as _serve_arguments
