@@ -1,10 +1,17 @@
 """Loading a cooperative registry (台账) from a county office's spreadsheet.
 
 :func:`load_registry` reads ``.xlsx``/``.xls``/``.csv`` as offices keep them (title rows
-above the header, Chinese headers in several spellings, money in 元 or 万元, GBK or
-UTF-8), parses every cell, checks the rows against :class:`coopmap.schema.RegistrySchema`
-and returns the accepted rows with a :class:`ValidationReport`. Nothing is dropped
-silently: ``rows_read == accepted + rejected + skipped`` always holds.
+above the header, a two-row header under merged group labels, merged cells, Chinese
+headers in several spellings, money in 元 or 万元, GBK, Big5, UTF-16 or UTF-8 text),
+parses every cell, checks the rows against :class:`coopmap.schema.RegistrySchema` and
+returns the accepted rows with a :class:`ValidationReport`. Nothing is dropped
+silently: ``rows_read == accepted + rejected + skipped`` always holds; blank, total
+(合计) and note rows are counted as skipped, each with its row number.
+
+A file that is not a registry at all (an image, an encrypted or damaged workbook, a
+zip bomb, a sheet reaching cell XFD1048576) raises :class:`RegistryError` with a
+message that says what the file is and what to do; ``tests/data/bad`` holds a corpus
+of such files with their expected outcomes.
 
 :func:`write_registry` writes the canonical table back as officials read it.
 """
@@ -887,8 +894,10 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     Parameters
     ----------
     path : str or Path
-        ``.xlsx``/``.xls`` (first sheet unless ``sheet`` is given) or ``.csv`` (UTF-8,
-        UTF-8 with BOM, or GB18030/GBK, detected).
+        ``.xlsx``/``.xlsm``/``.ods``/``.xls`` (the first sheet with a header row
+        unless ``sheet`` is given), a web-page table saved as ``.xls``, or ``.csv``/
+        ``.txt`` (UTF-8 with or without BOM, UTF-16, GB18030/GBK or Big5, detected;
+        comma, semicolon or tab separated). The type is read from the content.
     sheet : str, optional
         Sheet name in a workbook.
     divisions : Divisions, optional

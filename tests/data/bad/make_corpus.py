@@ -683,6 +683,58 @@ def _mixed_types() -> bytes:
     return xlsx_bytes(table(rows, title=None))
 
 
+def ods_bytes(table_xml: str) -> bytes:
+    """A minimal OpenDocument spreadsheet around one ``<table:table>`` body."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="台账">{table_xml}</table:table>'
+        "</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    )
+    out = io.BytesIO()
+    stamp = FIXED_TIME.timetuple()[:6]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype", stamp), "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        archive.writestr(zipfile.ZipInfo("META-INF/manifest.xml", stamp), manifest)
+        archive.writestr(zipfile.ZipInfo("content.xml", stamp), content)
+    return out.getvalue()
+
+
+def _ods_cell(value: Any) -> str:
+    from xml.sax.saxutils import escape
+
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'
+
+
+@case("libreoffice", ".ods", rows_expected(
+    "an OpenDocument sheet (LibreOffice, WPS) with the empty repeated rows and columns LibreOffice writes", 3, 3,
+    values=[[3, "members", 12]],
+))
+def _ods() -> bytes:
+    rows = "".join(
+        "<table:table-row>" + "".join(_ods_cell(c) for c in r) + '<table:table-cell table:number-columns-repeated="1000"/></table:table-row>'
+        for r in table(rows_of(1, 2, 3))
+    )
+    rows += '<table:table-row table:number-rows-repeated="1048570"><table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    return ods_bytes(rows)
+
+
+@case("ods_repeated_cells", ".ods", error_expected("an OpenDocument sheet repeating one filled cell over every row and column (refused by the reader's cell limit)", "cannot open as a spreadsheet"))
+def _ods_hostile() -> bytes:
+    header = "<table:table-row>" + "".join(_ods_cell(h) for h in HEADER) + "</table:table-row>"
+    flood = '<table:table-row table:number-rows-repeated="1048575"><table:table-cell table:number-columns-repeated="16384" office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+    return ods_bytes(header + flood)
+
+
 # -- the 100,000-row registry (generated at test time) ----------------------------
 
 LARGE_ROWS = 100_000
