@@ -321,17 +321,20 @@ def _read_csv(data: bytes, source: str) -> _Sheet:
 
 
 class _HTMLTable(HTMLParser):
-    """Collect the cells of the first table of a web page (colspan and rowspan filled)."""
+    """Collect the cells of the first table of a web page; a row- or colspan fills the
+    cells it covers as a merged cell does in a workbook."""
 
-    def __init__(self) -> None:
+    def __init__(self, source: str) -> None:
         super().__init__(convert_charrefs=True)
+        self.source = source
         self.rows: list[list[str]] = []
+        self.cells = 0
         self._depth = 0
         self._done = False
         self._row: list[str] | None = None
         self._cell: list[str] | None = None
-        self._span = (1, 1)
-        self._pending: dict[tuple[int, int], str] = {}
+        self._size = (1, 1)
+        self._spans: dict[int, tuple[int, str, int]] = {}  # column -> (last row, text, width)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if self._done:
@@ -342,7 +345,7 @@ class _HTMLTable(HTMLParser):
             self._row = []
         elif self._depth == 1 and tag in ("td", "th") and self._row is not None:
             spans = dict(attrs)
-            self._span = (_span(spans.get("rowspan")), _span(spans.get("colspan")))
+            self._size = (_span(spans.get("rowspan")), _span(spans.get("colspan")))
             self._cell = []
         elif tag == "br" and self._cell is not None:
             self._cell.append("\n")
@@ -351,19 +354,15 @@ class _HTMLTable(HTMLParser):
         if self._done:
             return
         if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._fill_pending()
+            self._fill_spanned()
             text = "".join(self._cell).strip()
-            rowspan, colspan = self._span
-            r, c = len(self.rows), len(self._row)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    if dr == 0:
-                        self._row.append(text if dc == 0 else "")
-                    else:
-                        self._pending[(r + dr, c + dc)] = text if dc == 0 else ""
+            rowspan, colspan = self._size
+            if rowspan > 1:
+                self._spans[len(self._row)] = (len(self.rows) + rowspan - 1, text, colspan)
+            self._add([text] + [text] * (colspan - 1))
             self._cell = None
         elif tag == "tr" and self._row is not None:
-            self._fill_pending(final=True)
+            self._fill_spanned(to_end=True)
             self.rows.append(self._row)
             self._row = None
         elif tag == "table" and self._depth:
@@ -374,15 +373,29 @@ class _HTMLTable(HTMLParser):
         if self._cell is not None:
             self._cell.append(data)
 
-    def _fill_pending(self, final: bool = False) -> None:
+    def _add(self, cells: list[str]) -> None:
+        assert self._row is not None
+        self.cells += len(cells)
+        if self.cells > MAX_CELLS // 4:
+            raise RegistryError(f"{self.source}: the web page's table has more than {MAX_CELLS // 4:,} cells, far more than a registry")
+        self._row.extend(cells)
+
+    def _fill_spanned(self, to_end: bool = False) -> None:
+        """Put the cells that spans from rows above cover at the current position."""
         assert self._row is not None
         r = len(self.rows)
-        while (r, len(self._row)) in self._pending:
-            self._row.append(self._pending.pop((r, len(self._row))))
-        if final:
-            for (pr, pc) in sorted(k for k in self._pending if k[0] == r):
-                self._row.extend([""] * (pc - len(self._row)))
-                self._row.insert(pc, self._pending.pop((pr, pc)))
+        while True:
+            live = {c: s for c, s in self._spans.items() if s[0] >= r and c >= len(self._row)}
+            if not live:
+                return
+            c = len(self._row)
+            if c in live:
+                _, text, width = live[c]
+                self._add([text] * width)
+            elif to_end:
+                self._add([""] * (min(live) - c))
+            else:
+                return
 
 
 def _span(value: str | None) -> int:
@@ -394,7 +407,7 @@ def _span(value: str | None) -> int:
 
 def _read_html(data: bytes, source: str) -> _Sheet:
     text, notes = _decode(data, source)
-    parser = _HTMLTable()
+    parser = _HTMLTable(source)
     parser.feed(text)
     parser.close()
     if not parser.rows:

@@ -258,6 +258,12 @@ def _html() -> bytes:
     return page.encode("utf-8")
 
 
+@case("html_span_flood", ".xls", error_expected("a web page whose table spans thousands of cells with colspan (a memory bomb)", "more than 5,000,000 cells"))
+def _html_flood() -> bytes:
+    cells = '<td colspan="1000">x</td>' * 5001
+    return f"<html><body><table><tr>{cells}</tr></table></body></html>".encode("ascii")
+
+
 @case("html_error_page", ".xls", error_expected("a web page without a table (an expired-session page) saved as .xls", "web page (HTML) without a table"))
 def _html_error() -> bytes:
     return "<!DOCTYPE html><html><head><meta charset='utf-8'></head><body><p>会话已过期，请重新登录</p></body></html>".encode("utf-8")
