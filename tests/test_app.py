@@ -1,0 +1,305 @@
+"""The dashboard app driven without a browser: set widget values, read what the views show.
+
+A small registry (two townships: a union with members in 碧寨乡, village and group
+cooperatives in 勐糯镇) on the schematic boundaries keeps each test quick.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import HEADER, coop_row, write_csv
+from coopmap import metrics, uscc
+from coopmap.app import App, AppData, Filters
+from coopmap.app.data import AppData as _AppData  # noqa: F401  (the class tests build)
+from coopmap.app.state import Notice
+from coopmap.boundaries import schematic_townships
+from coopmap.divisions import load_divisions
+from coopmap.registry import load_registry
+from coopmap.schema import COLUMNS
+
+BIZHAI, MENGNUO = "530523203", "530523103"
+EXTRA = ["合作企业", "所属联合社", "租金（万元）", "薪金（万元）", "分红（万元）", "佣金（万元）", "农资销售（万元）", "理事长"]
+UNION = uscc.make("530523", 900)
+HOSTILE = '<script>alert("x")</script>合作社'
+
+
+def _rows() -> list[dict[str, object]]:
+    rows = [
+        coop_row(900, **{"合作社名称": "龙陵县碧寨乡火腿专业合作社联合社", "领办层级": "乡镇", "村（社区）": "",
+                         "合作企业": "龙陵某火腿有限公司", "成员数": "30", "经营收入（万元）": "80"}),
+        coop_row(901, **{"合作社名称": "龙陵县碧寨乡坡头村火腿专业合作社", "村（社区）": "坡头村", "所属联合社": UNION,
+                         "合作企业": "龙陵某火腿有限公司", "租金（万元）": "12.5", "薪金（万元）": "30", "分红（万元）": "8",
+                         "佣金（万元）": "2", "农资销售（万元）": "1.5", "成员数": "40", "经营收入（万元）": "60", "理事长": "李某"}),
+        coop_row(902, **{"合作社名称": "龙陵县碧寨乡中寨村茶叶专业合作社", "村（社区）": "中寨村", "所属联合社": UNION,
+                         "主导产业": "茶叶", "组建方式": "改造提升", "规范运行": "否", "成员数": "9", "经营收入（万元）": "5"}),
+        coop_row(903, **{"合作社名称": "龙陵县碧寨乡碧寨村蔬菜专业合作社", "村（社区）": "碧寨村", "所属联合社": UNION,
+                         "主导产业": "蔬菜", "成员数": "15", "经营收入（万元）": "20"}),
+        coop_row(904, **{"合作社名称": "龙陵县勐糯镇田坡社区褚橙种植专业合作社", "乡镇": "勐糯镇", "村（社区）": "田坡社区",
+                         "主导产业": "褚橙", "成员数": "335", "经营收入（万元）": "500"}),
+        coop_row(905, **{"合作社名称": "龙陵县勐糯镇丛岗村松坡红白理事公益服务专业合作社", "乡镇": "勐糯镇",
+                         "领办层级": "村民小组", "村（社区）": "丛岗村", "村民小组": "松坡村民小组",
+                         "主导产业": "公益服务", "书记兼任理事长": "否", "成员数": "72", "经营收入（万元）": "1.2"}),
+        coop_row(906, **{"合作社名称": HOSTILE, "乡镇": "勐糯镇", "村（社区）": "丛岗村", "主导产业": "甘蔗",
+                         "成员数": "20", "经营收入（万元）": "7"}),
+    ]
+    return rows
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> AppData:
+    path = write_csv(tmp_path_factory.mktemp("registry") / "registry.csv", _rows(),
+                     title="龙陵县党组织领办合作社台账（测试）", header=HEADER + EXTRA)
+    loaded = load_registry(path)
+    assert loaded.report.rejected == 0, loaded.report.errors
+    towns = schematic_townships()
+    return AppData(frame=loaded.frame, divisions=load_divisions(), boundaries=towns, schematic=True,
+                   boundaries_source=towns.attrs["source"], registry_source=str(path), illustrative=False,
+                   title=loaded.report.title, report=loaded.report)
+
+
+@pytest.fixture
+def app(data: AppData) -> App:
+    return App(data)
+
+
+def text(html: str) -> str:
+    """Visible text of an HTML fragment."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def click_map(app: App, code: str) -> None:
+    """What the browser sends when a township shape is clicked."""
+    app.map.slot.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
+
+
+# -- overview -------------------------------------------------------------------------------
+def test_overview_tiles_show_computed_beside_published_and_mark_differences(app: App) -> None:
+    tiles = text(app.overview.tiles.value)
+    assert "党组织领办合作社" in tiles
+    assert re.search(r"\b7\b", tiles), "7 cooperatives in the fixture"
+    assert "报告 98个" in tiles
+    assert "与报告数不同" in tiles
+    assert "乡镇领办 1" in tiles and "村民小组领办 1" in tiles
+
+
+def test_provenance_names_registry_and_schematic_boundaries(app: App, data: AppData) -> None:
+    line = text(app.header.provenance.value)
+    assert Path(data.registry_source).name in line
+    assert "示意边界" in line
+    assert "示例数据" not in line  # this registry is not the illustrative sample
+
+
+def test_provenance_marks_illustrative_data(data: AppData) -> None:
+    sample = App(data.with_frame(data.frame))
+    sample.data.illustrative = True
+    sample.header.refresh()
+    assert "示例数据" in text(sample.header.provenance.value)
+
+
+def test_reconciliation_lists_every_published_figure(app: App, data: AppData) -> None:
+    table = app.overview.reconciliation_table.value
+    assert table.count("<tr") == len(data.reported) + 1
+    assert "71.67%" in table
+
+
+def test_overview_draws_map_ranking_and_village_grid(app: App) -> None:
+    spec = app.map.slot.chart.spec
+    assert spec is not None and "township" in app.map.slot.chart._vl_selections
+    assert app.overview.ranking.chart is not None
+    grid = app.overview.villages.chart.spec
+    village_rows = [d for d in grid["datasets"].values() if isinstance(d, list) and d and "status" in d[0]]
+    assert len(village_rows[0]) == 121
+
+
+# -- township view ----------------------------------------------------------------------------
+def test_clicking_a_township_on_the_map_opens_its_view(app: App) -> None:
+    click_map(app, BIZHAI)
+    assert app.view == "township"
+    assert "碧寨乡" in text(app.township.heading.value)
+    assert app.township.widget.layout.display is None
+    assert app.overview.widget.layout.display == "none"
+    assert len(app.township.table.matching) == 4
+    assert "township=530523203" in app.header.link.query
+
+
+def test_township_view_shows_villages_union_and_members(app: App) -> None:
+    app.map.picker.value = BIZHAI
+    chips = app.township.villages.value
+    assert chips.count('cm-chip cm-v-coop"') == 3  # 坡头, 中寨, 碧寨
+    assert chips.count('cm-chip cm-v-union"') == 12 - 3  # the rest reached through the union
+    assert app.township.union.description == "龙陵县碧寨乡火腿专业合作社联合社"
+    assert "成员合作社 3 个" in text(app.township.union_info.value)
+    app.township.union.click()
+    assert app.view == "coop" and app.state.coop == UNION
+    assert sorted(app.coop.members.matching) == sorted(uscc.make("530523", s) for s in (901, 902, 903))
+
+
+def test_ranking_click_opens_the_township_and_map_follows(app: App) -> None:
+    app.overview.ranking.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": MENGNUO}]}}, "store": []}}
+    assert app.state.township == MENGNUO
+    assert app.map.slot.key[-1] == MENGNUO  # the map redrawn with 勐糯镇 outlined
+
+
+def test_coop_table_searches_and_sorts(app: App) -> None:
+    app.state.update(township=BIZHAI)
+    table = app.township.table
+    table.search = "茶叶"
+    assert table.visible == [uscc.make("530523", 902)]
+    assert table.widget.rows[0]["cells"][2] == "茶叶"
+    table.search = ""
+    table.sort_by("members")
+    assert table.visible[0] == uscc.make("530523", 901)  # 40 members, the most
+    table.sort_by("members")
+    assert table.visible[0] == uscc.make("530523", 902)  # 9 members, reversed
+    assert table.header("members") == "成员 ▲"
+    assert table.widget.sort == {"column": "members", "descending": False}
+
+
+# -- cooperative profile ----------------------------------------------------------------------
+def test_clicking_a_cooperative_opens_its_profile_with_every_field(app: App) -> None:
+    app.state.update(township=BIZHAI)
+    target = uscc.make("530523", 901)
+    app.township.table.click(target)
+    assert app.view == "coop"
+    heading = text(app.coop.heading.value)
+    assert "坡头村火腿专业合作社" in heading and target in heading
+    for word in ("村级领办", "新组建", "规范运行", "书记兼任理事长"):
+        assert word in heading
+    fields = text(app.coop.fields.value)
+    for col in COLUMNS:
+        assert col.header.split("（")[0] in fields
+    assert "龙陵某火腿有限公司" in text(app.coop.partner.value)
+    assert app.coop.union.description == "龙陵县碧寨乡火腿专业合作社联合社"
+    income = app.coop.income.chart.spec
+    assert "12.5 万元" in str(income)
+    comparison = app.coop.comparison.chart.spec
+    assert "乡镇中位数" in str(comparison)
+
+
+def test_breadcrumb_goes_back(app: App) -> None:
+    app.state.update(coop=uscc.make("530523", 904))
+    assert app.breadcrumb.township.description == "勐糯镇"
+    assert "田坡社区褚橙" in app.breadcrumb.current.value
+    app.breadcrumb.township.click()
+    assert app.view == "township" and app.state.township == MENGNUO
+    app.breadcrumb.county.click()
+    assert app.view == "overview"
+
+
+def test_names_from_the_registry_are_escaped(app: App) -> None:
+    hostile = uscc.make("530523", 906)
+    app.state.update(coop=hostile)
+    assert "<script>" not in app.coop.heading.value
+    assert "&lt;script&gt;" in app.coop.heading.value
+    app.state.update(township=MENGNUO)
+    # the table is drawn with textContent: the name travels as text and shows as text
+    assert HOSTILE in [row["name"] for row in app.township.table.widget.rows]
+
+
+# -- filters and language -----------------------------------------------------------------------
+def test_filters_hold_across_views_and_go_into_the_link(app: App) -> None:
+    app.filters.lead_level.value = "village"
+    assert app.state.filters == Filters(lead_level="village")
+    assert "已筛选" in text(app.overview.tiles.value)
+    assert "报告 98" not in text(app.overview.tiles.value)
+    click_map(app, BIZHAI)
+    assert len(app.township.table.matching) == 3  # the union is township-led
+    assert "level=village" in app.header.link.query
+    app.filters.clear.click()
+    assert not app.state.filters.active
+    assert len(app.township.table.matching) == 4
+
+
+def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
+    app.header.language.value = "en"
+    assert "Party-led cooperatives of Longling County" in app.header.title.value
+    tiles = text(app.overview.tiles.value)
+    assert "CNY 10k" in tiles and "万元" not in tiles
+    assert app.breadcrumb.county.description == "Longling County"
+    assert app.filters.lead_level.options[0][0] == "Led by: All"
+    app.state.update(coop=uscc.make("530523", 901))
+    fields = text(app.coop.fields.value)
+    assert "Land transferred" in fields and "mu" in fields
+    assert "Land rent" in str(app.coop.income.chart.spec)
+    assert "lang=en" in app.header.link.query
+
+
+def test_chart_widgets_are_kept_and_their_chart_swapped(app: App) -> None:
+    widget = app.map.slot.chart
+    first = widget.chart
+    app.state.update(lang="en")
+    assert app.map.slot.chart is widget
+    assert widget.chart is not first
+    app.state.update(lang="zh")
+    assert widget.chart is first  # built once, kept
+    click_map(app, BIZHAI)  # selection made in the browser: no redraw needed
+    assert widget.chart is first
+
+
+def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> None:
+    metric = metrics.Metric("members_per_coop", "社均成员", "Members per cooperative", "人", "people", 1,
+                            lambda t: t["members"] / t["coops"].where(t["coops"] > 0))
+    metrics.register_metric(metric)
+    try:
+        fresh = App(data)
+        assert "members_per_coop" in [value for _, value in fresh.map.metric.options]
+        fresh.map.metric.value = "members_per_coop"
+        assert fresh.state.metric == "members_per_coop"
+        assert "社均成员" in str(fresh.map.slot.chart.spec)
+        assert "metric=members_per_coop" in fresh.header.link.query
+    finally:
+        metrics.unregister_metric("members_per_coop")
+
+
+# -- links --------------------------------------------------------------------------------------
+def test_deep_link_opens_a_cooperative_in_english(app: App) -> None:
+    target = uscc.make("530523", 905)
+    app.open(f"coop={target}&lang=en&standardized=yes")
+    assert app.view == "coop" and app.state.coop == target
+    assert app.state.township == MENGNUO
+    assert app.state.lang == "en" and app.state.filters == Filters(standardized=True)
+    assert app.header.link.query == f"coop={target}&lang=en&standardized=yes"
+
+
+def test_link_round_trip(app: App, data: AppData) -> None:
+    app.state.update(township=BIZHAI, lang="en", metric="revenue", filters=Filters(formation="new"))
+    other = App(data)
+    other.open(app.header.link.query)
+    assert other.state.snapshot() == app.state.snapshot()
+
+
+@pytest.mark.parametrize("query, key", [
+    ("township=999999999", "app.notice.unknown_township"),
+    ("coop=93530523XXXXXXXXXX", "app.notice.unknown_coop"),
+    ("township=../../etc/passwd", "app.notice.unknown_township"),
+    ("township=" + "9" * 5000, "app.notice.unknown_township"),
+    ("lang=fr", "app.notice.bad_param"),
+    ("level=<b>x</b>", "app.notice.bad_param"),
+])
+def test_unknown_codes_land_on_the_overview_with_a_notice(app: App, query: str, key: str) -> None:
+    app.state.update(township=BIZHAI)
+    app.open(query)
+    assert app.view == "overview"
+    assert [n.key for n in app.state.notices] == [key]
+    shown = app.notices.html.value
+    assert shown and app.notices.widget.layout.display is None
+    assert "<b>" not in shown and "etc/passwd" not in shown or "../../etc/passwd" in text(shown)
+    assert len(shown) < 400
+
+
+def test_township_names_and_aliases_are_accepted_in_links(app: App) -> None:
+    app.open("township=碧寨")
+    assert app.state.township == BIZHAI and not app.state.notices
+    app.open("")
+    assert app.view == "overview"
+
+
+def test_each_app_keeps_its_own_state(data: AppData) -> None:
+    one, two = App(data), App(data)
+    click_map(one, BIZHAI)
+    assert one.view == "township" and two.view == "overview"
+    assert Notice.quote("x" * 100).endswith("…")
