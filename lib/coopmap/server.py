@@ -15,16 +15,26 @@ an office laptop without internet:
 - the registry and boundary files reach the kernels through the ``COOPMAP_REGISTRY``
   and ``COOPMAP_BOUNDARIES`` environment variables (see :mod:`coopmap.paths`).
 
-Charts run in altair's offline mode (``alt.JupyterChart.enable_offline()``): that is
-done in the kernel, where the charts live, by :func:`coopmap.app.build_app`.
+Charts run offline. altair's offline mode (``alt.JupyterChart.enable_offline()``) puts
+its 0.9 MB vega bundle into every chart widget's state; the dashboard has up to five
+charts, and the page would receive (and evaluate) the bundle five times. So the server
+writes the same bundle once, at start, into a static folder that Voila serves from
+127.0.0.1, and tells the kernels its address (``COOPMAP_CHART_BUNDLE``): each chart
+widget then imports it from there, and the browser loads it once and caches it.
+Without that variable (the notebook opened in JupyterLab), the kernel falls back to
+``enable_offline()`` (:func:`coopmap.app.slots.chart_widget_class`).
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
+import hashlib
 import os
+import shutil
 import socket
 import sys
+import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -35,6 +45,26 @@ NOTEBOOK = paths.PROJECT_DIR / "dashboards" / "longling.ipynb"
 TEMPLATE_DIR = paths.PACKAGE_DIR / "app" / "templates" / "coopmap"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+#: Environment variable naming the chart bundle's URL path for the kernels.
+BUNDLE_ENV = "COOPMAP_CHART_BUNDLE"
+
+
+def write_chart_bundle(folder: Path) -> str:
+    """Write altair's offline chart bundle (vega, vega-lite, vega-embed) into ``folder``.
+
+    Returns
+    -------
+    str
+        The file's name, which holds a hash of its content (browsers may cache it).
+    """
+    import altair as alt
+
+    alt.JupyterChart.enable_offline()
+    source = alt.JupyterChart._esm  # what enable_offline() bundled with vl-convert
+    digest = hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+    name = f"coopmap-charts-{digest}.js"
+    (folder / name).write_text(source, encoding="utf-8")
+    return name
 
 
 def _voila_class():
@@ -43,17 +73,35 @@ def _voila_class():
     Voila finds templates by name in the Jupyter data directories; the project's
     template lives in the package instead, so it is put in front of the ``lab``
     template's search path (its ``index.html.j2``, ``page.html`` and ``error.html``
-    replace lab's, which extend lab's own by path).
+    replace lab's, which extend lab's own by path). It also writes the chart bundle
+    into a temporary static folder (removed at exit) and sets ``COOPMAP_CHART_BUNDLE``.
     """
     from voila.app import Voila
 
     class CoopmapVoila(Voila):
-        """Voila with the project template in front of ``lab``."""
+        """Voila with the project template in front of ``lab``, one shared chart bundle
+        and compressed responses."""
 
         def setup_template_dirs(self) -> None:
             super().setup_template_dirs()
             self.template_paths.insert(0, str(TEMPLATE_DIR))
             self.static_paths.insert(0, str(TEMPLATE_DIR / "static"))
+            self._share_chart_bundle()
+
+        def init_settings(self) -> dict:
+            settings = super().init_settings()
+            # gzip text responses: Voila's own JavaScript is ~4 MB uncompressed.
+            settings["compress_response"] = True
+            return settings
+
+        def _share_chart_bundle(self) -> None:
+            # Kernels inherit the environment, so set it before the pool starts them.
+            folder = Path(tempfile.mkdtemp(prefix="coopmap-static-"))
+            atexit.register(shutil.rmtree, folder, True)
+            name = write_chart_bundle(folder)
+            self.static_paths.insert(0, str(folder))
+            base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
+            os.environ[BUNDLE_ENV] = f"{base}voila/static/{name}"
 
     return CoopmapVoila
 

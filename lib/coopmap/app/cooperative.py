@@ -55,8 +55,8 @@ class CoopView:
         self.members_box = widgets.VBox([self.members_title, self.members.widget])
         self.income_title = widgets.HTML()
         self.comparison_title = widgets.HTML()
-        self.income = ChartSlot(css="cm-income")
-        self.comparison = ChartSlot(css="cm-comparison")
+        self.income = ChartSlot("income", data.charts, css="cm-income")
+        self.comparison = ChartSlot("comparison", data.charts, css="cm-comparison")
         self.fields_title = widgets.HTML()
         self.fields = widgets.HTML()
         self.widget = widgets.VBox([

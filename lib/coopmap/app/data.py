@@ -26,6 +26,7 @@ from .. import metrics, paths
 from ..divisions import Divisions, load_divisions
 from ..reported import Reported, load_reported
 from ..schema import FORMATIONS, LEAD_LEVELS
+from .slots import ChartCache
 
 YES_NO = {"yes": True, "no": False}
 
@@ -165,6 +166,8 @@ class AppData:
     report: Any = None
     _cache: dict[tuple, Tables] = field(default_factory=dict, repr=False)
     _reconciled: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    #: Charts built for this data, shared by the views of the kernel.
+    charts: ChartCache = field(default_factory=ChartCache, repr=False)
 
     def __post_init__(self) -> None:
         if self.reported is None:
@@ -271,10 +274,11 @@ class AppData:
         """Forget derived tables (after a metric is registered, for instance)."""
         self._cache.clear()
         self._reconciled.clear()
+        self.charts.clear()
 
     def with_frame(self, frame: pd.DataFrame) -> "AppData":
         """Return a copy showing another registry frame (same boundaries and sources)."""
-        return replace(self, frame=frame, _cache={}, _reconciled={})
+        return replace(self, frame=frame, _cache={}, _reconciled={}, charts=ChartCache())
 
 
 def is_missing(value: Any) -> bool:

@@ -28,7 +28,9 @@ from .data import AppData
 from .mappanel import MapPanel
 from .overview import OverviewView
 from .slots import enable_offline
-from .state import AppState
+from ..errors import CoopmapError
+from ..plugins import load_plugins
+from .state import AppState, Notice
 from .township import TownshipView
 
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "coopmap" / "static" / "coopmap.css"
@@ -57,8 +59,9 @@ class App:
         The whole page; the notebook's last cell shows it.
     """
 
-    def __init__(self, data: AppData) -> None:
+    def __init__(self, data: AppData, notices: tuple[Notice, ...] = ()) -> None:
         self.data = data
+        self._startup_notices = tuple(notices)
         self.state = AppState(data)
         self.header = Header(data, self.state)
         self.filters = FilterBar(data, self.state)
@@ -87,12 +90,22 @@ class App:
         self.widget.add_class("cm-app")
         self.state.subscribe(self._on_state)
         self._on_state(set(AppState.FIELDS))
+        if self._startup_notices:
+            self.state.update(notices=self._startup_notices)
 
     @classmethod
     def from_files(cls, registry: Optional[str | os.PathLike[str]] = None,
                    boundaries: Optional[str | os.PathLike[str]] = None) -> "App":
-        """Load the data (defaults: environment, then shipped files) and build the app."""
-        return cls(AppData.load(registry, boundaries))
+        """Load metric plug-ins and the data (defaults: environment, then shipped files).
+
+        A plug-in that fails does not stop the dashboard: the page says which one.
+        """
+        notices: tuple[Notice, ...] = ()
+        try:
+            load_plugins()
+        except CoopmapError as exc:
+            notices = (Notice("app.notice.plugin_failed", str(exc)),)
+        return cls(AppData.load(registry, boundaries), notices)
 
     @property
     def view(self) -> str:
@@ -102,6 +115,8 @@ class App:
     def open(self, query: Optional[str]) -> None:
         """Open the view a link's query string asks for (unknown codes become notices)."""
         self.state.apply_query(query)
+        if self._startup_notices:
+            self.state.update(notices=self.state.notices + self._startup_notices)
 
     def _on_state(self, changed: set[str]) -> None:
         state = self.state
@@ -128,7 +143,8 @@ class App:
 
 def build_app(registry: Optional[str | os.PathLike[str]] = None,
               boundaries: Optional[str | os.PathLike[str]] = None) -> App:
-    """Build the dashboard for the notebook: charts offline, data loaded, overview drawn.
+    """Build the dashboard for the notebook: charts offline, plug-ins and data loaded,
+    overview drawn.
 
     Parameters
     ----------

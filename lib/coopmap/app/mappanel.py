@@ -48,7 +48,7 @@ class MapPanel:
         self.picker = widgets.Dropdown(layout=widgets.Layout(width="auto"))
         self.picker.add_class("cm-picker")
         self.picker.observe(self._picked, "value")
-        self.slot = ChartSlot(selection="township", field="code", on_select=self._clicked, css="cm-map")
+        self.slot = ChartSlot("map", data.charts, selection="township", field="code", on_select=self._clicked, css="cm-map")
         self.hint = widgets.HTML()
         self.hint.add_class("cm-hint")
         self.widget = widgets.VBox([

@@ -2,8 +2,8 @@
 
 The offline chart bundle travels with each chart widget (about 0.9 MB), so a slot
 creates its widget once and afterwards only swaps the widget's ``.chart``. It builds a
-chart only for a key it has not shown yet, keeps the charts it built (a visitor going
-back and forth costs nothing the second time), and turns the chart's click selection
+chart only for a key not seen yet (:class:`ChartCache` keeps them: going back and
+forth costs nothing the second time), and turns the chart's click selection
 into a callback with the selected codes.
 
 A click selection lives in the browser. When the dashboard moves by another route
@@ -15,20 +15,94 @@ from what it wants to show.
 
 from __future__ import annotations
 
+import json
+import os
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Optional
 
 import altair as alt
 import ipywidgets as widgets
+from altair.utils.schemapi import debug_mode
 
 #: vega-embed options: SVG (crisp, testable shapes) and no export menu.
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
-_CACHE_SIZE = 48
+
+
+class ChartCache:
+    """Charts already built, by key, least recently used dropped first.
+
+    Charts depend only on the data and the key (language, filters, metric,
+    highlight...), never on who looks at them, so the views of one kernel share one
+    cache (:attr:`coopmap.app.data.AppData.charts`).
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self._size = size
+        self._charts: OrderedDict[Hashable, alt.TopLevelMixin] = OrderedDict()
+
+    def get(self, key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> alt.TopLevelMixin:
+        """Return the chart for ``key``, calling ``build()`` if it is not cached.
+
+        Building skips altair's validation of every intermediate object; the whole
+        chart is still validated once, when the chart widget serialises it.
+        """
+        chart = self._charts.get(key)
+        if chart is None:
+            with debug_mode(False):
+                chart = build()
+            self._charts[key] = chart
+            if len(self._charts) > self._size:
+                self._charts.popitem(last=False)
+        else:
+            self._charts.move_to_end(key)
+        return chart
+
+    def clear(self) -> None:
+        """Forget every chart (after the data changed)."""
+        self._charts.clear()
+
+    def __len__(self) -> int:
+        return len(self._charts)
+
+
+#: Set by ``coopmap serve``: URL path of the chart bundle the server shares.
+BUNDLE_ENV = "COOPMAP_CHART_BUNDLE"
+
+_LOADER = """
+const bundle = await import(new URL({url}, window.location.href).href);
+export default bundle.default;
+"""
+
+
+def chart_widget_class() -> type[alt.JupyterChart]:
+    """Return the chart widget class to use, never one that reaches for a CDN.
+
+    Under ``coopmap serve`` (``COOPMAP_CHART_BUNDLE`` set) a subclass of
+    ``altair.JupyterChart`` whose front-end code only imports the bundle the server
+    shares, so the page loads it once for all charts. Elsewhere (JupyterLab) altair's
+    own offline mode, with the bundle in each widget.
+    """
+    url = os.environ.get(BUNDLE_ENV)
+    if not url:
+        alt.JupyterChart.enable_offline()
+        return alt.JupyterChart
+    cls = _SHARED.get(url)
+    if cls is None:
+        cls = type("SharedBundleChart", (alt.JupyterChart,), {
+            "__doc__": "altair.JupyterChart importing the chart bundle served by coopmap serve.",
+            "__module__": __name__,
+            "_esm": _LOADER.format(url=json.dumps(url)),
+        })
+        _SHARED[url] = cls
+    return cls
+
+
+_SHARED: dict[str, type[alt.JupyterChart]] = {}
 
 
 def enable_offline() -> None:
-    """Make every chart widget load vega from the local bundle, never from a CDN."""
-    alt.JupyterChart.enable_offline()
+    """Make sure chart widgets load vega locally, never from a CDN."""
+    chart_widget_class()
 
 
 class ChartSlot:
@@ -36,6 +110,10 @@ class ChartSlot:
 
     Parameters
     ----------
+    name : str
+        The slot's name; part of every cache key.
+    cache : ChartCache
+        Where built charts are kept.
     selection : str, optional
         Name of the chart's point selection to watch (``"township"``).
     field : str
@@ -46,12 +124,13 @@ class ChartSlot:
         CSS class of the widget.
     """
 
-    def __init__(self, selection: Optional[str] = None, field: str = "code",
+    def __init__(self, name: str, cache: ChartCache, selection: Optional[str] = None, field: str = "code",
                  on_select: Optional[Callable[[list[Any]], None]] = None, css: str = "") -> None:
+        self._name = name
+        self._charts = cache
         self._selection = selection
         self._field = field
         self._on_select = on_select
-        self._cache: OrderedDict[Hashable, alt.TopLevelMixin] = OrderedDict()
         self.key: Optional[Hashable] = None
         #: Values the browser reports selected in the chart shown (reset on each swap).
         self.selected: tuple[Any, ...] = ()
@@ -85,18 +164,11 @@ class ChartSlot:
         """
         if key == self.key and not force:
             return False
-        chart = self._cache.get(key)
-        if chart is None:
-            chart = build()
-            self._cache[key] = chart
-            if len(self._cache) > _CACHE_SIZE:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(key)
+        chart = self._charts.get((self._name, key), build)
         self.selected = ()
         self.key = key
         if self.chart is None:
-            self.chart = alt.JupyterChart(chart, embed_options=dict(EMBED_OPTIONS))
+            self.chart = chart_widget_class()(chart, embed_options=dict(EMBED_OPTIONS))
             self.widget.children = (self.chart,)
         else:
             if chart is self.chart.chart:

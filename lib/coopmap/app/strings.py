@@ -62,6 +62,10 @@ APP_STRINGS: dict[str, dict[str, str]] = {
         "en": "The link parameter “{value}” was not understood and is ignored.",
     },
     "app.notice.bad_link": {"zh": "链接无法识别，已为您打开全县总览。", "en": "The link could not be read; here is the county overview."},
+    "app.notice.plugin_failed": {
+        "zh": "有一个指标插件未能加载，其指标不在地图指标中：{value}",
+        "en": "A metric plug-in failed to load, so its metrics are missing from the map: {value}",
+    },
     "app.notice.filtered_out": {
         "zh": "该合作社不符合当前筛选条件，仍显示其档案。",
         "en": "This cooperative is outside the current filters; its profile is still shown.",

@@ -1,31 +1,149 @@
 """A sortable, searchable table of cooperatives; a click on a name opens the profile.
 
-The table keeps a fixed pool of row widgets (one page) and rewrites them: a refresh
-sends a few small messages instead of building widgets.
+The table is one small anywidget (:class:`TableWidget`) instead of a widget per cell:
+the page has fewer widget models to create, and a refresh is one message. Python keeps
+the rows, the search text, the sort order and the page; the browser draws the page it
+is sent and reports clicks (a column header, a name, the pager) as messages.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Optional
+from typing import Any, Callable
 
-import ipywidgets as widgets
+import anywidget
 import pandas as pd
+import traitlets
 
 from ..i18n import t
 from ..text import normalize
-from .html import column_value, esc, level_label
+from .html import column_value, level_label
 
-#: Sortable columns: id -> (text key, registry column, default descending?).
-COLUMNS: dict[str, tuple[str, str, bool]] = {
-    "name": ("app.table.name", "name", False),
-    "place": ("app.table.place", "place", False),
-    "level": ("app.table.level", "lead_level", False),
-    "industry": ("app.table.industry", "industry", False),
-    "members": ("app.table.members", "members", True),
-    "revenue": ("app.table.revenue", "revenue", True),
+#: Sortable columns: id -> (text key, registry column, descending first?, numeric?).
+COLUMNS: dict[str, tuple[str, str, bool, bool]] = {
+    "name": ("app.table.name", "name", False, False),
+    "place": ("app.table.place", "place", False, False),
+    "level": ("app.table.level", "lead_level", False, False),
+    "industry": ("app.table.industry", "industry", False, False),
+    "members": ("app.table.members", "members", True, True),
+    "revenue": ("app.table.revenue", "revenue", True, True),
 }
-_CELLS = ("place", "level", "industry", "members", "revenue")
 PAGE_SIZE = 10
+
+_ESM = r"""
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) { node.className = cls; }
+  if (text !== undefined) { node.textContent = text; }
+  return node;
+}
+
+function render({ model, el: root }) {
+  root.classList.add("cm-table");
+  const bar = el("div", "cm-table-bar");
+  const search = el("input", "cm-search");
+  search.type = "search";
+  const status = el("span", "cm-table-status");
+  bar.append(search, status);
+  const table = el("table", "cm-grid");
+  const thead = el("thead");
+  const tbody = el("tbody");
+  table.append(thead, tbody);
+  const pager = el("div", "cm-pager");
+  const prev = el("button", "cm-page-button");
+  const next = el("button", "cm-page-button");
+  prev.type = next.type = "button";
+  pager.append(prev, next);
+  root.append(bar, table, pager);
+
+  let timer = null;
+  search.addEventListener("input", () => {
+    if (timer) { clearTimeout(timer); }
+    timer = setTimeout(() => { model.set("query", search.value); model.save_changes(); }, 120);
+  });
+  prev.addEventListener("click", () => model.send({ kind: "page", step: -1 }));
+  next.addEventListener("click", () => model.send({ kind: "page", step: 1 }));
+
+  function draw() {
+    const labels = model.get("labels");
+    const columns = model.get("columns");
+    const sort = model.get("sort");
+    search.placeholder = labels.search || "";
+    if (document.activeElement !== search && search.value !== model.get("query")) {
+      search.value = model.get("query");
+    }
+    status.textContent = model.get("status");
+    prev.textContent = "‹ " + (labels.prev || "");
+    next.textContent = (labels.next || "") + " ›";
+    const page = model.get("page"), pages = model.get("pages");
+    prev.hidden = page <= 0;
+    next.hidden = page >= pages - 1;
+    pager.hidden = pages <= 1;
+
+    const head = el("tr");
+    for (const column of columns) {
+      const th = el("th", "cm-col-" + column.id + (column.numeric ? " cm-num" : ""));
+      const button = el("button", "cm-th", column.label);
+      button.type = "button";
+      button.title = labels.sort || "";
+      if (sort.column === column.id) {
+        button.textContent += sort.descending ? " ▼" : " ▲";
+        th.setAttribute("aria-sort", sort.descending ? "descending" : "ascending");
+      }
+      button.addEventListener("click", () => model.send({ kind: "sort", column: column.id }));
+      th.append(button);
+      head.append(th);
+    }
+    thead.replaceChildren(head);
+
+    const rows = model.get("rows");
+    const body = [];
+    for (const row of rows) {
+      const tr = el("tr", "cm-tr");
+      const nameCell = el("td", "cm-col-name");
+      const link = el("button", "cm-row-name", row.name);
+      link.type = "button";
+      link.dataset.uscc = row.uscc;
+      link.addEventListener("click", () => model.send({ kind: "open", uscc: row.uscc }));
+      nameCell.append(link);
+      tr.append(nameCell);
+      row.cells.forEach((text, i) => {
+        const column = columns[i + 1];
+        tr.append(el("td", "cm-col-" + column.id + (column.numeric ? " cm-num" : ""), text));
+      });
+      body.push(tr);
+    }
+    if (!rows.length) {
+      const tr = el("tr");
+      const td = el("td", "cm-empty", labels.empty || "");
+      td.colSpan = columns.length;
+      tr.append(td);
+      body.push(tr);
+    }
+    tbody.replaceChildren(...body);
+  }
+
+  for (const name of ["rows", "columns", "labels", "sort", "status", "page", "pages", "query"]) {
+    model.on("change:" + name, draw);
+  }
+  draw();
+}
+
+export default { render };
+"""
+
+
+class TableWidget(anywidget.AnyWidget):
+    """The browser side of :class:`CoopTable` (one widget for the whole table)."""
+
+    _esm = _ESM
+    columns = traitlets.List().tag(sync=True)
+    rows = traitlets.List().tag(sync=True)
+    labels = traitlets.Dict().tag(sync=True)
+    sort = traitlets.Dict({"column": "name", "descending": False}).tag(sync=True)
+    status = traitlets.Unicode("").tag(sync=True)
+    page = traitlets.Int(0).tag(sync=True)
+    pages = traitlets.Int(1).tag(sync=True)
+    query = traitlets.Unicode("").tag(sync=True)
 
 
 class CoopTable:
@@ -39,14 +157,8 @@ class CoopTable:
 
     Attributes
     ----------
-    search : ipywidgets.Text
-    headers : dict of ipywidgets.Button
-        One per column of :data:`COLUMNS`; a click sorts by it (again: reverse).
-    names : list of ipywidgets.Button
-        The row buttons of the page shown (hidden beyond the last row).
-    cells : list of ipywidgets.HTML
-    prev, next : ipywidgets.Button
-    status : ipywidgets.HTML
+    widget : TableWidget
+        Its ``query`` trait is the search text.
     """
 
     def __init__(self, on_open: Callable[[str], None], page_size: int = PAGE_SIZE) -> None:
@@ -59,64 +171,29 @@ class CoopTable:
         self._descending = False
         self._lang = "zh"
         self._places: dict[str, str] = {}
-        self.search = widgets.Text(continuous_update=True, layout=widgets.Layout(width="320px"))
-        self.search.add_class("cm-search")
-        self.search.observe(lambda _: self._redraw(reset_page=True), "value")
-        self.headers = {}
-        for column in COLUMNS:
-            button = widgets.Button(layout=widgets.Layout(width="auto"))
-            button.add_class("cm-th")
-            button.add_class(f"cm-col-{column}")
-            button.on_click(lambda _, c=column: self.sort_by(c))
-            self.headers[column] = button
-        self.names: list[widgets.Button] = []
-        self.cells: list[widgets.HTML] = []
-        rows = []
-        for i in range(page_size):
-            name = widgets.Button(layout=widgets.Layout(width="auto"))
-            name.add_class("cm-row-name")
-            name.add_class("cm-col-name")
-            name.on_click(lambda _, i=i: self._open(i))
-            cell = widgets.HTML()
-            cell.add_class("cm-row-cells")
-            self.names.append(name)
-            self.cells.append(cell)
-            row = widgets.HBox([name, cell])
-            row.add_class("cm-tr")
-            rows.append(row)
-        self._row_boxes = rows
-        self.prev = widgets.Button(layout=widgets.Layout(width="auto"))
-        self.next = widgets.Button(layout=widgets.Layout(width="auto"))
-        for button in (self.prev, self.next):
-            button.add_class("cm-link-like")
-        self.prev.on_click(lambda _: self._turn(-1))
-        self.next.on_click(lambda _: self._turn(1))
-        self.status = widgets.HTML()
-        self.status.add_class("cm-muted")
-        head = widgets.HBox([self.headers["name"], widgets.HBox([self.headers[c] for c in _CELLS])])
-        head.add_class("cm-thead")
-        self.widget = widgets.VBox([
-            widgets.HBox([self.search, self.status], layout=widgets.Layout(align_items="center")),
-            head, *rows,
-            widgets.HBox([self.prev, self.next], layout=widgets.Layout(align_items="center")),
-        ])
-        self.widget.add_class("cm-table")
+        self.widget = TableWidget()
+        self.widget.observe(lambda _: self._redraw(reset_page=True), "query")
+        self.widget.on_msg(self._message)
 
     # -- input ---------------------------------------------------------------------------
-    def set_rows(self, frame: pd.DataFrame, lang: str, places: dict[str, str]) -> None:
-        """Show these cooperatives (registry rows) with village names from ``places``.
+    @property
+    def search(self) -> str:
+        """The search text."""
+        return self.widget.query
 
-        ``places`` maps a cooperative's USCC to its place (village, or the township for
-        a union). The search text and sort order are kept.
+    @search.setter
+    def search(self, text: str) -> None:
+        self.widget.query = text
+
+    def set_rows(self, frame: pd.DataFrame, lang: str, places: dict[str, str]) -> None:
+        """Show these cooperatives (registry rows) with their places from ``places``.
+
+        ``places`` maps a cooperative's USCC to where it works (village, or the township
+        for a union). The search text and sort order are kept.
         """
         self._rows = frame
         self._lang = lang
         self._places = places
-        for column, (key, _, _) in COLUMNS.items():
-            self.headers[column].tooltip = t("app.table.sort", lang)
-        self.search.placeholder = t("app.table.search", lang)
-        self.prev.description = "‹ " + t("app.table.prev", lang)
-        self.next.description = t("app.table.next", lang) + " ›"
         self._redraw(reset_page=False)
 
     def sort_by(self, column: str) -> None:
@@ -130,6 +207,17 @@ class CoopTable:
             self._descending = COLUMNS[column][2]
         self._redraw(reset_page=True)
 
+    def turn(self, step: int) -> None:
+        """Go ``step`` pages forward (or back)."""
+        self._page = max(0, self._page + step)
+        self._redraw(reset_page=False)
+
+    def click(self, uscc: str) -> None:
+        """Open a cooperative as a click on its name does."""
+        if uscc not in self._visible:
+            raise KeyError(f"{uscc} is not on the page shown")
+        self._on_open(uscc)
+
     @property
     def visible(self) -> list[str]:
         """USCCs of the rows on the page shown, in order."""
@@ -138,7 +226,17 @@ class CoopTable:
     @property
     def matching(self) -> list[str]:
         """USCCs of every row that matches the search, in the sort order."""
-        return list(self._ordered()["uscc"])
+        return list(self._ordered()["uscc"]) if not self._rows.empty else []
+
+    # -- from the browser --------------------------------------------------------------------
+    def _message(self, _widget: Any, content: dict[str, Any], _buffers: Any) -> None:
+        kind = content.get("kind") if isinstance(content, dict) else None
+        if kind == "sort" and content.get("column") in COLUMNS:
+            self.sort_by(content["column"])
+        elif kind == "page" and content.get("step") in (-1, 1):
+            self.turn(int(content["step"]))
+        elif kind == "open" and content.get("uscc") in self._visible:
+            self.click(content["uscc"])
 
     # -- drawing -----------------------------------------------------------------------------
     def _ordered(self) -> pd.DataFrame:
@@ -146,12 +244,12 @@ class CoopTable:
         if frame.empty:
             return frame
         frame = frame.assign(place=[self._places.get(u, "") for u in frame["uscc"]])
-        query = normalize(self.search.value).lower()
+        query = normalize(self.widget.query).lower()
         if query:
+            partner = frame["partner"].fillna("").astype(str) if "partner" in frame else ""
             haystack = (frame["name"].astype(str) + " " + frame["place"].astype(str) + " "
-                        + frame["industry"].astype(str) + " " + frame["uscc"].astype(str)
-                        + " " + frame["partner"].fillna("").astype(str)).map(lambda s: normalize(s).lower())
-            frame = frame[haystack.str.contains(query, regex=False)]
+                        + frame["industry"].astype(str) + " " + frame["uscc"].astype(str) + " " + partner)
+            frame = frame[haystack.map(lambda s: normalize(s).lower()).str.contains(query, regex=False)]
         column = COLUMNS[self._sort][1]
         keys = [column, "name"] if column != "name" else ["name"]
         return frame.sort_values(keys, ascending=[not self._descending] + [True] * (len(keys) - 1),
@@ -165,50 +263,40 @@ class CoopTable:
             self._page = 0
         self._page = min(self._page, pages - 1)
         start = self._page * self._page_size
-        page = ordered.iloc[start:start + self._page_size]
+        page = ordered.iloc[start:start + self._page_size] if not ordered.empty else ordered
         self._visible = list(page["uscc"]) if not page.empty else []
-        for column, (key, _, _) in COLUMNS.items():
-            arrow = (" ▼" if self._descending else " ▲") if column == self._sort else ""
-            self.headers[column].description = t(key, lang) + arrow
-        records = page.to_dict("records") if not page.empty else []
-        for i, (name, cell, box) in enumerate(zip(self.names, self.cells, self._row_boxes)):
-            if i < len(records):
-                rec = records[i]
-                name.description = str(rec["name"])
-                name.tooltip = str(rec["name"])
-                level = level_label(rec["lead_level"], lang)
-                cell.value = (
-                    f'<span class="cm-col-place">{esc(rec["place"])}</span>'
-                    f'<span class="cm-col-level">{esc(level)}</span>'
-                    f'<span class="cm-col-industry">{esc(rec["industry"])}</span>'
-                    f'<span class="cm-col-members cm-num">{esc(column_value("members", rec["members"], lang))}</span>'
-                    f'<span class="cm-col-revenue cm-num">{esc(column_value("revenue", rec["revenue"], lang))}</span>'
-                )
-                box.layout.display = None
-            else:
-                box.layout.display = "none"
+        rows = []
+        for rec in (page.to_dict("records") if not page.empty else []):
+            rows.append({
+                "uscc": str(rec["uscc"]),
+                "name": str(rec["name"]),
+                "cells": [str(rec["place"]), level_label(rec["lead_level"], lang), str(rec["industry"]),
+                          column_value("members", rec["members"], lang), column_value("revenue", rec["revenue"], lang)],
+            })
         if ordered.empty:
-            self.status.value = esc(t("app.table.empty", lang))
+            status = t("app.table.empty", lang)
         else:
             count = t("app.table.count", lang, n=len(ordered))
             page_text = t("app.table.page", lang, page=self._page + 1, pages=pages) if pages > 1 else ""
-            self.status.value = esc(" · ".join(p for p in (count, page_text) if p))
-        self.prev.layout.display = None if self._page > 0 else "none"
-        self.next.layout.display = None if self._page < pages - 1 else "none"
+            status = " · ".join(p for p in (count, page_text) if p)
+        widget = self.widget
+        with widget.hold_sync():
+            widget.columns = [{"id": c, "label": t(spec[0], lang), "numeric": spec[3]} for c, spec in COLUMNS.items()]
+            widget.labels = {"search": t("app.table.search", lang), "prev": t("app.table.prev", lang),
+                             "next": t("app.table.next", lang), "empty": t("app.table.empty", lang),
+                             "sort": t("app.table.sort", lang)}
+            widget.sort = {"column": self._sort, "descending": self._descending}
+            widget.rows = rows
+            widget.status = status
+            widget.page = self._page
+            widget.pages = pages
 
-    def _turn(self, step: int) -> None:
-        self._page += step
-        self._redraw(reset_page=False)
-
-    def _open(self, index: int) -> None:
-        if index < len(self._visible):
-            self._on_open(self._visible[index])
-
-    def click(self, uscc: str) -> None:
-        """Open a cooperative as a click on its row would (for tests and keyboard users)."""
-        if uscc not in self._visible:
-            raise KeyError(f"{uscc} is not on the page shown")
-        self._open(self._visible.index(uscc))
+    def header(self, column: str) -> str:
+        """The header text of ``column`` as shown (with ▲/▼ on the sort column)."""
+        text = next(c["label"] for c in self.widget.columns if c["id"] == column)
+        if column == self._sort:
+            text += " ▼" if self._descending else " ▲"
+        return text
 
 
-__all__ = ["COLUMNS", "CoopTable", "PAGE_SIZE"]
+__all__ = ["COLUMNS", "CoopTable", "PAGE_SIZE", "TableWidget"]
