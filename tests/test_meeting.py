@@ -168,3 +168,29 @@ def test_served_with_the_dashboard_settings_but_the_meeting_notebook():
     assert [a for a in argv if a.startswith("--")] == [a for a in dashboard if a.startswith("--")]
     assert "--VoilaConfiguration.preheat_kernel=True" in argv and "--VoilaConfiguration.template=lab" in argv
     assert meeting_serve.DEFAULT_PORT != server.DEFAULT_PORT
+
+
+def _sent(widget, monkeypatch):
+    sent = []
+    monkeypatch.setattr(widget, "send", lambda content, buffers=None: sent.append((content, buffers)))
+    return sent
+
+
+def test_table_download_of_the_township_on_screen_with_names_masked(meeting, monkeypatch, tmp_path):
+    sent = _sent(meeting.widget, monkeypatch)
+    meeting.show_township("勐糯")
+    meeting._on_message(meeting.widget, {"event": "download", "id": "table-xlsx"}, [])
+    ((content, buffers),) = sent
+    assert content["event"] == "file" and content["id"] == "table-xlsx"
+    assert content["name"] == "龙陵县党组织领办合作社台账_勐糯镇.xlsx"
+    path = tmp_path / content["name"]
+    path.write_bytes(buffers[0])
+    again = load_registry(path)
+    assert again.report.accepted == 7 and set(again.frame["township"]) == {"530523103"}
+    assert all(name.endswith("**") for name in again.frame["leader"].dropna())
+
+
+def test_unknown_download_answers_with_an_error(meeting, monkeypatch):
+    sent = _sent(meeting.widget, monkeypatch)
+    meeting._on_message(meeting.widget, {"event": "download", "id": "nope"}, [])
+    assert sent == [({"event": "error", "id": "nope", "text": "no download 'nope'; the deck offers report-pdf, table-xlsx"}, None)]

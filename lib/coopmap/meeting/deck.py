@@ -9,7 +9,9 @@ and the blank screen (``blank``) are synced back to Python. Voila gives no key e
 to Python widgets, so the keys are handled here, in the page, with no round trip:
 a slide changes at once even while the kernel is busy.
 
-The JavaScript and CSS are inline; nothing is fetched.
+Download buttons in the bar ask the kernel for a file (the report, the table) and save
+the bytes it sends back (:mod:`coopmap.downloads`): no file is served. The JavaScript
+and CSS are inline; nothing is fetched.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-_ESM = r"""
+from ..downloads import SAVE_JS
+
+_ESM = SAVE_JS + r"""
 const FORWARD = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Spacebar", "Enter", "N", "n"]);
 const BACKWARD = new Set(["ArrowLeft", "ArrowUp", "PageUp", "Backspace", "P", "p"]);
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
@@ -74,10 +78,42 @@ function render({ model, el }) {
     model.save_changes();
     select.blur();  // the arrows move slides again, not the list
   });
+  const files = document.createElement("span");
+  files.className = "cm-files";
   const hint = document.createElement("span");
   hint.className = "cm-hint";
   const full = button("cm-full", toggleFullscreen);
-  bar.append(prev, counter, next, pickLabel, hint, full);
+  bar.append(prev, counter, next, pickLabel, files, hint, full);
+  const pending = new Map();  // download id -> its button, while the kernel makes the file
+
+  function drawFiles() {
+    files.replaceChildren();
+    pending.clear();
+    for (const item of model.get("downloads")) {
+      const b = button("cm-file", () => {
+        if (b.disabled) return;
+        b.disabled = true;
+        b.textContent = model.get("labels").preparing || "…";
+        pending.set(item.id, [b, item.label]);
+        model.send({ event: "download", id: item.id });
+      });
+      b.dataset.download = item.id;
+      b.textContent = item.label;
+      files.append(b);
+    }
+  }
+  model.on("msg:custom", (content, buffers) => {
+    if (!content) return;
+    const waiting = pending.get(content.id);
+    if (waiting) {
+      const [b, label] = waiting;
+      b.disabled = false;
+      b.textContent = label;
+      b.title = content.event === "error" ? content.text : "";
+      pending.delete(content.id);
+    }
+    if (content.event === "file") saveFile(content, buffers);
+  });
   deck.append(stage, bar);
   el.append(deck);
 
@@ -158,6 +194,8 @@ function render({ model, el }) {
   model.on("change:townships", drawBar);
   model.on("change:township", () => { select.value = model.get("township") || ""; });
   model.on("change:blank", drawBlank);
+  model.on("change:downloads", drawFiles);
+  drawFiles();
   drawBar();
   draw();
   drawBlank();
@@ -188,7 +226,7 @@ _CSS = r"""
 .cm-body-title { flex-direction: column; justify-content: center; }
 .cm-slide-foot { flex: none; font-size: 0.8em; color: #3a3a3a; padding-top: 0.25em; border-top: 1px solid #cccccc;
   white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
-.cm-title-kicker { font-size: 2.2em; font-weight: 700; color: #b0302a; margin: 0 0 0.4em; }
+.cm-title-kicker { font-size: 2.2em; font-weight: 700; color: #9c2520; margin: 0 0 0.4em; }
 .cm-title-lines { font-size: 1em; margin: 0 0 0.8em; }
 .cm-title-sample { font-size: 0.9em; border-left: 0.25em solid #b0302a; padding: 0.2em 0.6em; background: #fbeeed; margin: 0; }
 .cm-tiles { display: grid; gap: 0.55em; align-content: start; }
@@ -246,6 +284,7 @@ _CSS = r"""
 .cm-bar button:disabled { color: #999999; cursor: default; }
 .cm-counter { min-width: 4.5em; text-align: center; font-weight: 700; }
 .cm-pick { display: flex; align-items: center; gap: 0.4em; margin-left: 1em; }
+.cm-files { display: flex; gap: 0.4em; margin-left: 1em; }
 .cm-hint { margin-left: auto; color: #3a3a3a; }
 """
 
@@ -267,7 +306,11 @@ class Deck(anywidget.AnyWidget):
         Screen blanked (key B or .).
     labels : dict
         Button and list texts (``prev``, ``next``, ``fullscreen``, ``pick_township``,
-        ``no_township``, ``keys_hint``).
+        ``no_township``, ``keys_hint``, ``preparing``).
+    downloads : list of dict
+        ``{"id", "label"}`` per download button. A press sends ``{"event": "download",
+        "id"}``; the kernel answers with ``{"event": "file", "id", "name", "mime"}`` and the
+        bytes (saved as a file) or ``{"event": "error", "id", "text"}``.
     """
 
     _esm = _ESM
@@ -278,6 +321,7 @@ class Deck(anywidget.AnyWidget):
     township = traitlets.Unicode("").tag(sync=True)
     blank = traitlets.Bool(False).tag(sync=True)
     labels = traitlets.Dict().tag(sync=True)
+    downloads = traitlets.List(traitlets.Dict()).tag(sync=True)
 
     @traitlets.validate("index")
     def _valid_index(self, proposal: dict) -> int:

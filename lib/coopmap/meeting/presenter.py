@@ -4,24 +4,33 @@
 :class:`~coopmap.briefing.Briefing` behind it. It builds the core slides once (before a
 visitor arrives, under Voila's preheated kernels), adds a township's slide when the
 township list asks for it, and opens at the slide and township a link names
-(``?slide=3``, ``?slide=coverage``, ``?township=勐糯镇``, ``?lang=en``).
+(``?slide=3``, ``?slide=coverage``, ``?township=勐糯镇``, ``?lang=en``). The deck's
+download buttons give the report (PDF) and the table (XLSX, names masked) of the
+county, or of the township on screen.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
 from ..briefing import Briefing
-from ..errors import DivisionError
+from ..downloads import Payload, report_payload, table_payload
+from ..errors import CoopmapError, DivisionError
 from ..i18n import LANGS, t
 from .deck import Deck
 from .slides import Slide, core_slides, township_slide
 
 __all__ = ["Meeting", "build_meeting"]
 
-_LABELS = ("prev", "next", "fullscreen", "pick_township", "no_township", "keys_hint")
+log = logging.getLogger(__name__)
+
+_LABELS = ("prev", "next", "fullscreen", "pick_township", "no_township", "keys_hint", "preparing")
+#: Download buttons of the deck: id -> (label key, kind, format).
+DOWNLOADS = {"report-pdf": ("meeting.download_report", "report", "pdf"),
+             "table-xlsx": ("meeting.download_table", "table", "xlsx")}
 
 
 class Meeting:
@@ -46,6 +55,7 @@ class Meeting:
         self._deck = Deck()
         self._build()
         self._deck.observe(self._township_chosen, names="township")
+        self._deck.on_msg(self._on_message)
 
     @classmethod
     def from_files(cls, registry: Optional[str | os.PathLike[str]] = None, boundaries: Optional[str] = None,
@@ -113,6 +123,7 @@ class Meeting:
         self._core = core_slides(b)
         with self._deck.hold_sync():
             self._deck.labels = {key: t(f"meeting.{key}", lang) for key in _LABELS}
+            self._deck.downloads = [{"id": key, "label": t(label, lang)} for key, (label, _, _) in DOWNLOADS.items()]
             self._deck.townships = [[code, b.township_name(code)] for code in b.divisions.townships["code"]]
             self._deck.slides = [s.to_dict() for s in self._core]
             if self._deck.township:
@@ -134,6 +145,35 @@ class Meeting:
                 self._deck.index = len(slides) - 1
             else:
                 self._deck.index = min(self._deck.index, len(slides) - 1)
+
+    # -- downloads -----------------------------------------------------------------------------
+    def download(self, download_id: str) -> Payload:
+        """Make a download of the deck (``report-pdf``, ``table-xlsx``) for the county or the chosen township."""
+        if download_id not in DOWNLOADS:
+            raise KeyError(f"no download {download_id!r}; the deck offers {', '.join(DOWNLOADS)}")
+        _, kind, fmt = DOWNLOADS[download_id]
+        township = self._deck.township or None
+        if kind == "report":
+            return report_payload(self._briefing, fmt, township)
+        return table_payload(self._briefing.frame, fmt, township, illustrative=self._briefing.provenance.illustrative,
+                             mask=True)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("event") != "download":
+            return
+        download_id = str(content.get("id"))
+        try:
+            payload = self.download(download_id)
+        except (CoopmapError, KeyError) as exc:
+            text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+            self._deck.send({"event": "error", "id": download_id, "text": str(text)})
+            return
+        except Exception as exc:  # the button must come back; the log has the traceback
+            log.exception("meeting download %s failed", download_id)
+            self._deck.send({"event": "error", "id": download_id, "text": f"{type(exc).__name__}: {exc}"})
+            return
+        message, buffers = payload.message()
+        self._deck.send({**message, "id": download_id}, buffers)
 
     def set_language(self, lang: str) -> None:
         """Show the slides in ``zh`` or ``en`` (charts are drawn again for the new language)."""

@@ -57,6 +57,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "meeting.pick_township": {"zh": "乡镇", "en": "Township"},
     "meeting.no_township": {"zh": "— 选择乡镇 —", "en": "— choose a township —"},
     "meeting.keys_hint": {"zh": "← → 翻页 · F 全屏 · B 黑屏", "en": "← → move · F full screen · B blank"},
+    "meeting.preparing": {"zh": "正在生成…", "en": "Preparing…"},
+    "meeting.download_report": {"zh": "报告 PDF", "en": "Report PDF"},
+    "meeting.download_table": {"zh": "台账 XLSX", "en": "Table XLSX"},
 }
 
 

@@ -1,0 +1,178 @@
+"""Downloads from a Voila page without file serving: the bytes travel over the widget channel.
+
+Voila serves no ``.csv``/``.xlsx``/``.pdf`` files from the notebook folder (and should
+not), so a report or table is made in the kernel when the button is pressed and sent to
+the page as a binary widget message; the page turns it into a file with a Blob and an
+``<a download>`` link. Nothing is written to disk and no request leaves the page.
+
+* :class:`DownloadButton` — one button for one file, made on demand by a callable
+  returning a :class:`Payload` (for the dashboard: report of the current view, table,
+  PNG/SVG of a chart);
+* :func:`report_payload`, :func:`table_payload`, :func:`chart_payload` — the payloads
+  for a report (HTML/PDF), a table (XLSX/CSV) and a chart (PNG/SVG);
+* :data:`SAVE_JS` — the browser half, shared with the meeting deck.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+import anywidget
+import traitlets
+
+from .errors import CoopmapError
+
+__all__ = ["DownloadButton", "Payload", "SAVE_JS", "chart_payload", "report_payload", "table_payload"]
+
+log = logging.getLogger(__name__)
+
+#: Browser side: save the bytes of a ``{"event": "file"}`` message as a file.
+SAVE_JS = r"""
+function saveFile(content, buffers) {
+  const data = buffers && buffers.length ? buffers[0] : new Uint8Array();
+  const blob = new Blob([data], { type: content.mime || "application/octet-stream" });
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = content.name || "download";
+  link.style.display = "none";
+  document.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+"""
+
+_ESM = SAVE_JS + r"""
+function render({ model, el }) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "cm-download";
+  const status = document.createElement("span");
+  status.className = "cm-download-status";
+  status.setAttribute("role", "status");
+  function draw() {
+    const busy = model.get("busy");
+    button.textContent = busy ? model.get("busy_label") : model.get("label");
+    button.disabled = busy;
+    button.title = model.get("description") || "";
+    status.textContent = model.get("error") || "";
+  }
+  button.addEventListener("click", () => {
+    model.set("busy", true);
+    model.set("error", "");
+    model.save_changes();
+    model.send({ event: "request" });
+  });
+  model.on("msg:custom", (content, buffers) => {
+    if (content && content.event === "file") saveFile(content, buffers);
+  });
+  for (const name of ["label", "busy_label", "busy", "error", "description"]) model.on(`change:${name}`, draw);
+  draw();
+  el.classList.add("cm-download-host");
+  el.append(button, status);
+}
+export default { render };
+"""
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A file to download: its name, media type and bytes."""
+
+    name: str
+    mime: str
+    data: bytes
+
+    def message(self) -> tuple[dict[str, Any], list[bytes]]:
+        """The widget message (content, buffers) that :data:`SAVE_JS` saves."""
+        return {"event": "file", "name": self.name, "mime": self.mime, "size": len(self.data)}, [self.data]
+
+
+class DownloadButton(anywidget.AnyWidget):
+    """A button that makes a file in the kernel when pressed and saves it in the browser.
+
+    Parameters
+    ----------
+    make : callable
+        ``make() -> Payload``; called on each press (so the file is of the view at
+        that moment). A :class:`CoopmapError` it raises is shown beside the button.
+    label : str
+        Button text (e.g. ``下载报告（PDF）``).
+    busy_label : str
+        Text while the file is being made.
+    description : str
+        Tooltip.
+    """
+
+    _esm = _ESM
+    _css = ".cm-download-host { display: inline-flex; align-items: center; gap: 0.5em; } .cm-download-status { color: #9c2520; }"
+    label = traitlets.Unicode("").tag(sync=True)
+    busy_label = traitlets.Unicode("…").tag(sync=True)
+    description = traitlets.Unicode("").tag(sync=True)
+    busy = traitlets.Bool(False).tag(sync=True)
+    error = traitlets.Unicode("").tag(sync=True)
+    #: Name of the last file sent (for tests and logs).
+    sent = traitlets.Unicode("").tag(sync=True)
+
+    def __init__(self, make: Callable[[], Payload], label: str, busy_label: str = "…", description: str = "",
+                 **kwargs: Any) -> None:
+        super().__init__(label=label, busy_label=busy_label, description=description, **kwargs)
+        self._make = make
+        self.on_msg(self._on_message)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "request":
+            self.deliver()
+
+    def deliver(self) -> Optional[Payload]:
+        """Make the file and send it to the page; return it (``None`` on a user-facing error)."""
+        try:
+            payload = self._make()
+        except CoopmapError as exc:
+            self.error = str(exc)
+            self.busy = False
+            return None
+        except Exception as exc:  # keep the page usable; the log has the traceback
+            log.exception("download failed")
+            self.error = f"{type(exc).__name__}: {exc}"
+            self.busy = False
+            return None
+        content, buffers = payload.message()
+        self.send(content, buffers)
+        self.sent = payload.name
+        self.busy = False
+        return payload
+
+
+def report_payload(briefing, fmt: str, township: Optional[str] = None) -> Payload:
+    """The report of the county or a township as HTML or PDF (:func:`coopmap.report.report_bytes`)."""
+    from .report import MEDIA_TYPES, report_bytes
+    from .tables import file_name
+
+    data = report_bytes(briefing, fmt, township)
+    stem = "龙陵县党组织领办合作社情况报告" if briefing.lang == "zh" else "longling-cooperatives-report"
+    return Payload(file_name(township, fmt, briefing.divisions, stem=stem), MEDIA_TYPES[fmt], data)
+
+
+def table_payload(frame, fmt: str, township: Optional[str] = None, *, illustrative: bool = False,
+                  mask: bool = False) -> Payload:
+    """The cooperatives of the county or a township as XLSX or CSV (:func:`coopmap.tables.table_bytes`)."""
+    from .tables import MEDIA_TYPES, file_name, table_bytes
+
+    data = table_bytes(frame, fmt, township=township, illustrative=illustrative, mask=mask)
+    return Payload(file_name(township, fmt, stem="龙陵县党组织领办合作社台账"), MEDIA_TYPES[fmt], data)
+
+
+def chart_payload(chart: Any, fmt: str, name: str) -> Payload:
+    """A chart as PNG or SVG (:func:`coopmap.export.chart_to_bytes`), saved as ``name.fmt``."""
+    from .errors import ExportError
+    from .export import chart_to_bytes
+
+    fmt = fmt.lower().lstrip(".")
+    mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}.get(fmt)
+    if mime is None:
+        raise ExportError(f"a chart downloads as png, svg or pdf, not {fmt!r}")
+    return Payload(f"{name}.{fmt}", mime, chart_to_bytes(chart, fmt))
