@@ -837,20 +837,39 @@ def _parse_column(col_id: str, kind: str, values: pd.Series, scale: float, divis
             return None, str(exc).strip("'\"") if isinstance(exc, DivisionError) else str(exc)
         raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover
 
-    cache: dict[Any, tuple[Any, str | None]] = {}
-    out_values: list[Any] = []
-    out_errors: list[str | None] = []
-    for raw in values:
-        key = (type(raw), raw) if not isinstance(raw, float) or raw == raw else ("nan",)
-        try:
-            result = cache[key]
-        except KeyError:
-            result = cache[key] = parse_one(raw)
-        except TypeError:  # unhashable cell value
-            result = parse_one(raw)
-        out_values.append(result[0])
-        out_errors.append(result[1])
-    return out_values, out_errors
+    # each distinct cell value is parsed once; factorize hashes in C (1, 1.0 and True
+    # share a slot, which every parser treats alike)
+    raw_values = values.to_numpy(dtype=object)
+    try:
+        codes, uniques = pd.factorize(raw_values, use_na_sentinel=True)
+    except TypeError:  # an unhashable cell value: parse cell by cell
+        codes, uniques = np.arange(len(raw_values)), raw_values
+    parsed = np.empty(len(uniques) + 1, dtype=object)  # the last slot serves code -1 (blank)
+    errors = np.empty(len(uniques) + 1, dtype=object)
+    todo = range(len(uniques))
+    if kind in ("int", "number", "money") and len(uniques):
+        todo = _plain_numbers(uniques, kind, scale, parsed)
+    for i in todo:
+        parsed[i], errors[i] = parse_one(uniques[i])
+    return parsed[codes], errors[codes]
+
+
+def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray) -> np.ndarray:
+    """Fill ``out`` for distinct values that are plain numbers; return the indices left.
+
+    A plain number is a finite int/float or text pandas reads as one (no separators,
+    units or full-width digits); it means the same to :func:`coopmap.parsing.parse_number`.
+    Everything else, including whole-number checks that fail, goes to the full parser.
+    """
+    plain = np.fromiter((type(u) in (str, int, float) for u in uniques), dtype=bool, count=len(uniques))
+    numbers = pd.to_numeric(pd.Series(np.where(plain, uniques, None), dtype=object), errors="coerce").to_numpy(dtype=float)
+    ok = plain & np.isfinite(numbers)
+    if kind == "int":
+        ok &= numbers == np.round(numbers)
+        out[: len(uniques)][ok] = [int(n) for n in numbers[ok]]
+    else:
+        out[: len(uniques)][ok] = list(numbers[ok] * scale)
+    return np.flatnonzero(~ok)
 
 
 def _plain_check_message(check: str, column: str | None) -> str:
@@ -961,15 +980,16 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     last_header = max(j for j, cell in enumerate(header) if not parsing.is_blank(cell))
     keep: list[int] = []
     is_blank = parsing.is_blank
+    missing = object()
     for i, row in enumerate(body):
         row_no = data_i + 1 + i
-        filled = [c for c in row if not is_blank(c)]
-        if not filled:
+        first = next((c for c in row if not is_blank(c)), missing)
+        if first is missing:
             report.skipped_rows.append(RowIssue(row_no, None, "", "blank row"))
-        elif _is_total_row(row, name_idx, filled[0]):
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(filled[0]), "total row (合计/小计/总计)"))
-        elif isinstance(filled[0], str) and all(c == filled[0] for c in filled):
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(filled[0]), "note row: only one value, not a cooperative"))
+        elif _is_total_row(row, name_idx, first):
+            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first), "total row (合计/小计/总计)"))
+        elif isinstance(first, str) and all(c == first or is_blank(c) for c in row):
+            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first), "note row: only one value, not a cooperative"))
         else:
             keep.append(i)
             beyond = [j for j in range(last_header + 1, len(row)) if not parsing.is_blank(row[j])]
@@ -977,7 +997,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
                 letters = ", ".join(_column_letter(j) for j in beyond[:5])
                 report.warnings.append(RowIssue(row_no, None, _cell_text(row[beyond[0]]), f"values in column(s) {letters}, right of the last header, were ignored"))
     width = max((len(body[i]) for i in keep), default=0)
-    data = [body[i] + [None] * (width - len(body[i])) for i in keep]
+    data = [body[i] if len(body[i]) == width else body[i] + [None] * (width - len(body[i])) for i in keep]
     row_numbers = np.array([data_i + 1 + i for i in keep], dtype=np.int64)
     raw = pd.DataFrame(data, dtype=object) if data else pd.DataFrame()
 
@@ -998,29 +1018,37 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
         raw_text[col.id] = series
         values, errs = _parse_column(col.id, col.kind, series, scale, divisions, today)
         parsed[col.id] = values
-        for k, err in enumerate(errs):
-            if err:
-                add_error(k, col.id, err)
-            elif col.required and values[k] is None:
-                add_error(k, col.id, f"{col.header} is empty; it is required")
+        has_error = ~pd.isna(errs)
+        for k in np.flatnonzero(has_error):
+            add_error(int(k), col.id, errs[k])
+        if col.required:
+            for k in np.flatnonzero(pd.isna(values) & ~has_error):
+                add_error(int(k), col.id, f"{col.header} is empty; it is required")
 
     # village: resolve against the row's own township; a township never comes from the village
+    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     for k in range(len(keep)):
         village, town = parsed["village"][k], parsed["township"][k]
         if village is None or town is None:
             continue
-        try:
-            parsed["village"][k] = divisions.resolve_village(village, town)
-        except DivisionError as exc:
-            parsed["village"][k] = None
-            add_error(k, "village", str(exc))
+        key = (village, town)
+        if key not in resolved:
+            try:
+                resolved[key] = (divisions.resolve_village(village, town), None)
+            except DivisionError as exc:
+                resolved[key] = (None, str(exc))
+        code, problem = resolved[key]
+        parsed["village"][k] = code
+        if problem:
+            add_error(k, "village", problem)
 
     # a duplicate USCC rejects the later row and names the earlier one
     seen: dict[str, int] = {}
+    problems = uscc.problems(parsed["uscc"])
     for k, code in enumerate(parsed["uscc"]):
         if code is None:
             continue
-        problem = uscc.problem(code)
+        problem = problems[k]
         if problem:
             add_error(k, "uscc", problem)
         elif code in seen:

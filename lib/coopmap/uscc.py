@@ -8,10 +8,17 @@ Farmers' cooperatives are registered by the market regulator as type ``93``.
 
 from __future__ import annotations
 
+from typing import Sequence
+
+import numpy as np
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+_LOOKUP = np.full(256, -1, dtype=np.int16)
+for _i, _c in enumerate(CHARSET):
+    _LOOKUP[ord(_c)] = _i
 FARMER_COOP_PREFIX = "93"
 
 
@@ -53,6 +60,33 @@ def problem(code: str) -> str | None:
     if code[17] != expected:
         return f"check character is {code[17]}, but the first 17 characters give {expected} (mistyped code?)"
     return None
+
+
+def problems(codes: "Sequence[str | None]") -> list[str | None]:
+    """Return :func:`problem` for each code (``None`` for valid or missing codes).
+
+    Well-formed codes (18 characters of the USCC set) are checked together with numpy;
+    only the others go through :func:`problem` one by one.
+    """
+
+
+    out: list[str | None] = [None] * len(codes)
+    candidates = [k for k, c in enumerate(codes) if isinstance(c, str) and len(c) == 18 and c.isascii()]
+    if candidates:
+        raw = np.frombuffer("".join(codes[k] for k in candidates).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        values = _LOOKUP[raw]
+        well_formed = (values >= 0).all(axis=1)
+        totals = (values[:, :17].astype(np.int64) * np.array(_WEIGHTS)).sum(axis=1)
+        expected = (31 - totals % 31) % 31
+        good = well_formed & (values[:, 17] == expected)
+        for k, ok in zip(candidates, good):
+            if not ok:
+                out[k] = problem(codes[k])
+    checked = set(candidates)
+    for k, code in enumerate(codes):
+        if k not in checked and isinstance(code, str):
+            out[k] = problem(code)
+    return out
 
 
 def make(division: str, serial: int, prefix: str = FARMER_COOP_PREFIX) -> str:
