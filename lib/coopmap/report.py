@@ -22,7 +22,6 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
-import pandas as pd
 
 from . import i18n
 from .briefing import Briefing, CaseView, FigureView, esc, number

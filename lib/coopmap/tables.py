@@ -25,7 +25,7 @@ from .errors import ExportError, RegistryError
 from .privacy import mask_frame
 from .registry import write_registry
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "export_table", "export_title", "select_township", "table_bytes"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "export_table", "export_title", "file_name", "select_township", "table_bytes"]
 
 #: Table formats (file suffixes).
 FORMATS = ("xlsx", "csv")
