@@ -28,6 +28,7 @@ import signal
 import socket
 import subprocess
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Awaitable, Callable
@@ -343,6 +344,8 @@ class Traffic:
 
     def __init__(self) -> None:
         self.items: list[tuple[float, str, int]] = []  # (time, kind, bytes)
+        self.widget_js: list[tuple[float, int]] = []  # the part of "js" that came as widget _esm
+        self.compressed: list[tuple[float, int]] = []  # (time, bytes after zlib level 6): what gzip would send
         self.pending: list[Awaitable] = []
         self.kernel_ids: list[str] = []
         self.state = ""  # the kernel's last execution_state
@@ -365,9 +368,14 @@ class Traffic:
             def on_frame(payload: Any) -> None:
                 now = time.monotonic()
                 self._status(payload, now)
-                for kind, n in classify_frame(payload).items():
+                sizes = classify_frame(payload)
+                for kind, n in sizes.items():
                     if n:
                         self.items.append((now, kind, n))
+                if sizes["js"]:
+                    self.widget_js.append((now, sizes["js"]))
+                raw = payload.encode("utf-8") if isinstance(payload, str) else payload
+                self.compressed.append((now, len(zlib.compress(raw, 6))))
             ws.on("framereceived", on_frame)
 
         async def on_finished(request: Any) -> None:
@@ -376,11 +384,13 @@ class Traffic:
                 sizes = await request.sizes()
                 response = await request.response()
                 ctype = (await response.all_headers()).get("content-type", "") if response else ""
+                body = await response.body() if response else b""
             except Exception:
                 return
             kind = classify_response(request.url, request.resource_type, ctype)
             self.items.append((now, kind, sizes["responseBodySize"]))
             self.items.append((now, "other", sizes["responseHeadersSize"]))
+            self.compressed.append((now, len(zlib.compress(body, 6)) + sizes["responseHeadersSize"]))
 
         page.on("websocket", on_ws)
         page.on("requestfinished", lambda r: self.pending.append(asyncio.ensure_future(on_finished(r))))
@@ -393,6 +403,8 @@ class Traffic:
             if t <= moment:
                 out[kind] += n
         out["total"] = sum(out.values())
+        out["js_widget"] = sum(n for t, n in self.widget_js if t <= moment)
+        out["compressed_total"] = sum(n for t, n in self.compressed if t <= moment)
         return out
 
 
@@ -766,6 +778,15 @@ async def _warm(browser: Any, rows: dict[str, Row], plan: Plan, missing: str | N
         total = rows["dash.bytes.total"]
         if total.samples:
             total.met = total.median < 3.0
+            gz = _median([_mb(v.bytes["compressed_total"]) for v in dash_visits])
+            gz_base = _median([_mb(v.bytes["compressed_total"]) for v in base_visits]) if base_visits else None
+            total.note = (f"with gzip on HTTP and deflate on the websocket it would be ~{gz:.2f} MB"
+                          + (f" (one-widget page ~{gz_base:.2f} MB)" if gz_base is not None else ""))
+            total.extra["compressed_mb"] = gz
+            js = rows["dash.bytes.js"]
+            widget_js = _median([_mb(v.bytes["js_widget"]) for v in dash_visits])
+            js.note = f"{widget_js:.2f} MB of it is widget JavaScript (_esm) sent over the websocket, the rest JS files"
+            js.extra["widget_js_mb"] = widget_js
         # memory of the kernel behind each open first visit, after its first render
         base_first = base_visits[0] if base_visits else None
         dash_first = dash_visits[0] if dash_visits else None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import statistics
 import subprocess
 import tempfile
 import time
@@ -37,9 +38,11 @@ CHILD_TIMEOUT = 1800
 
 def cache_root() -> Path:
     """Folder holding the synthetic files, keyed by the generator's source code."""
+    from coopmap.schema import HEADERS_ZH  # the headers written; other edits to schema.py do not matter
+
     lib = PROJECT_DIR / "lib" / "coopmap"
-    digest = hashlib.sha1()
-    for name in ("synthetic.py", "schema.py", "uscc.py"):
+    digest = hashlib.sha1(json.dumps(HEADERS_ZH, ensure_ascii=False).encode("utf-8"))
+    for name in ("synthetic.py", "uscc.py"):
         digest.update((lib / name).read_bytes())
     base = Path(os.environ.get("COOPMAP_BENCH_CACHE", Path(tempfile.gettempdir()) / "coopmap-bench"))
     return base / digest.hexdigest()[:12]
@@ -133,12 +136,12 @@ def run(quick: bool) -> list[Row]:
                 t_row.note = m_row.note = f"{'not measured' if not ours else 'some runs failed'}: {failures[0]}"
                 t_row.extra["failures"] = failures
             if t_row.baseline_samples:
-                t_row.baseline = sorted(t_row.baseline_samples)[len(t_row.baseline_samples) // 2]
-                m_row.baseline = sorted(m_row.baseline_samples)[len(m_row.baseline_samples) // 2]
+                t_row.baseline = statistics.median(t_row.baseline_samples)
+                m_row.baseline = statistics.median(m_row.baseline_samples)
             if ours:
                 bad = [d for d in ours if not d.get("counts_ok")]
-                split = (f"load {fmt(sorted(d['load_seconds'] for d in ours)[len(ours) // 2])} s + summary "
-                         f"{fmt(sorted(d['summary_seconds'] for d in ours)[len(ours) // 2])} s; "
+                split = (f"load {fmt(statistics.median(d['load_seconds'] for d in ours))} s + summary "
+                         f"{fmt(statistics.median(d['summary_seconds'] for d in ours))} s; "
                          f"{manifest['townships']:,} townships, {manifest['villages']:,} villages")
                 t_row.note = "; ".join(x for x in (split, t_row.note) if x)
                 if bad:
@@ -167,9 +170,10 @@ def run(quick: bool) -> list[Row]:
             rows.append(row)
         if fmt_ == "csv":
             target_row = next(r for r in rows if r.key == "scale.csv.100k.seconds")
-            if target_row.median is None and time_points and "exponent" in fitted:
+            if target_row.median is None and time_points:
                 n0, t0_ = time_points[-1]
-                estimate = t0_ * (100_000 / n0) ** fitted["exponent"]
-                target_row.note += f"; the {', '.join(k for k, v in SIZES.items() if v in {p[0] for p in time_points})} fit predicts ~{estimate:.1f} s"
+                estimate = t0_ * 100_000 / n0
+                label0 = next(k for k, v in SIZES.items() if v == n0)
+                target_row.note += f"; linear from {label0}: ~{estimate:.1f} s"
                 target_row.extra["estimate_seconds"] = estimate
     return rows

@@ -138,7 +138,8 @@ def division_tables(n_townships: int, seed: int = 0, villages: tuple[int, int] =
             if town_index % 100 == 0:
                 aliases.append((name[:-1] + ("乡" if suffix == "镇" else "镇"), code, "former_name", "synthetic"))
             for v in range(int(counts[town_index])):
-                base = _place_name(v, 2)
+                # distinct within the township, varied across townships (names repeat nationally too)
+                base = _place_name((town_index * 7 + v) % len(_PLACE_CHARS) ** 2, 2)
                 if v < 2:
                     vname, vcode = f"{base}社区居民委员会", f"{code}{v + 1:03d}"
                 else:
