@@ -192,3 +192,29 @@ def test_cli_township_pdf(tmp_path):
     text = _pdf_text(out)
     assert "龙陵县碧寨乡党组织领办合作社情况报告" in text.replace(" ", "")
     assert "坡头村" in text
+
+
+def test_a_small_real_registry(registry_csv):
+    from conftest import coop_row
+
+    path = registry_csv([coop_row(1), coop_row(2, **{"领办层级": "乡镇", "村（社区）": "", "主导产业": "茶叶"})],
+                        title="碧寨乡合作社台账")
+    small = load_registry(path)
+    assert small.report.accepted == 2 and not small.illustrative
+    page = render_html(Briefing.from_registry(small, now=NOW))
+    cover = page.split("</header>")[0]
+    assert "示例" not in cover and "台账文件 registry.csv（文件日期 " in cover and "2023年度" in cover
+    assert "主要数据" in page and page.count("<svg") == 3
+    assert "台账中未找到对应合作社" in page  # the named cases are not in this registry
+    assert "全县121个村（社区）中，1个有村级或村民小组领办的合作社" in page
+
+
+def test_official_boundaries_are_named_on_the_cover(registry):
+    from conftest import REAL_BOUNDARIES
+
+    if not REAL_BOUNDARIES.exists():
+        pytest.skip(f"real township boundaries not found at {REAL_BOUNDARIES} (they are not part of the project)")
+    page = render_html(Briefing.from_registry(registry, boundaries=str(REAL_BOUNDARIES), now=NOW))
+    cover = page.split("</header>")[0]
+    assert "边界：乡镇边界文件 longling_townships.geojson" in cover
+    assert "示意边界" not in page
