@@ -26,12 +26,11 @@ const FORWARD = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Spacebar",
 const BACKWARD = new Set(["ArrowLeft", "ArrowUp", "PageUp", "Backspace", "P", "p"]);
 const TYPING = new Set(["INPUT", "TEXTAREA", "SELECT"]);
 
-function toggleFullscreen() {
-  const root = document.documentElement;
+function toggleFullscreen(target) {
   if (document.fullscreenElement) {
     document.exitFullscreen().catch(() => {});
-  } else if (root.requestFullscreen) {
-    root.requestFullscreen().catch(() => {});
+  } else if (target.requestFullscreen) {
+    target.requestFullscreen().catch(() => {});
   }
 }
 
@@ -46,8 +45,16 @@ function button(cls, onClick) {
 }
 
 function render({ model, el }) {
+  // Under Voila the deck is the page: it covers the window and takes the keys wherever
+  // the focus is. In JupyterLab it is a 16:9 box in the notebook and takes the keys
+  // only while it has the focus (click it), so the notebook's own keys keep working.
+  const inVoila = !!(document.body && document.body.dataset.voila);
   const deck = document.createElement("div");
-  deck.className = "cm-deck";
+  deck.className = "cm-deck " + (inVoila ? "cm-deck-page" : "cm-deck-inline");
+  deck.tabIndex = inVoila ? -1 : 0;
+  const inner = document.createElement("div");
+  inner.className = "cm-deck-inner";
+  const fullTarget = inVoila ? document.documentElement : deck;
   const stage = document.createElement("div");
   stage.className = "cm-deck-stage";
   stage.setAttribute("role", "region");
@@ -82,7 +89,7 @@ function render({ model, el }) {
   files.className = "cm-files";
   const hint = document.createElement("span");
   hint.className = "cm-hint";
-  const full = button("cm-full", toggleFullscreen);
+  const full = button("cm-full", () => toggleFullscreen(fullTarget));
   bar.append(prev, counter, next, pickLabel, files, hint, full);
   const pending = new Map();  // download id -> its button, while the kernel makes the file
 
@@ -114,8 +121,10 @@ function render({ model, el }) {
     }
     if (content.event === "file") saveFile(content, buffers);
   });
-  deck.append(stage, bar);
+  inner.append(stage, bar);
+  deck.append(inner);
   el.append(deck);
+  if (!inVoila) deck.addEventListener("mousedown", () => deck.focus());
 
   let shown = null;
   function draw() {
@@ -163,10 +172,10 @@ function render({ model, el }) {
     if (key === " " && e.shiftKey) key = "PageUp";
     if (key === "F5") {
       e.preventDefault();  // a remote's "start show" must not reload the page
-      toggleFullscreen();
+      toggleFullscreen(fullTarget);
       return;
     }
-    if (key === "f" || key === "F") { e.preventDefault(); toggleFullscreen(); return; }
+    if (key === "f" || key === "F") { e.preventDefault(); toggleFullscreen(fullTarget); return; }
     if (key === "b" || key === "B" || key === "." || key === "w" || key === "W") {
       e.preventDefault();
       model.set("blank", !model.get("blank"));
@@ -186,7 +195,8 @@ function render({ model, el }) {
     go(target_index);
     model.save_changes();
   }
-  document.addEventListener("keydown", onKey);
+  const keyTarget = inVoila ? document : deck;
+  keyTarget.addEventListener("keydown", onKey);
 
   model.on("change:slides", draw);
   model.on("change:index", draw);
@@ -199,7 +209,7 @@ function render({ model, el }) {
   drawBar();
   draw();
   drawBlank();
-  return () => document.removeEventListener("keydown", onKey);
+  return () => keyTarget.removeEventListener("keydown", onKey);
 }
 
 export default { render };
@@ -207,17 +217,23 @@ export default { render };
 
 _CSS = r"""
 .cm-deck {
-  position: fixed; inset: 0; z-index: 2000; display: flex; flex-direction: column; overflow: hidden;
-  background: #ffffff; color: #1a1a1a;
+  overflow: hidden; background: #ffffff; color: #1a1a1a; container-type: size;
   font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC", "Microsoft YaHei",
     "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", sans-serif;
-  font-size: clamp(14px, min(2.8vh, 1.575vw), 72px); line-height: 1.35;
+  line-height: 1.35;
 }
+.cm-deck-page { position: fixed; top: 0; right: 0; bottom: 0; left: 0; z-index: 2000; }
+.cm-deck-inline { position: relative; width: 100%; aspect-ratio: 16 / 9; max-height: 90vh; border: 1px solid #bbbbbb; outline: none; }
+.cm-deck-inline:focus { border-color: #b0302a; }
+.cm-deck-inline:fullscreen { width: 100vw; height: 100vh; max-height: none; border: 0; }
+/* about 30 px at 1920×1080: from the window where container units are unknown, else from the deck */
+.cm-deck-inner { position: absolute; top: 0; right: 0; bottom: 0; left: 0; display: flex; flex-direction: column;
+  font-size: 18px; font-size: clamp(14px, min(2.8vh, 1.575vw), 72px); font-size: clamp(14px, min(2.8cqh, 1.575cqw), 72px); }
 .cm-deck * { box-sizing: border-box; }
 .cm-deck-stage { position: relative; flex: 1 1 auto; min-height: 0; }
 .cm-deck.cm-blank .cm-deck-stage { visibility: hidden; }
 .cm-deck.cm-blank { background: #000000; }
-.cm-slide { position: absolute; inset: 0; display: flex; flex-direction: column; padding: 0.9em 1.8em 0.5em; }
+.cm-slide { position: absolute; top: 0; right: 0; bottom: 0; left: 0; display: flex; flex-direction: column; padding: 0.9em 1.8em 0.5em; }
 .cm-slide-head { display: flex; align-items: center; gap: 0.6em; border-bottom: 0.12em solid #b0302a; padding-bottom: 0.3em; }
 .cm-slide-head h1 { font-size: 1.55em; line-height: 1.2; margin: 0; font-weight: 700; color: #1a1a1a; }
 .cm-sample { flex: none; font-size: 0.8em; font-weight: 700; color: #ffffff; background: #b0302a; border-radius: 0.25em; padding: 0.05em 0.45em; }
