@@ -303,3 +303,30 @@ def test_each_app_keeps_its_own_state(data: AppData) -> None:
     click_map(one, BIZHAI)
     assert one.view == "township" and two.view == "overview"
     assert Notice.quote("x" * 100).endswith("…")
+
+
+# -- the notebook ---------------------------------------------------------------------------------
+NOTEBOOK = Path(__file__).resolve().parents[1] / "dashboards" / "longling.ipynb"
+
+
+def test_dashboard_notebook_is_a_few_clean_cells_without_logic() -> None:
+    import nbformat
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert 2 <= len(code) <= 5
+    for cell in code:
+        assert cell.outputs == [] and cell.execution_count is None, "commit the notebook without outputs"
+        assert "def " not in cell.source and "class " not in cell.source
+    assert "wait_for_request()" in "".join(c.source for c in code)
+
+
+@pytest.mark.slow
+def test_dashboard_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = nb.cells[-1].outputs
+    assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in shown)

@@ -65,7 +65,7 @@ function render({ model, el }) {
   });
 
   model.on("change:query", sync);
-  model.on("change:label", sync);
+  model.on("change:label", () => { status.textContent = ""; sync(); });
   sync();
   el.classList.add("cm-link");
   el.append(button, status);
