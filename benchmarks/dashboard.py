@@ -222,28 +222,35 @@ class Server:
 
     def stop(self) -> None:
         """Stop the server, then any of its kernels still running (by process id)."""
-        psutil = _psutil()
-        if self.proc is None:
-            return
-        self.kernels()
-        if self.proc.poll() is None:
-            self.proc.terminate()  # Jupyter servers shut their kernels down on SIGTERM
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.terminate()
-                try:
-                    self.proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=5)
-        for pid in self.kernel_pids:
+        stop_all([self])
+
+
+def stop_all(servers: list[Server]) -> None:
+    """Stop servers together: SIGTERM to each (Jupyter servers then shut their kernels
+    down), wait, then end any kernel they left behind, by process id."""
+    psutil = _psutil()
+    running = [s for s in servers if s.proc is not None]
+    for s in running:
+        s.kernels()
+        if s.proc.poll() is None:
+            s.proc.terminate()
+    deadline = time.monotonic() + 10
+    for s in running:
+        try:
+            s.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            s.proc.kill()
+            s.proc.wait(timeout=5)
+    leftovers = []
+    for s in running:
+        for pid in s.kernel_pids:
             try:
                 p = psutil.Process(pid)
                 p.terminate()
-                p.wait(timeout=5)
+                leftovers.append(p)
             except psutil.Error:
                 continue
+    psutil.wait_procs(leftovers, timeout=5)
 
 
 def _options(cold: bool, fill_delay: float | None) -> list[str]:
@@ -464,7 +471,7 @@ async def click_point(page: Any, selector: str, index: int) -> None:
     await page.mouse.click(point["x"], point["y"])
 
 
-SETTLE_MS = 250.0
+SETTLE_MS = 200.0
 
 SNAPSHOT_JS = """(html) => {
   const b = window.__bench;
@@ -633,7 +640,7 @@ class Plan:
 
 
 FULL = Plan(warm_pairs=7, cold_pairs=3, clicks=20, visitors=10)
-QUICK = Plan(warm_pairs=1, cold_pairs=0, clicks=4, visitors=0, fill_delay=300)
+QUICK = Plan(warm_pairs=1, cold_pairs=0, clicks=3, visitors=0, fill_delay=300)
 QUICK_SKIPS = "not measured: --quick skips it (each visitor beyond the preheated kernel waits for a cold kernel, 10-40 s here)"
 
 ACTIONS = (("township", "township click → township view drawn"), ("coop", "cooperative click → profile drawn"),
@@ -729,11 +736,11 @@ async def _warm(browser: Any, rows: dict[str, Row], plan: Plan, missing: str | N
     servers = [baseline_server(free_port(), cold=False, fill_delay=plan.fill_delay)]
     if not missing:
         servers.insert(0, dashboard_server(free_port(), cold=False, fill_delay=plan.fill_delay))
+    for s in servers:
+        s.start()
     dash = servers[0] if not missing else None
     base = servers[-1]
     started = time.monotonic()
-    for s in servers:
-        s.start()
     try:
         for s in servers:
             await s.wait_listening()
@@ -844,8 +851,7 @@ async def _warm(browser: Any, rows: dict[str, Row], plan: Plan, missing: str | N
             await _concurrency(browser, dash, rows, plan, single_tti=_median(tti.samples), single_mem=mem.median)
             log(f"{plan.visitors} concurrent visitors in {time.monotonic() - t_conc:.1f} s")
     finally:
-        for s in servers:
-            s.stop()
+        stop_all(servers)
 
 
 async def _visitor(browser: Any, server: Server) -> dict[str, Any]:
@@ -923,8 +929,7 @@ async def _cold(browser: Any, rows: dict[str, Row], plan: Plan, missing: str | N
                 log(f"cold {'dashboard' if label == 'A' else 'baseline'} visit {i + 1}: {v.tti_ms:.0f} ms")
         row.baseline = _median(row.baseline_samples)
     finally:
-        for s in servers:
-            s.stop()
+        stop_all(servers)
 
 
 def _median(values: list[float]) -> float | None:

@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     rows: list[Row] = []
+    # one group after the other: a server warming up would slow the timed library runs
     if "dashboard" in groups:
         import dashboard
 
