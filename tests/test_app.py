@@ -6,6 +6,7 @@ cooperatives in 勐糯镇) on the schematic boundaries keeps each test quick.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -58,7 +59,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> AppData:
     towns = schematic_townships()
     return AppData(frame=loaded.frame, divisions=load_divisions(), boundaries=towns, schematic=True,
                    boundaries_source=towns.attrs["source"], registry_source=str(path), illustrative=False,
-                   title=loaded.report.title, report=loaded.report)
+                   title=loaded.report.title, report=loaded.report,
+                   file_date=dt.date.fromtimestamp(path.stat().st_mtime))
 
 
 @pytest.fixture
@@ -330,3 +332,8 @@ def test_dashboard_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
     NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
     shown = nb.cells[-1].outputs
     assert any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in shown)
+
+
+def test_provenance_gives_a_real_registry_its_file_date(app: App, data: AppData) -> None:
+    assert data.file_date is not None
+    assert data.file_date.isoformat() in app.header.provenance.value

@@ -45,6 +45,8 @@ NOTEBOOK = paths.PROJECT_DIR / "dashboards" / "longling.ipynb"
 TEMPLATE_DIR = paths.PACKAGE_DIR / "app" / "templates" / "coopmap"
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+#: Seconds between a visitor taking the preheated kernel and the next one starting.
+FILL_DELAY = 3
 #: Environment variable naming the chart bundle's URL path for the kernels.
 BUNDLE_ENV = "COOPMAP_CHART_BUNDLE"
 
@@ -137,7 +139,8 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1) -> lis
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.preheat_kernel=True",
         f"--VoilaConfiguration.default_pool_size={pool_size}",
-        "--VoilaKernelManager.fill_delay=0",
+        # Refill the pool a little after a visitor takes a kernel, not while their page loads.
+        f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
         str(NOTEBOOK),
     ]
 

@@ -80,7 +80,8 @@ class Header:
         details = [source]
         if years:
             details.append(esc(t("app.year", lang, year=years)))
-        if data.file_date is not None:
+        if data.file_date is not None and not data.illustrative:
+            # (a checked-out sample's file date is the checkout's, not the data's)
             details.append(esc(t("app.file_date", lang, date=data.file_date.isoformat())))
         report = data.report
         if report is not None and getattr(report, "rejected", 0):

@@ -75,9 +75,9 @@ def tile(label: str, value: str, foot: str = "", *, mark: str = "", sample: bool
     mark_html = f'<div class="cm-tile-mark" title="{mark}">≠ {mark}</div>' if mark else ""
     return (
         f'<div class="cm-tile{" cm-tile-differs" if mark else ""}">'
-        f'<div class="cm-tile-label">{esc(label)}{sample_badge}</div>'
+        f'<div class="cm-tile-label">{esc(label)}</div>'
         f'<div class="cm-tile-value">{value_html}</div>'
-        f'<div class="cm-tile-foot">{esc(foot)}</div>{mark_html}</div>'
+        f'<div class="cm-tile-foot">{esc(foot)}{sample_badge}</div>{mark_html}</div>'
     )
 
 

@@ -31,10 +31,10 @@ TILE_FIGURES: dict[str, tuple[str, int]] = {
     "secretaries_as_chair": ("count", 0),
     "cross_appointed": ("count", 0),
     "land_transferred": ("mu", 0),
-    "coop_revenue_2023": ("money", 1),
-    "member_income_2023": ("money", 1),
-    "collective_income_2023": ("money", 1),
-    "sales_driven_2023": ("money", 1),
+    "coop_revenue_2023": ("money", 0),
+    "member_income_2023": ("money", 0),
+    "collective_income_2023": ("money", 0),
+    "sales_driven_2023": ("money", 0),
 }
 RANKING_WIDTH = 300
 
@@ -114,7 +114,7 @@ class OverviewView:
             if fid not in data.reported.figures:
                 continue
             fig = data.reported[fid]
-            label = fig.label_zh if lang == "zh" else fig.label_en
+            label = t(f"app.fig.{fid}", lang)
             value = summary.get(fid)
             shown = figure_text(fid, value, "", lang)
             mark = ""
@@ -145,7 +145,9 @@ class OverviewView:
         for rec in table.to_dict("records"):
             fig = data.reported[rec["id"]]
             label = rec["label_zh"] if lang == "zh" else rec["label_en"]
-            computed = figure_text(rec["id"], rec["computed"], rec["unit"], lang, decimals=2 if rec["id"] == "village_coverage_pct" else None)
+            kind = TILE_FIGURES.get(rec["id"], ("count", 0))[0]
+            precise = {"pct": 2, "money": 1, "mu": 1}.get(kind)  # a check table shows more digits than tiles
+            computed = figure_text(rec["id"], rec["computed"], rec["unit"], lang, decimals=precise)
             diff = rec["difference"]
             diff_text = "" if diff is None or (isinstance(diff, float) and math.isnan(diff)) else f"{diff:+,.2f}".rstrip("0").rstrip(".")
             status = rec["status"]
