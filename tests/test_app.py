@@ -15,7 +15,6 @@ import pytest
 from conftest import HEADER, coop_row, write_csv
 from coopmap import metrics, uscc
 from coopmap.app import App, AppData, Filters
-from coopmap.app.data import AppData as _AppData  # noqa: F401  (the class tests build)
 from coopmap.app.state import Notice
 from coopmap.boundaries import schematic_townships
 from coopmap.divisions import load_divisions

@@ -9,9 +9,9 @@ import pandas as pd
 
 from .. import charts
 from ..i18n import t
-from ..schema import COLUMNS, INCOME_STREAMS
+from ..schema import COLUMNS
 from .data import AppData
-from .html import badge, column_value, esc, formation_label, level_label, num, tile, tiles, township_name, yes_no
+from .html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from .slots import ChartSlot
 from .state import AppState
 from .table import CoopTable
@@ -75,10 +75,7 @@ class CoopView:
         self.widget.add_class("cm-coop")
 
     def refresh(self) -> None:
-        """Show the state's cooperative in its language.
-
-        The text is written first and the charts after, so the profile appears at once.
-        """
+        """Show the state's cooperative's text in its language (charts: :meth:`refresh_charts`)."""
         state, lang = self._state, self._state.lang
         uscc = state.coop
         if uscc is None:
@@ -98,6 +95,14 @@ class CoopView:
         self.fields.value = self._fields_html(coop, lang)
         self.income_title.value = f'<h3>{esc(t("app.coop.income", lang))}</h3>'
         self.comparison_title.value = f'<h3>{esc(t("app.coop.compare", lang))}</h3>'
+
+    def refresh_charts(self) -> None:
+        """Draw the cooperative's charts (after its text is on screen)."""
+        state, lang, data = self._state, self._state.lang, self._data
+        uscc = state.coop
+        if uscc is None:
+            return
+        coop = data.coop(uscc)
         self.income.show((lang, uscc), lambda: charts.income_streams(coop, lang=lang, width=300))
         self.comparison.show((lang, uscc), lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=260))
 

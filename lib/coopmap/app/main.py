@@ -9,8 +9,9 @@ Layout (the map stays on screen in every view)::
     reconciliation (overview only)
 
 :meth:`App._on_state` is the one place that reacts to the visitor: it refreshes the
-header, filters and breadcrumb, shows the view the state asks for and refreshes it;
-views not shown are refreshed when they are shown next.
+header, filters and breadcrumb, refreshes the view the state asks for (its text, then
+it is shown, then its charts) and the map; views not shown are refreshed when they are
+shown next.
 """
 
 from __future__ import annotations
@@ -129,10 +130,12 @@ class App:
         if changed & {"lang", "notices"}:
             self.notices.refresh()
         active = state.view
-        for name, view in self._views.items():
-            view.widget.layout.display = None if name == active else "none"
+        view = self._views[active]
+        view.refresh()  # first the view's text, so it is right when it appears
+        for name, other in self._views.items():
+            other.widget.layout.display = None if name == active else "none"
         self.overview.footer.layout.display = None if active == "overview" else "none"
-        self._views[active].refresh()
+        view.refresh_charts()
         self.map.refresh()
 
     def _ipython_display_(self) -> None:

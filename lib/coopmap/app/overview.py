@@ -12,7 +12,6 @@ import math
 from typing import Any, Optional
 
 import ipywidgets as widgets
-import pandas as pd
 
 from .. import charts
 from ..i18n import t
@@ -174,6 +173,10 @@ class OverviewView:
                 self.reconciliation_table.value = self.reconciliation_html(lang)
                 self.reconciliation.set_title(0, t("app.reconcile.title", lang))
             self._key = key
+
+    def refresh_charts(self) -> None:
+        """Draw the ranking and the village grid for the state (rebuilt only when needed)."""
+        state, lang = self._state, self._state.lang
         tables = self._data.tables(state.filters)
         base = (lang, state.filters, state.metric)
         if not self.ranking.shows(base, None):

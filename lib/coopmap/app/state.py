@@ -208,7 +208,7 @@ class AppState:
         if "coop" not in changes and township is not None:
             try:
                 changes["township"] = self._data.divisions.resolve_township(township)
-            except DivisionError:
+            except (DivisionError, ValueError):
                 notices.append(Notice("app.notice.unknown_township", Notice.quote(township)))
         if "coop" not in changes and "township" not in changes:
             changes["township"] = None

@@ -98,6 +98,9 @@ class TownshipView:
         coops = tables.frame[tables.frame["township"] == code]
         self.table.set_rows(coops, lang, places(data, coops))
 
+    def refresh_charts(self) -> None:
+        """The township view has no charts of its own (the map shows it)."""
+
     def _tiles_html(self, row: pd.Series, county: dict, lang: str) -> str:
         sample = self._data.illustrative
         coops = int(row["coops"])
@@ -124,7 +127,7 @@ class TownshipView:
         for rec in villages.to_dict("records"):
             status = rec["status"]
             count = f'<span class="cm-chip-count">{int(rec["coops"])}</span>' if rec["coops"] else ""
-            label = rec["short"] if lang == "zh" else rec["short"]
+            label = rec["short"]  # village names have no official English form
             chips.append(f'<span class="cm-chip {STATUS_CLASS[status]}" title="{esc(t(f"status.{status}", lang))}">'
                          f'{esc(label)}{count}</span>')
         legend = "".join(f'<span class="cm-chip {STATUS_CLASS[s]} cm-legend">{esc(t(f"status.{s}", lang))}</span>'
