@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import hashlib
+import html
 import os
 import shutil
 import socket
@@ -103,7 +104,16 @@ def _voila_class():
             name = write_chart_bundle(folder)
             self.static_paths.insert(0, str(folder))
             base = self.base_url if self.base_url.endswith("/") else self.base_url + "/"
-            os.environ[BUNDLE_ENV] = f"{base}voila/static/{name}"
+            url = f"{base}voila/static/{name}"
+            os.environ[BUNDLE_ENV] = url
+            # The page starts fetching and compiling the bundle while Voila's own
+            # scripts load, so the first chart widget finds it ready (anywidget gives
+            # a widget two seconds to initialise).
+            head = folder / "templates"
+            head.mkdir()
+            (head / "coopmap_head.html").write_text(
+                f'<link rel="modulepreload" href="{html.escape(url)}">\n', encoding="utf-8")
+            self.template_paths.insert(0, str(head))
 
     return CoopmapVoila
 
