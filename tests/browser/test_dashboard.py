@@ -51,6 +51,7 @@ def open_dashboard(page, url: str) -> None:
 
 def shoot(page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(2, 2)  # no tooltip left over from the last click
     page.wait_for_timeout(400)  # let charts finish drawing
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 

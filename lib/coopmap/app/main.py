@@ -16,6 +16,7 @@ shown next.
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 from typing import Optional
@@ -89,8 +90,10 @@ class App:
             self.overview.footer,
         ])
         self.widget.add_class("cm-app")
+        self._interactive = False  # while building, charts are drawn at once (preheating)
         self.state.subscribe(self._on_state)
         self._on_state(set(AppState.FIELDS))
+        self._interactive = True
         if self._startup_notices:
             self.state.update(notices=self._startup_notices)
 
@@ -135,8 +138,27 @@ class App:
         for name, other in self._views.items():
             other.widget.layout.display = None if name == active else "none"
         self.overview.footer.layout.display = None if active == "overview" else "none"
-        view.refresh_charts()
+        self._later(self._draw_charts)
+
+    def _draw_charts(self) -> None:
+        self._views[self.state.view].refresh_charts()
         self.map.refresh()
+
+    def _later(self, work) -> None:
+        """Run ``work`` once the kernel has answered the visitor's message.
+
+        Charts take a tenth of a second or more to build and serialise; the view's
+        text goes out first. While the app is being built (in a preheated kernel,
+        before any visitor) and outside a running event loop (tests), at once.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        if loop is None or not self._interactive:
+            work()
+        else:
+            loop.call_soon(work)
 
     def _ipython_display_(self) -> None:
         from IPython.display import display
