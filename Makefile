@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv run serve summary test test-fast lab bench bench-quick clean
 
 help:
-	@echo "make run         serve the dashboard on the shipped data (http://127.0.0.1:8866/)"
+	@echo "make run         serve the dashboard on the shipped data at http://127.0.0.1:8866/"
 	@echo "make test        run the whole test suite (browser tests need /usr/bin/chromium)"
 	@echo "make summary     print the county summary of the shipped data"
 	@echo "make lab         open JupyterLab on notebooks/"
@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/coopmap summary
+	$(BIN)/coopmap serve
 
 summary: $(STAMP)
 	$(BIN)/coopmap summary

@@ -103,6 +103,8 @@ def start_dashboard(tmp_dir: Path, *extra: str) -> Dashboard:
 @pytest.fixture(scope="session")
 def browser() -> Iterator["playwright_api.Browser"]:
     if not CHROMIUM.exists():
+        if os.environ.get("CI") == "true":  # CI must run the browser tests, never skip them
+            pytest.fail(f"no system Chromium at {CHROMIUM}: .ci/run must install the Debian package 'chromium'")
         pytest.skip(f"no system Chromium at {CHROMIUM} (Debian package 'chromium')")
     with playwright_api.sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
