@@ -4,11 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run serve summary test test-fast lab bench bench-quick clean
+.PHONY: help venv run serve meeting summary test test-fast lab bench bench-quick clean
 
 help:
 	@echo "make run         serve the dashboard on the shipped data at http://127.0.0.1:8866/"
 	@echo "make test        run the whole test suite (browser tests need /usr/bin/chromium)"
+	@echo "make meeting     serve the review-meeting slides at http://127.0.0.1:8867/"
 	@echo "make summary     print the county summary of the shipped data"
 	@echo "make lab         open JupyterLab on notebooks/"
 	@echo "make bench       run the benchmarks (make bench-quick: under a minute)"
@@ -23,6 +24,9 @@ venv: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/coopmap serve
+
+meeting: $(STAMP)
+	$(BIN)/coopmap meeting
 
 summary: $(STAMP)
 	$(BIN)/coopmap summary
