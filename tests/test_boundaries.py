@@ -344,6 +344,15 @@ def test_web_simplification_is_light_and_keeps_neighbours_together(real):
     assert list(web["code"]) == CODES
 
 
+def test_web_simplification_of_simplified_geometry_stays_polygonal(real):
+    # the dashboard may simplify an already simplified frame; stray pieces from
+    # make_valid must not turn a township into a GeometryCollection Vega cannot fill
+    once = bnd.simplify_for_web(load_townships(REAL_BOUNDARIES))
+    twice = bnd.simplify_for_web(once)
+    assert set(twice.geom_type) <= {"Polygon", "MultiPolygon"}
+    assert np.allclose(areas_km2(twice), areas_km2(once), rtol=0.02)
+
+
 def test_rings_are_clockwise_for_vega(schematic):
     web = bnd.simplify_for_web(schematic)
     for geom in web.geometry:

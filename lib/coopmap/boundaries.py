@@ -648,6 +648,13 @@ def orient_for_vega(geometry: shapely.Geometry) -> shapely.Geometry:
         return orient(geometry, -1)
     if geometry.geom_type == "MultiPolygon":
         return shapely.MultiPolygon([orient(p, -1) for p in geometry.geoms])
+    if geometry.geom_type == "GeometryCollection":
+        # make_valid or coverage functions can leave stray lines or points beside the
+        # polygons; only the polygons are drawn (and only they could be coverage input)
+        polygons = [q for g in geometry.geoms if g.geom_type in ("Polygon", "MultiPolygon")
+                    for q in getattr(g, "geoms", [g])]
+        if polygons:
+            return orient_for_vega(polygons[0] if len(polygons) == 1 else shapely.MultiPolygon(polygons))
     return geometry
 
 

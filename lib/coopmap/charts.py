@@ -336,11 +336,12 @@ def village_grid(
     chart = alt.Chart(data).mark_rect(cornerRadius=2).encode(
         x=alt.X("column:O", axis=None, scale=alt.Scale(paddingInner=0.18)),
         y=alt.Y("township:N", sort=[names[c] for c in towns], title=None,
+                scale=alt.Scale(paddingInner=0.18),
                 axis=alt.Axis(ticks=False, domain=False, labelPadding=6)),
         color=alt.Color("status:N", title=t("status.title", lang),
                         scale=alt.Scale(domain=[status_label[s] for s in STATUS_ORDER],
                                         range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
-                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=1)),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", columns=1, labelLimit=0)),
         opacity=alt.when("datum.faded").then(alt.value(0.3)).otherwise(alt.value(1.0)),
         stroke=alt.when(village).then(alt.value(_INK)).otherwise(alt.value(None)),
         tooltip=[alt.Tooltip("village:N", title=t("chart.village", lang)),
