@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -113,13 +113,21 @@ class Divisions:
         return cls(towns, vills, tkeys, vkeys, vglobal)
 
     # -- lookups -----------------------------------------------------------------
+    @cached_property
+    def _township_names(self) -> dict[str, str]:
+        return dict(zip(self.townships["code"], self.townships["name"]))
+
+    @cached_property
+    def _village_names(self) -> dict[str, str]:
+        return dict(zip(self.villages["code"], self.villages["name"]))
+
     def township_name(self, code: str) -> str:
-        """Return the official name of a township code."""
-        return self.townships.set_index("code").at[code, "name"]
+        """Return the official name of a township code (``KeyError`` for an unknown code)."""
+        return self._township_names[code]
 
     def village_name(self, code: str) -> str:
-        """Return the official name of a village code."""
-        return self.villages.set_index("code").at[code, "name"]
+        """Return the official name of a village code (``KeyError`` for an unknown code)."""
+        return self._village_names[code]
 
     def villages_of(self, township_code: str) -> pd.DataFrame:
         """Return the villages of one township."""
