@@ -42,6 +42,8 @@ class Header:
     language : ipywidgets.ToggleButtons
         Values ``zh`` and ``en``.
     link : LinkButton
+    tools : ipywidgets.HBox
+        Holds the page's menu buttons (filled by :class:`coopmap.app.main.App`).
     """
 
     def __init__(self, data: AppData, state: AppState) -> None:
@@ -56,9 +58,12 @@ class Header:
         self.language.add_class("cm-lang")
         self.language.observe(self._language_changed, "value")
         self.link = LinkButton()
+        #: Buttons the page adds before the language switch (下载, 数据).
+        self.tools = widgets.HBox(layout=widgets.Layout(align_items="center"))
+        self.tools.add_class("cm-tools")
         self.widget = widgets.HBox(
             [widgets.VBox([self.title, self.provenance], layout=widgets.Layout(flex="1 1 auto")),
-             widgets.HBox([self.language, self.link], layout=widgets.Layout(align_items="center"))],
+             widgets.HBox([self.tools, self.language, self.link], layout=widgets.Layout(align_items="center"))],
             layout=widgets.Layout(align_items="center", justify_content="space-between"),
         )
         self.widget.add_class("cm-header")

@@ -17,24 +17,29 @@ shown next.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import ipywidgets as widgets
 
 from . import strings  # noqa: F401  (registers the interface text)
 from .chrome import Breadcrumb, FilterBar, Header, NoticeBar
+from .datapanel import DataPanel, data_of_version
+from .downloadbar import DownloadMenu
 from .cooperative import CoopView
 from .data import AppData
 from .mappanel import MapPanel
 from .overview import OverviewView
 from .slots import enable_offline
+from .. import paths
 from ..errors import CoopmapError
 from ..plugins import load_plugins
 from .state import AppState, Notice
 from .township import TownshipView
 
+log = logging.getLogger(__name__)
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "coopmap" / "static" / "coopmap.css"
 
 
@@ -62,10 +67,26 @@ class App:
     """
 
     def __init__(self, data: AppData, notices: tuple[Notice, ...] = ()) -> None:
-        self.data = data
         self._startup_notices = tuple(notices)
+        #: Whether the data are the default registry (so a newer active version is loaded on open).
+        self.follows_default = False
+        # The download menu and the data panel stay when the data change (see reload).
+        self.downloads = DownloadMenu(self)
+        self.data_panel = DataPanel(self)
+        self.widget = widgets.VBox()
+        self.widget.add_class("cm-app")
+        self._build(data)
+        if self._startup_notices:
+            self.state.update(notices=self._startup_notices)
+
+    def _build(self, data: AppData, **keep: Any) -> None:
+        """Make the parts that show ``data`` and put them on the page (``keep``: state to start from)."""
+        self.data = data
         self.state = AppState(data)
+        if keep:
+            self.state.update(**keep)  # before anyone listens
         self.header = Header(data, self.state)
+        self.header.tools.children = (self.downloads.toggle, self.data_panel.toggle)
         self.filters = FilterBar(data, self.state)
         self.breadcrumb = Breadcrumb(data, self.state)
         self.notices = NoticeBar(self.state)
@@ -79,23 +100,48 @@ class App:
         content = widgets.VBox([self.overview.widget, self.township.widget, self.coop.widget],
                                layout=widgets.Layout(flex="1 1 0", min_width="0"))
         content.add_class("cm-content")
-        self.widget = widgets.VBox([
+        self.widget.children = [
             style,
             self.header.widget,
+            self.downloads.widget,
+            self.data_panel.widget,
             widgets.HBox([self.breadcrumb.widget, self.filters.widget],
                          layout=widgets.Layout(justify_content="space-between", align_items="center",
                                                flex_flow="row wrap")),
             self.notices.widget,
             widgets.HBox([self.map.widget, content], layout=widgets.Layout(align_items="flex-start")),
             self.overview.footer,
-        ])
-        self.widget.add_class("cm-app")
+        ]
         self._interactive = False  # while building, charts are drawn at once (preheating)
         self.state.subscribe(self._on_state)
         self._on_state(set(AppState.FIELDS))
         self._interactive = True
-        if self._startup_notices:
-            self.state.update(notices=self._startup_notices)
+
+    # -- new data: the one refresh path ---------------------------------------------------
+    def reload(self, data: AppData) -> None:
+        """Show other data (a version accepted or switched to in the data panel).
+
+        Every part that shows data is made again for ``data``, so no table, chart or
+        cache of the old data survives; the old widgets are closed. The visitor keeps
+        the language, the map metric and the township shown; filters and an open
+        cooperative are left (they may not exist in the new data).
+        """
+        keep: dict[str, Any] = {"lang": self.state.lang, "metric": self.state.metric, "township": self.state.township}
+        stay = {id(self.downloads.widget), id(self.data_panel.widget)}
+        old = [w for w in self.widget.children if id(w) not in stay]
+        old_header = self.header
+        self._build(data, **keep)
+        old_header.tools.children = ()  # the menu buttons stay on the page
+        for widget in old:
+            _close_tree(widget)
+        self.downloads.refresh()
+        self.data_panel.refresh()
+
+    def close_drawers(self, keep: Any = None) -> None:
+        """Close the download menu and the data panel, except ``keep``."""
+        for drawer in (self.downloads, self.data_panel):
+            if drawer is not keep and drawer.is_open:
+                drawer.open(False)
 
     @classmethod
     def from_files(cls, registry: Optional[str | os.PathLike[str]] = None,
@@ -109,7 +155,9 @@ class App:
             load_plugins()
         except CoopmapError as exc:
             notices = (Notice("app.notice.plugin_failed", str(exc)),)
-        return cls(AppData.load(registry, boundaries), notices)
+        app = cls(AppData.load(registry, boundaries), notices)
+        app.follows_default = registry is None
+        return app
 
     @property
     def view(self) -> str:
@@ -117,7 +165,12 @@ class App:
         return self.state.view
 
     def open(self, query: Optional[str]) -> None:
-        """Open the view a link's query string asks for (unknown codes become notices)."""
+        """Open the view a link's query string asks for (unknown codes become notices).
+
+        A page prepared before the visitor came (a preheated kernel) first loads the
+        active registry version if one was accepted or switched to since.
+        """
+        self._catch_up()
         self.state.apply_query(query)
         if self._startup_notices:
             self.state.update(notices=self.state.notices + self._startup_notices)
@@ -132,6 +185,10 @@ class App:
             self.breadcrumb.refresh()
         if changed & {"lang", "notices"}:
             self.notices.refresh()
+        if changed & {"lang", "township", "coop", "filters"}:
+            self.downloads.refresh()
+        if "lang" in changed:
+            self.data_panel.refresh()
         active = state.view
         view = self._views[active]
         view.refresh()  # first the view's text, so it is right when it appears
@@ -160,10 +217,52 @@ class App:
         else:
             loop.call_soon(work)
 
+    def _catch_up(self) -> None:
+        if not self.follows_default:
+            return
+        try:
+            latest = paths.default_registry()
+        except OSError:
+            return
+        if latest.is_file() and str(latest) != self.data.registry_source:
+            try:
+                self.reload(data_of_version(self.data, latest))
+            except CoopmapError:
+                log.exception("the active registry version %s does not load; showing %s", latest, self.data.registry_source)
+
+    def prepare(self) -> None:
+        """Build the charts a visitor's first language switch, filter or profile needs.
+
+        Run while a preheated kernel waits for its visitor (:func:`build_app` does it
+        under Voila's ``VOILA_PREHEAT``): the overview and map in every language, and
+        under each lead-level filter in the default language, and the profile chart
+        templates in every language (about 2-3 s of CPU here). Afterwards these actions
+        only swap charts already built; other combinations are built when asked for.
+        """
+        from ..i18n import LANGS
+        from ..schema import LEAD_LEVELS
+        from .data import Filters
+
+        state = self.state
+        wanted = [(lang, state.filters) for lang in LANGS]
+        wanted += [(state.lang, Filters(lead_level=level)) for level in LEAD_LEVELS]
+        for lang, filters in wanted:
+            self.map.prepare(lang, filters, state.metric)
+            self.overview.prepare(lang, filters, state.metric)
+        for lang in LANGS:
+            self.coop.prepare(lang)
+
     def _ipython_display_(self) -> None:
         from IPython.display import display
 
         display(self.widget)
+
+
+def _close_tree(widget: widgets.Widget) -> None:
+    """Close a widget and every widget inside it (their models leave the page)."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    widget.close()
 
 
 def build_app(registry: Optional[str | os.PathLike[str]] = None,
@@ -183,4 +282,7 @@ def build_app(registry: Optional[str | os.PathLike[str]] = None,
     App
     """
     enable_offline()
-    return App.from_files(registry, boundaries)
+    app = App.from_files(registry, boundaries)
+    if os.environ.get("VOILA_PREHEAT") == "True":  # a kernel waiting for its visitor
+        app.prepare()
+    return app

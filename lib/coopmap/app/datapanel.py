@@ -1,0 +1,585 @@
+"""The 数据 / Data panel: upload a new registry, read its validation report, accept it, switch versions.
+
+An official uploads a registry file (.xlsx, .xls or .csv). It is kept aside
+(:func:`coopmap.versions.save_upload`) and checked (:func:`coopmap.versions.stage`),
+and the panel shows what the check found: rows read, accepted, rejected and skipped,
+and every rejected row with its row number, column, value and the problem, in a
+scrollable table (the whole list also downloads as CSV). Nothing is stored until the
+official presses 接受 / Accept; a file with rejected rows can be accepted only after
+ticking the acknowledgement beside the button. Accepting stores the file as a new
+dated version (:func:`coopmap.versions.accept`, written atomically) and makes it the
+one shown; the stored versions are listed and any of them can be made active again
+(:func:`coopmap.versions.activate`).
+
+After accepting or switching, the panel loads the version (:func:`data_of_version`)
+and hands it to :meth:`coopmap.app.main.App.reload`, the dashboard's one refresh path;
+the header's provenance line then names the new file. Other visitors' pages load the
+active version when they open (a preheated page checks it then).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+import ipywidgets as widgets
+
+from .. import i18n, versions
+from ..downloads import DownloadButton, Payload
+from ..errors import RegistryError
+from ..i18n import t
+from ..registry import Registry, RowIssue, ValidationReport, load_registry, neutralise
+from ..schema import BY_ID
+from .data import AppData
+from .html import esc
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .main import App
+
+log = logging.getLogger(__name__)
+
+#: Rejected rows listed in the page; the CSV download has all of them.
+MAX_SHOWN = 500
+#: What the file picker offers.
+ACCEPT_TYPES = ".xlsx,.xls,.csv"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "app.update.menu": {"zh": "数据", "en": "Data"},
+    "app.update.title": {"zh": "更新台账数据", "en": "Update the registry"},
+    "app.update.intro": {
+        "zh": "上传新的台账文件（.xlsx、.xls 或 .csv，不超过 8 MB）。文件先经校验，只有点击“接受”后才保存为新的版本并在"
+              "仪表板中显示；旧版本全部保留，可随时切换回去。",
+        "en": "Upload a new registry file (.xlsx, .xls or .csv, up to 8 MB). It is checked first and stored as a new "
+              "version, shown in the dashboard, only when you press Accept; older versions are kept and can be made "
+              "active again at any time.",
+    },
+    "app.update.choose": {"zh": "选择文件", "en": "Choose file"},
+    "app.update.checking": {"zh": "正在校验 {name}…", "en": "Checking {name}…"},
+    "app.update.unreadable": {"zh": "无法读取 {name}：{message}", "en": "{name} cannot be read: {message}"},
+    "app.update.file": {"zh": "文件：{name}", "en": "File: {name}"},
+    "app.update.rows_read": {"zh": "读取 {n} 行", "en": "{n} rows read"},
+    "app.update.accepted": {"zh": "接受 {n} 行", "en": "{n} accepted"},
+    "app.update.rejected": {"zh": "拒绝 {n} 行", "en": "{n} rejected"},
+    "app.update.skipped": {"zh": "跳过 {n} 行", "en": "{n} skipped"},
+    "app.update.errors": {"zh": "未通过校验的行", "en": "Rejected rows"},
+    "app.update.no_errors": {"zh": "所有数据行均通过校验。", "en": "Every data row passed the checks."},
+    "app.update.col.kind": {"zh": "类别", "en": "Kind"},
+    "app.update.col.row": {"zh": "行", "en": "Row"},
+    "app.update.col.column": {"zh": "列", "en": "Column"},
+    "app.update.col.value": {"zh": "值", "en": "Value"},
+    "app.update.col.message": {"zh": "问题", "en": "Problem"},
+    "app.update.kind.error": {"zh": "错误", "en": "error"},
+    "app.update.kind.warning": {"zh": "提示", "en": "warning"},
+    "app.update.kind.skipped": {"zh": "跳过", "en": "skipped"},
+    "app.update.whole_file": {"zh": "整个文件", "en": "whole file"},
+    "app.update.more": {"zh": "另有 {n} 条未列出，完整清单请下载校验报告。",
+                        "en": "{n} more not listed here; download the check report for all of them."},
+    "app.update.skipped_rows": {"zh": "跳过的行（{n}）", "en": "Skipped rows ({n})"},
+    "app.update.warnings": {"zh": "提示（{n}）", "en": "Warnings ({n})"},
+    "app.update.acknowledge": {
+        "zh": "我已知悉：{n} 行未通过校验，接受后这些行不在仪表板中显示。",
+        "en": "I understand that the {n} rejected row(s) will be left out of the dashboard.",
+    },
+    "app.update.accept": {"zh": "接受", "en": "Accept"},
+    "app.update.discard": {"zh": "放弃", "en": "Discard"},
+    "app.update.report_csv": {"zh": "校验报告 CSV", "en": "Check report CSV"},
+    "app.update.need_ack": {"zh": "文件有未通过校验的行：请先勾选上面的确认，才能接受。",
+                            "en": "The file has rejected rows: tick the acknowledgement above to accept it."},
+    "app.update.no_rows": {"zh": "文件中没有通过校验的行，不能作为新版本接受。",
+                           "en": "No row of the file passed the checks, so it cannot be accepted as a version."},
+    "app.update.ready": {"zh": "检查无误后点击“接受”，保存为新版本并显示。",
+                         "en": "Press Accept to store it as a new version and show it."},
+    "app.update.saving": {"zh": "正在保存并载入…", "en": "Storing and loading…"},
+    "app.update.done": {"zh": "已接受：版本 {id} 现为当前数据。", "en": "Accepted: version {id} is now shown."},
+    "app.update.activated": {"zh": "已切换到版本 {id}。", "en": "Switched to version {id}."},
+    "app.update.failed": {"zh": "未能完成：{message}", "en": "Not done: {message}"},
+    "app.update.discarded": {"zh": "已放弃上传的文件，未保存任何内容。", "en": "The upload was discarded; nothing was stored."},
+    "app.update.versions": {"zh": "已保存的版本", "en": "Stored versions"},
+    "app.update.no_versions": {"zh": "尚未接受任何版本；当前显示 {source}。",
+                               "en": "No version accepted yet; the dashboard shows {source}."},
+    "app.update.col.created": {"zh": "接受时间", "en": "Accepted"},
+    "app.update.col.file": {"zh": "文件", "en": "File"},
+    "app.update.col.rows": {"zh": "行（接受 / 拒绝）", "en": "Rows (accepted / rejected)"},
+    "app.update.col.state": {"zh": "状态", "en": "State"},
+    "app.update.active": {"zh": "当前", "en": "active"},
+    "app.update.shown": {"zh": "本页显示", "en": "shown here"},
+    "app.update.acknowledged": {"zh": "已确认拒绝行", "en": "rejections acknowledged"},
+    "app.update.pick": {"zh": "版本", "en": "Version"},
+    "app.update.activate": {"zh": "切换到此版本", "en": "Make this version active"},
+    "app.update.fixed_registry": {
+        "zh": "注意：本服务启动时指定了台账文件（--registry / COOPMAP_REGISTRY）。接受或切换的版本在本页显示，"
+              "但新打开的页面仍显示启动时指定的文件。",
+        "en": "Note: this server was started with a registry file (--registry / COOPMAP_REGISTRY). Versions you accept "
+              "or switch to are shown on this page, but newly opened pages still show that file.",
+    },
+    "app.update.sample": {"zh": "内置示例数据", "en": "the shipped sample data"},
+}
+
+
+def register() -> None:
+    """Add the panel's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
+    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
+    if clash:
+        raise KeyError(f"coopmap.app.datapanel text keys already used with other text: {sorted(clash)}")
+    i18n.STRINGS.update(STRINGS)
+
+
+register()
+
+
+# -- pure helpers -----------------------------------------------------------------------------
+
+
+def column_label(column: Optional[str], lang: str) -> str:
+    """A registry column id as officials read it (``members`` → ``成员数``; ``Members`` in English)."""
+    if not column:
+        return ""
+    col = BY_ID.get(column)
+    if col is None:
+        return column
+    return col.header if lang == "zh" else col.en
+
+
+def can_accept(report: Optional[ValidationReport], acknowledged: bool) -> tuple[bool, str]:
+    """Whether a checked file may be accepted, and the text key that says why (not).
+
+    A file needs at least one accepted row; a file with rejected rows needs the
+    acknowledgement.
+    """
+    if report is None:
+        return False, ""
+    if report.accepted == 0:
+        return False, "app.update.no_rows"
+    if report.rejected and not acknowledged:
+        return False, "app.update.need_ack"
+    return True, "app.update.ready"
+
+
+def _issue_rows(issues: list[RowIssue], lang: str, limit: Optional[int]) -> str:
+    rows = []
+    for issue in issues[:limit] if limit is not None else issues:
+        row = str(issue.row) if issue.row is not None else t("app.update.whole_file", lang)
+        rows.append(f'<tr><td class="cm-num">{esc(row)}</td><td>{esc(column_label(issue.column, lang))}</td>'
+                    f'<td class="cm-issue-value">{esc(issue.value)}</td><td>{esc(issue.message)}</td></tr>')
+    return "".join(rows)
+
+
+def _issue_table(issues: list[RowIssue], lang: str, limit: Optional[int], css: str) -> str:
+    head = "".join(f"<th>{esc(t(f'app.update.col.{k}', lang))}</th>" for k in ("row", "column", "value", "message"))
+    return (f'<div class="cm-issues-scroll {css}"><table class="cm-issues"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{_issue_rows(issues, lang, limit)}</tbody></table></div>")
+
+
+def report_html(report: ValidationReport, name: str, lang: str, limit: int = MAX_SHOWN) -> str:
+    """The validation report of an uploaded file as HTML (every value escaped).
+
+    Counts (read, accepted, rejected, skipped), then every rejected row's problems in
+    a scrollable table (the first ``limit``; the CSV has them all), then the skipped
+    rows and the warnings, folded.
+    """
+    badges = [
+        f'<span class="cm-badge">{esc(t("app.update.rows_read", lang, n=report.rows_read))}</span>',
+        f'<span class="cm-badge ok">{esc(t("app.update.accepted", lang, n=report.accepted))}</span>',
+        f'<span class="cm-badge {"accent" if report.rejected else ""}">{esc(t("app.update.rejected", lang, n=report.rejected))}</span>',
+        f'<span class="cm-badge muted">{esc(t("app.update.skipped", lang, n=report.skipped))}</span>',
+    ]
+    parts = [f'<div class="cm-upload-file">{esc(t("app.update.file", lang, name=name))}'
+             + (f' <span class="cm-muted">{esc(report.title)}</span>' if report.title else "") + "</div>",
+             f'<div class="cm-upload-counts">{"".join(badges)}</div>']
+    if report.errors:
+        parts.append(f'<h4>{esc(t("app.update.errors", lang))}</h4>')
+        parts.append(_issue_table(report.errors, lang, limit, "cm-upload-errors"))
+        if len(report.errors) > limit:
+            parts.append(f'<div class="cm-muted">{esc(t("app.update.more", lang, n=len(report.errors) - limit))}</div>')
+    else:
+        parts.append(f'<div class="cm-upload-ok">{esc(t("app.update.no_errors", lang))}</div>')
+    for key, issues in (("app.update.skipped_rows", report.skipped_rows), ("app.update.warnings", report.warnings)):
+        if issues:
+            parts.append(f"<details><summary>{esc(t(key, lang, n=len(issues)))}</summary>"
+                         f"{_issue_table(issues, lang, limit, 'cm-upload-notes')}</details>")
+    return "".join(parts)
+
+
+def report_csv(report: ValidationReport, lang: str = "zh") -> bytes:
+    """Every error, skipped row and warning of a check as CSV (UTF-8 with a BOM, formulas neutralised)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([t(f"app.update.col.{k}", lang) for k in ("kind", "row", "column", "value", "message")])
+    for kind, issues in (("error", report.errors), ("skipped", report.skipped_rows), ("warning", report.warnings)):
+        for issue in issues:
+            writer.writerow([neutralise(v) for v in (
+                t(f"app.update.kind.{kind}", lang), "" if issue.row is None else issue.row,
+                column_label(issue.column, lang), issue.value, issue.message)])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def data_of_version(current: AppData, path: str | os.PathLike[str]) -> AppData:
+    """Load a stored registry version as the data a dashboard shows (same boundaries and published figures).
+
+    Raises
+    ------
+    RegistryError
+        When the file no longer loads.
+    """
+    path = Path(path)
+    loaded = load_registry(path)
+    data = current.with_frame(loaded.frame)
+    data.registry_source = str(path)
+    data.illustrative = bool(loaded.illustrative)
+    data.title = loaded.report.title
+    data.report = loaded.report
+    data.file_date = dt.date.fromtimestamp(path.stat().st_mtime)
+    return data
+
+
+@dataclass
+class Upload:
+    """A file uploaded and checked, waiting for accept or discard."""
+
+    path: Path
+    name: str
+    registry: Registry
+
+
+# -- the panel --------------------------------------------------------------------------------
+
+
+class DataPanel:
+    """The header's 数据 button and the panel it opens: upload, check, accept, versions.
+
+    Parameters
+    ----------
+    app : App
+        The page; accepting or switching calls its :meth:`~coopmap.app.main.App.reload`.
+
+    Attributes
+    ----------
+    toggle : ipywidgets.ToggleButton
+        In the header; opens and closes :attr:`widget`.
+    widget : ipywidgets.VBox
+        The panel under the header (hidden until opened; built at the first opening).
+    upload : ipywidgets.FileUpload
+    report : ipywidgets.HTML
+        The validation report of the file uploaded.
+    acknowledge : ipywidgets.Checkbox
+        Shown for a file with rejected rows; :attr:`accept_button` waits for it.
+    accept_button, discard_button, activate_button : ipywidgets.Button
+    status : ipywidgets.HTML
+        What happened last (accepted, switched, an error).
+    versions : ipywidgets.HTML
+        The table of stored versions.
+    version_pick : ipywidgets.Dropdown
+        Stored version ids.
+    pending : Upload or None
+        The file waiting for accept or discard.
+    """
+
+    def __init__(self, app: "App") -> None:
+        self._app = app
+        self._built = False
+        self.pending: Optional[Upload] = None
+        self._status: tuple[str, dict[str, Any], str] = ("", {}, "")
+        self.toggle = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
+        self.toggle.add_class("cm-tool")
+        self.toggle.add_class("cm-data-toggle")
+        self.toggle.observe(self._toggled, "value")
+        self.widget = widgets.VBox(layout=widgets.Layout(display="none"))
+        self.widget.add_class("cm-drawer")
+        self.widget.add_class("cm-data-panel")
+        self.title = widgets.HTML()
+        self.intro = widgets.HTML()
+        self.upload = widgets.FileUpload(accept=ACCEPT_TYPES, multiple=False, icon="", layout=widgets.Layout(width="auto"))
+        self.upload.add_class("cm-upload")
+        self.upload.observe(self._uploaded, "value")
+        self.report = widgets.HTML()
+        self.report.add_class("cm-upload-report")
+        self.acknowledge = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto", display="none"))
+        self.acknowledge.add_class("cm-acknowledge")
+        self.acknowledge.observe(lambda _: self._update_buttons(), "value")
+        self.accept_button = widgets.Button(disabled=True, button_style="danger", layout=widgets.Layout(width="auto"))
+        self.accept_button.add_class("cm-accept")
+        self.accept_button.on_click(lambda _: self.accept())
+        self.discard_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.discard_button.add_class("cm-discard")
+        self.discard_button.on_click(lambda _: self.discard())
+        self.report_download = DownloadButton(self._report_payload, label="")
+        self.reason = widgets.HTML()
+        self.reason.add_class("cm-accept-reason")
+        self.status = widgets.HTML()
+        self.status.add_class("cm-update-status")
+        self.versions_title = widgets.HTML()
+        self.versions = widgets.HTML()
+        self.versions.add_class("cm-versions")
+        self.version_pick = widgets.Dropdown(layout=widgets.Layout(width="auto"))
+        self.version_pick.add_class("cm-version-pick")
+        self.version_pick.observe(lambda _: self._update_activate(), "value")
+        self.activate_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self.activate_button.add_class("cm-activate")
+        self.activate_button.on_click(lambda _: self.activate(self.version_pick.value))
+        self.fixed_note = widgets.HTML()
+        self._pending_box = widgets.VBox([
+            self.report, self.acknowledge,
+            widgets.HBox([self.accept_button, self.discard_button, self.report_download, self.reason],
+                         layout=widgets.Layout(align_items="center", flex_flow="row wrap")),
+        ], layout=widgets.Layout(display="none"))
+        self._pending_box.add_class("cm-pending")
+
+    # -- opening ------------------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        """Whether the panel is shown."""
+        return bool(self.toggle.value)
+
+    def open(self, value: bool = True) -> None:
+        """Show (or hide) the panel."""
+        self.toggle.value = value
+
+    def _toggled(self, change: dict[str, Any]) -> None:
+        if change["new"]:
+            if not self._built:
+                self.widget.children = (
+                    self.title, self.intro,
+                    widgets.HBox([self.upload, self.status], layout=widgets.Layout(align_items="center")),
+                    self._pending_box,
+                    self.versions_title, self.versions,
+                    widgets.HBox([self.version_pick, self.activate_button], layout=widgets.Layout(align_items="center")),
+                    self.fixed_note,
+                )
+                self._built = True
+            self._app.close_drawers(keep=self)
+            self.refresh()
+        self.widget.layout.display = None if change["new"] else "none"
+
+    # -- uploading ----------------------------------------------------------------------------
+    def _uploaded(self, change: dict[str, Any]) -> None:
+        files = change["new"]
+        if not files:
+            return
+        item = files[0]
+        name = str(item.get("name") or "registry")
+        content = item.get("content")
+        data = bytes(content) if content is not None else b""
+        try:
+            self.receive(name, data)
+        finally:
+            self.upload.value = ()  # the same file can be chosen again
+
+    def receive(self, name: str, data: bytes) -> Optional[Upload]:
+        """Keep an uploaded file aside, check it and show its report (nothing is stored yet).
+
+        Returns
+        -------
+        Upload or None
+            The checked file, or ``None`` when it cannot be read (the panel says why).
+        """
+        self._drop_pending()
+        self._set_status("app.update.checking", {"name": name}, "busy")
+        path: Optional[Path] = None
+        try:
+            path = versions.save_upload(data, name)
+            registry = versions.stage(path)
+        except (RegistryError, OSError) as exc:
+            if path is not None:
+                versions.discard_upload(path)
+            self._set_status("app.update.unreadable", {"name": name, "message": str(exc)}, "error")
+            return None
+        except Exception as exc:  # a reader bug must not take the page down; the log has the traceback
+            log.exception("checking an uploaded registry failed")
+            if path is not None:
+                versions.discard_upload(path)
+            self._set_status("app.update.unreadable", {"name": name, "message": f"{type(exc).__name__}: {exc}"}, "error")
+            return None
+        self.pending = Upload(path, name, registry)
+        self.acknowledge.value = False
+        self._set_status("", {}, "")
+        self._show_pending()
+        return self.pending
+
+    def discard(self) -> None:
+        """Drop the uploaded file without storing anything."""
+        if self.pending is None:
+            return
+        self._drop_pending()
+        self._set_status("app.update.discarded", {}, "")
+
+    def _drop_pending(self) -> None:
+        if self.pending is not None:
+            versions.discard_upload(self.pending.path)
+        self.pending = None
+        self.acknowledge.value = False
+        self._show_pending()
+
+    # -- accepting and switching ------------------------------------------------------------------
+    def accept(self) -> Optional[versions.Version]:
+        """Store the checked file as a new dated version, make it active and show it.
+
+        Refused (the panel says why) while :func:`can_accept` says no: no accepted
+        row, or rejected rows not acknowledged.
+
+        Returns
+        -------
+        Version or None
+            The stored version, or ``None`` when nothing was stored.
+        """
+        pending = self.pending
+        if pending is None:
+            return None
+        ok, reason = can_accept(pending.registry.report, self.acknowledge.value)
+        if not ok:
+            self._set_status(reason, {}, "error")
+            return None
+        self._set_status("app.update.saving", {}, "busy")
+        try:
+            version = versions.accept(pending.path, acknowledge_rejected=bool(self.acknowledge.value), name=pending.name)
+        except (RegistryError, OSError) as exc:
+            self._set_status("app.update.failed", {"message": str(exc)}, "error")
+            return None
+        self._drop_pending()
+        if self._show(version.path):
+            self._set_status("app.update.done", {"id": version.id}, "ok")
+        return version
+
+    def activate(self, version_id: Optional[str]) -> Optional[versions.Version]:
+        """Make a stored version active again and show it.
+
+        Returns
+        -------
+        Version or None
+            The version now active, or ``None`` when it could not be (the panel says why).
+        """
+        if not version_id:
+            return None
+        self._set_status("app.update.saving", {}, "busy")
+        try:
+            version = versions.activate(version_id)
+        except (RegistryError, OSError) as exc:
+            self._set_status("app.update.failed", {"message": str(exc)}, "error")
+            self.refresh()
+            return None
+        if self._show(version.path):
+            self._set_status("app.update.activated", {"id": version.id}, "ok")
+        return version
+
+    def _show(self, path: Path) -> bool:
+        """Load the version and give it to the dashboard's refresh path."""
+        try:
+            data = data_of_version(self._app.data, path)
+        except (RegistryError, OSError) as exc:
+            self._set_status("app.update.failed", {"message": str(exc)}, "error")
+            self.refresh()
+            return False
+        self._app.reload(data)
+        self.refresh()
+        return True
+
+    # -- drawing --------------------------------------------------------------------------------
+    def _set_status(self, key: str, values: dict[str, Any], kind: str) -> None:
+        self._status = (key, values, kind)
+        lang = self._app.state.lang
+        text = t(key, lang, **values) if key else ""
+        self.status.value = f'<div class="cm-status-{esc(kind)}" role="status">{esc(text)}</div>' if text else ""
+
+    def _report_payload(self) -> Payload:
+        if self.pending is None:
+            raise RegistryError("no uploaded file is waiting; upload one first")
+        stem = Path(self.pending.path.name).stem
+        lang = self._app.state.lang
+        prefix = "校验报告" if lang == "zh" else "check-report"
+        return Payload(f"{prefix}_{stem}.csv", "text/csv;charset=utf-8", report_csv(self.pending.registry.report, lang))
+
+    def _show_pending(self) -> None:
+        lang = self._app.state.lang
+        pending = self.pending
+        if pending is None:
+            self._pending_box.layout.display = "none"
+            self.report.value = ""
+            self.acknowledge.layout.display = "none"
+        else:
+            report = pending.registry.report
+            self._pending_box.layout.display = None
+            self.report.value = report_html(report, pending.name, lang)
+            self.acknowledge.description = t("app.update.acknowledge", lang, n=report.rejected)
+            self.acknowledge.layout.display = None if report.rejected and report.accepted else "none"
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        lang = self._app.state.lang
+        report = self.pending.registry.report if self.pending is not None else None
+        ok, reason = can_accept(report, bool(self.acknowledge.value))
+        self.accept_button.disabled = not ok
+        self.reason.value = f'<span class="cm-muted">{esc(t(reason, lang))}</span>' if reason else ""
+
+    def _update_activate(self) -> None:
+        active = versions.active_registry_path()
+        chosen = self.version_pick.value
+        self.activate_button.disabled = not chosen or Path(self._app.data.registry_source).name == chosen and (
+            active is not None and active.name == chosen)
+
+    def versions_html(self, lang: str) -> str:
+        """The stored versions, newest first, the active one and the one this page shows marked."""
+        stored = versions.list_versions()
+        shown = Path(self._app.data.registry_source)
+        if not stored:
+            source = t("app.update.sample", lang) if self._app.data.illustrative else shown.name
+            return f'<div class="cm-muted">{esc(t("app.update.no_versions", lang, source=source))}</div>'
+        head = "".join(f"<th>{esc(t(f'app.update.col.{k}', lang))}</th>" for k in ("created", "file", "rows", "state"))
+        rows = []
+        for v in stored:
+            marks = []
+            if v.active:
+                marks.append(f'<span class="cm-badge ok">{esc(t("app.update.active", lang))}</span>')
+            if v.path.name == shown.name:
+                marks.append(f'<span class="cm-badge">{esc(t("app.update.shown", lang))}</span>')
+            if v.acknowledged_rejected:
+                marks.append(f'<span class="cm-badge warn">{esc(t("app.update.acknowledged", lang))}</span>')
+            counts = "—" if v.accepted is None else f"{v.accepted} / {v.rejected or 0}"
+            rows.append(f'<tr class="{"cm-version-active" if v.active else ""}" data-version="{esc(v.id)}">'
+                        f'<td class="cm-num">{esc(v.created.strftime("%Y-%m-%d %H:%M:%S"))}</td>'
+                        f'<td>{esc(v.original_name)} <span class="cm-muted cm-mono">{esc(v.id)}</span></td>'
+                        f'<td class="cm-num">{esc(counts)}</td><td>{"".join(marks)}</td></tr>')
+        return (f'<div class="cm-issues-scroll"><table class="cm-issues cm-version-table"><thead><tr>{head}</tr></thead>'
+                f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+    def refresh(self) -> None:
+        """Label the toggle; if the panel is open, show its text, the report and the versions in the page's language."""
+        lang = self._app.state.lang
+        self.toggle.description = t("app.update.menu", lang)
+        self.toggle.tooltip = t("app.update.title", lang)
+        if not self._built:
+            return
+        self.title.value = f'<div class="cm-drawer-title">{esc(t("app.update.title", lang))}</div>'
+        self.intro.value = f'<div class="cm-drawer-note">{esc(t("app.update.intro", lang))}</div>'
+        self.upload.description = t("app.update.choose", lang)
+        self.accept_button.description = t("app.update.accept", lang)
+        self.discard_button.description = t("app.update.discard", lang)
+        self.report_download.label = t("app.update.report_csv", lang)
+        self.report_download.busy_label = "…"
+        self.activate_button.description = t("app.update.activate", lang)
+        self.versions_title.value = f'<h4>{esc(t("app.update.versions", lang))}</h4>'
+        self.versions.value = self.versions_html(lang)
+        stored = versions.list_versions()
+        options = [(f'{v.created.strftime("%Y-%m-%d %H:%M:%S")} · {v.original_name}'
+                    + (f' （{t("app.update.active", lang)}）' if lang == "zh" and v.active else
+                       f' ({t("app.update.active", lang)})' if v.active else ""), v.id) for v in stored]
+        current = self.version_pick.value
+        self.version_pick.options = options
+        ids = [v.id for v in stored]
+        self.version_pick.value = current if current in ids else (ids[0] if ids else None)
+        self.version_pick.description = ""
+        self.version_pick.layout.display = None if stored else "none"
+        self.activate_button.layout.display = None if stored else "none"
+        self._update_activate()
+        fixed = bool(os.environ.get("COOPMAP_REGISTRY"))
+        self.fixed_note.value = f'<div class="cm-drawer-note">{esc(t("app.update.fixed_registry", lang))}</div>' if fixed else ""
+        key, values, kind = self._status
+        self._set_status(key, values, kind)
+        self._show_pending()
+
+
+__all__ = ["DataPanel", "MAX_SHOWN", "Upload", "can_accept", "column_label", "data_of_version", "report_csv", "report_html"]
