@@ -789,7 +789,7 @@ def _is_total_row(row: list[Any], name_index: int | None, first: Any) -> bool:
 
 def _strip_neutralised(text: str) -> str:
     """Undo the apostrophe our exports put before = + - @ (formula-injection guard)."""
-    return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in _FORMULA_START else text
+    return text[1:] if text[:1] == "'" and text.lstrip("'").startswith(_FORMULA_START) else text
 
 
 def _parse_column(col_id: str, kind: str, values: pd.Series, scale: float, divisions: Divisions, today: dt.date) -> tuple[list[Any], list[str | None]]:
@@ -1160,8 +1160,12 @@ def _row_warnings(frame: pd.DataFrame) -> list[RowIssue]:
 
 
 def neutralise(value: Any) -> Any:
-    """Prefix text starting with = + - @ with an apostrophe (spreadsheet formula injection)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """Prefix text starting with = + - @ with an apostrophe (spreadsheet formula injection).
+
+    Text that already starts with an apostrophe before one of them gets another, so
+    that reading the file back (which drops one) gives the text unchanged.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
         return "'" + value
     return value
 
