@@ -179,8 +179,11 @@ class AppState:
             parsed = parse_qs(query or "", keep_blank_values=False, max_num_fields=50)
         except ValueError:
             return self.update(notices=(Notice("app.notice.bad_link"),))
-        params = {key: values[0].strip() for key, values in parsed.items() if values}
-        notices: list[Notice] = []
+        # A key given twice with different values is ambiguous: neither is followed.
+        repeated = sorted(key for key, values in parsed.items() if len({v.strip() for v in values}) > 1)
+        params = {key: values[0].strip() for key, values in parsed.items() if values and key not in repeated}
+        notices: list[Notice] = [Notice("app.notice.bad_param", Notice.quote(f"{key}={'|'.join(parsed[key])}"))
+                                 for key in repeated if not key.startswith("voila")]
         changes: dict[str, Any] = {}
         lang = params.get("lang")
         if lang is not None:
