@@ -34,8 +34,10 @@ from .schema import INCOME_STREAMS
 __all__ = [
     "ACCENT",
     "COMPARISON_MEASURES",
+    "comparison_rows",
     "comparison_table",
     "configure",
+    "income_rows",
     "income_streams",
     "median_comparison",
     "township_map",
@@ -373,13 +375,7 @@ def income_streams(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh", wid
         Streams not reported are listed with the text 未填报 and no bar.
     """
     unit = "万元" if lang == "zh" else "CNY 10k"
-    rows = []
-    for stream in INCOME_STREAMS:
-        value = coop.get(stream) if hasattr(coop, "get") else None
-        value = None if value is None or pd.isna(value) else float(value)
-        rows.append({"stream": t(stream, lang), "value": value, "value_text": _format(value, unit, 1, lang)})
-    data = pd.DataFrame(rows)
-    data["bar"] = data["value"].fillna(0.0)
+    data = income_rows(coop, lang=lang)
     y = alt.Y("stream:N", sort=list(data["stream"]), title=None, axis=alt.Axis(ticks=False, domain=False))
     tooltip = [alt.Tooltip("stream:N", title=t("chart.income_stream", lang)),
                alt.Tooltip("value_text:N", title=t("chart.amount", lang))]
@@ -392,6 +388,25 @@ def income_streams(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh", wid
     if title:
         chart = chart.properties(title=title)
     return configure(chart)
+
+
+def income_rows(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh") -> pd.DataFrame:
+    """Return the data :func:`income_streams` draws: one row per income stream.
+
+    Columns ``stream`` (label), ``value`` (万元, NaN when not reported), ``value_text``
+    and ``bar`` (the value, 0 when not reported). Always five rows, in
+    :data:`coopmap.schema.INCOME_STREAMS` order, so charts of two cooperatives differ
+    only in these rows.
+    """
+    unit = "万元" if lang == "zh" else "CNY 10k"
+    rows = []
+    for stream in INCOME_STREAMS:
+        value = coop.get(stream) if hasattr(coop, "get") else None
+        value = None if value is None or pd.isna(value) else float(value)
+        rows.append({"stream": t(stream, lang), "value": value, "value_text": _format(value, unit, 1, lang)})
+    data = pd.DataFrame(rows)
+    data["bar"] = data["value"].fillna(0.0)
+    return data
 
 
 def comparison_table(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = COMPARISON_MEASURES) -> pd.DataFrame:
@@ -447,6 +462,35 @@ def comparison_table(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = C
     return pd.DataFrame(rows)
 
 
+_COMPARISON_SERIES = (("value", "chart.cooperative"), ("township_median", "chart.township_median"),
+                      ("county_median", "chart.county_median"))
+
+
+def comparison_rows(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = COMPARISON_MEASURES, *,
+                    lang: str = "zh") -> pd.DataFrame:
+    """Return the data :func:`median_comparison` draws: three rows per measure.
+
+    Columns ``measure`` (panel label with unit), ``series`` (the cooperative, its
+    township's median, the county's median), ``is_coop``, ``value``, ``bar`` and
+    ``value_text``; always ``3 * len(measures)`` rows in the same order.
+    """
+    table = comparison_table(frame, uscc, measures)
+    rows = []
+    for record in table.to_dict("records"):
+        zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
+        unit = zh_unit if lang == "zh" else en_unit
+        label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
+        panel = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+        for column, key in _COMPARISON_SERIES:
+            value = record[column]
+            rows.append({
+                "measure": panel, "series": t(key, lang), "is_coop": column == "value",
+                "value": None if pd.isna(value) else float(value), "bar": 0.0 if pd.isna(value) else float(value),
+                "value_text": _format(value, unit, decimals, lang),
+            })
+    return pd.DataFrame(rows)
+
+
 def median_comparison(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = COMPARISON_MEASURES, *,
                       lang: str = "zh", width: int = 300) -> alt.FacetChart:
     """Draw a cooperative against its township's and the county's medians, one panel per measure.
@@ -467,24 +511,8 @@ def median_comparison(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = 
     -------
     altair.FacetChart
     """
-    table = comparison_table(frame, uscc, measures)
-    series = (("value", "chart.cooperative"), ("township_median", "chart.township_median"),
-              ("county_median", "chart.county_median"))
-    rows = []
-    for record in table.to_dict("records"):
-        zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
-        unit = zh_unit if lang == "zh" else en_unit
-        label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
-        panel = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
-        for column, key in series:
-            value = record[column]
-            rows.append({
-                "measure": panel, "series": t(key, lang), "is_coop": column == "value",
-                "value": None if pd.isna(value) else float(value), "bar": 0.0 if pd.isna(value) else float(value),
-                "value_text": _format(value, unit, decimals, lang),
-            })
-    data = pd.DataFrame(rows)
-    order = [t(k, lang) for _, k in series]
+    data = comparison_rows(frame, uscc, measures, lang=lang)
+    order = [t(k, lang) for _, k in _COMPARISON_SERIES]
     base = alt.Chart().encode(
         y=alt.Y("series:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False)),
         tooltip=[alt.Tooltip("series:N", title=""), alt.Tooltip("value_text:N", title=t("map.value", lang))],

@@ -12,11 +12,13 @@ from ..i18n import t
 from ..schema import COLUMNS
 from .data import AppData
 from .html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
-from .slots import ChartSlot
+from .slots import ChartSlot, with_rows
 from .state import AppState
 from .table import CoopTable
 from .township import places
 
+INCOME_WIDTH = 300
+COMPARISON_WIDTH = 260
 KEY_FIGURES = ("members", "households", "land_mu", "revenue", "farmer_income", "collective_income", "sales")
 
 
@@ -103,8 +105,27 @@ class CoopView:
         if uscc is None:
             return
         coop = data.coop(uscc)
-        self.income.show((lang, uscc), lambda: charts.income_streams(coop, lang=lang, width=300))
-        self.comparison.show((lang, uscc), lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=260))
+        # Both charts have the same structure for every cooperative: build each once per
+        # language (the first cooperative shown) and swap in the rows of the others.
+        cache = data.charts
+        self.income.show((lang, uscc), lambda: with_rows(
+            cache.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH)),
+            charts.income_rows(coop, lang=lang)))
+        self.comparison.show((lang, uscc), lambda: with_rows(
+            cache.get(("comparison-template", lang),
+                      lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH)),
+            charts.comparison_rows(data.frame, uscc, lang=lang)))
+
+    def prepare(self, lang: str) -> None:
+        """Build the chart templates of a profile in ``lang`` before a cooperative is opened."""
+        data = self._data
+        if data.frame.empty:
+            return
+        uscc = str(data.frame["uscc"].iloc[0])
+        coop = data.coop(uscc)
+        data.charts.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH))
+        data.charts.get(("comparison-template", lang),
+                        lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH))
 
     def _heading_html(self, coop: pd.Series, lang: str) -> str:
         data = self._data

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from .. import charts, metrics
 from ..i18n import t
-from .data import AppData
+from .data import AppData, Filters
 from .html import esc, township_name
 from .slots import ChartSlot
 from .state import AppState
@@ -95,8 +95,15 @@ class MapPanel:
         self.hint.value = esc(t("app.map.hint", lang))
         base = (lang, state.filters, state.metric)
         if not self.slot.shows(base, state.township):
-            tables = self._data.tables(state.filters)
-            highlight = state.township
-            self.slot.show(base + (highlight,), lambda: charts.township_map(
-                self._data.boundaries, tables.townships, state.metric, schematic=self._data.schematic,
-                highlight=highlight, lang=lang, width=MAP_WIDTH, height=MAP_HEIGHT), force=True)
+            self.slot.show(base + (state.township,), self._builder(lang, state.filters, state.metric, state.township),
+                           force=True)
+
+    def prepare(self, lang: str, filters: Filters, metric: str, highlight: Optional[str] = None) -> None:
+        """Build the map for another language, filters or township before it is asked for."""
+        self.slot.prepare((lang, filters, metric, highlight), self._builder(lang, filters, metric, highlight))
+
+    def _builder(self, lang: str, filters: Filters, metric: str, highlight: Optional[str]):
+        data = self._data
+        return lambda: charts.township_map(
+            data.boundaries, data.tables(filters).townships, metric, schematic=data.schematic,
+            highlight=highlight, lang=lang, width=MAP_WIDTH, height=MAP_HEIGHT)

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 
 from .. import charts
 from ..i18n import t
-from .data import AppData
+from .data import AppData, Filters
 from .html import badge, esc, num, tile, tiles
 from .slots import ChartSlot
 from .state import AppState
@@ -177,12 +177,26 @@ class OverviewView:
     def refresh_charts(self) -> None:
         """Draw the ranking and the village grid for the state (rebuilt only when needed)."""
         state, lang = self._state, self._state.lang
-        tables = self._data.tables(state.filters)
         base = (lang, state.filters, state.metric)
         if not self.ranking.shows(base, None):
-            self.ranking.show(base + (None,), lambda: charts.township_ranking(
-                tables.townships, state.metric, lang=lang, width=RANKING_WIDTH), force=True)
+            self.ranking.show(base + (None,), self._ranking_builder(lang, state.filters, state.metric), force=True)
         vbase = (lang, state.filters)
         if not self.villages.shows(vbase, None):
-            self.villages.show(vbase + (None,), lambda: charts.village_grid(tables.villages, lang=lang, step=20),
-                               force=True)
+            self.villages.show(vbase + (None,), self._villages_builder(lang, state.filters), force=True)
+
+    def prepare(self, lang: str, filters: Filters, metric: str) -> None:
+        """Build the overview's charts for another language or filters before they are asked for.
+
+        Called while a preheated kernel waits for its visitor, so that switching
+        language or filters only swaps charts already built.
+        """
+        self.ranking.prepare((lang, filters, metric, None), self._ranking_builder(lang, filters, metric))
+        self.villages.prepare((lang, filters, None), self._villages_builder(lang, filters))
+
+    def _ranking_builder(self, lang: str, filters: Filters, metric: str):
+        data = self._data
+        return lambda: charts.township_ranking(data.tables(filters).townships, metric, lang=lang, width=RANKING_WIDTH)
+
+    def _villages_builder(self, lang: str, filters: Filters):
+        data = self._data
+        return lambda: charts.village_grid(data.tables(filters).villages, lang=lang, step=20)

@@ -22,10 +22,64 @@ from typing import Any, Callable, Hashable, Optional
 
 import altair as alt
 import ipywidgets as widgets
+import pandas as pd
 from altair.utils.schemapi import debug_mode
+
+from ..errors import CoopmapError
 
 #: vega-embed options: SVG (crisp, testable shapes) and no export menu.
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}
+
+
+def frozen(chart: alt.TopLevelMixin, spec: dict[str, Any]) -> alt.TopLevelMixin:
+    """Make ``chart.to_dict()`` (no arguments) return a copy of ``spec`` from now on.
+
+    ``altair.JupyterChart`` turns its chart into a spec with ``chart.to_dict()`` every
+    time the chart is set, which validates the whole spec against the vega-lite schema
+    and deep-copies it: 50-300 ms per chart here, for a chart that does not change.
+    ``spec`` must be what ``chart.to_dict()`` returned. Calls with arguments (other
+    formats, contexts) still go to altair.
+    """
+    method = type(chart).to_dict
+
+    def to_dict(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args or kwargs:
+            return method(chart, *args, **kwargs)
+        return dict(spec)
+
+    # Past SchemaBase.__setattr__, which would store it as a chart property.
+    object.__setattr__(chart, "to_dict", to_dict)
+    return chart
+
+
+def with_rows(template: alt.TopLevelMixin, data: pd.DataFrame) -> alt.TopLevelMixin:
+    """Return ``template`` drawing ``data`` instead of its own single dataset.
+
+    For charts whose structure does not depend on the rows they draw (a
+    cooperative's income streams or its comparison with medians: same columns, same
+    number of rows, in the same order), this replaces building and validating a chart
+    per cooperative with replacing the rows of one already built.
+
+    Parameters
+    ----------
+    template : altair chart
+        A chart from :class:`ChartCache` (or :func:`frozen`) with one inline dataset.
+    data : pandas.DataFrame
+        The rows to draw, as the chart's builder would have made them.
+
+    Raises
+    ------
+    CoopmapError
+        When the template does not hold exactly one dataset.
+    """
+    spec = template.to_dict()
+    datasets = spec.get("datasets") or {}
+    if len(datasets) != 1:
+        raise CoopmapError(f"a chart template needs exactly one inline dataset, this one has {len(datasets)}: "
+                           "build the chart itself instead")
+    name = next(iter(datasets))
+    values = alt.utils.data.to_values(data)["values"]
+    return frozen(template.copy(deep=False), {**spec, "datasets": {name: values}})
 
 
 class ChartCache:
@@ -44,18 +98,24 @@ class ChartCache:
         """Return the chart for ``key``, calling ``build()`` if it is not cached.
 
         Building skips altair's validation of every intermediate object; the whole
-        chart is still validated once, when the chart widget serialises it.
+        chart is validated once, here, when it is turned into its vega-lite spec, and
+        the chart returned keeps that spec (:func:`frozen`), so showing it again does
+        not validate and copy it again.
         """
         chart = self._charts.get(key)
         if chart is None:
             with debug_mode(False):
-                chart = build()
+                built = build()
+            chart = frozen(built, built.to_dict())
             self._charts[key] = chart
             if len(self._charts) > self._size:
                 self._charts.popitem(last=False)
         else:
             self._charts.move_to_end(key)
         return chart
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self._charts
 
     def clear(self) -> None:
         """Forget every chart (after the data changed)."""
@@ -174,12 +234,18 @@ class ChartSlot:
             if chart is self.chart.chart:
                 # The same chart would not be sent again: mark this drawing as a new one.
                 self._drawn += 1
-                chart = chart.properties(usermeta={"coopmap": {"drawn": self._drawn}})
+                usermeta = {"coopmap": {"drawn": self._drawn}}
+                spec = chart.to_dict()
+                chart = frozen(chart.properties(usermeta=usermeta), {**spec, "usermeta": usermeta})
             self.chart.chart = chart
         # The widget makes a new `selections` object for every chart: watch it again.
         if self._selection is not None:
             self.chart.selections.observe(self._selection_changed, [self._selection])
         return True
+
+    def prepare(self, key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> None:
+        """Build the chart for ``key`` into the cache without showing it."""
+        self._charts.get((self._name, key), build)
 
     def shows(self, base: tuple, highlight: Optional[str]) -> bool:
         """Whether the chart shown has key ``base + (h,)`` and marks exactly ``highlight``.
