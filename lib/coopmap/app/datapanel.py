@@ -283,6 +283,7 @@ class DataPanel:
     def __init__(self, app: "App") -> None:
         self._app = app
         self._built = False
+        self._pick_active = False
         self.pending: Optional[Upload] = None
         self._status: tuple[str, dict[str, Any], str] = ("", {}, "")
         self.toggle = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
@@ -475,6 +476,7 @@ class DataPanel:
             self.refresh()
             return False
         self._app.reload(data)
+        self._pick_active = True  # the list starts again from the version now shown
         self.refresh()
         return True
 
@@ -570,7 +572,9 @@ class DataPanel:
         current = self.version_pick.value
         self.version_pick.options = options
         ids = [v.id for v in stored]
-        self.version_pick.value = current if current in ids else (ids[0] if ids else None)
+        active = next((v.id for v in stored if v.active), ids[0] if ids else None)
+        self.version_pick.value = current if current in ids and not self._pick_active else active
+        self._pick_active = False
         self.version_pick.description = ""
         self.version_pick.layout.display = None if stored else "none"
         self.activate_button.layout.display = None if stored else "none"

@@ -1,0 +1,227 @@
+"""The dashboard's Data panel: upload a registry, read the check, accept it, switch versions.
+
+Every test stores its versions in a temporary ``COOPMAP_DATA_LOCAL``: nothing is written
+into the project's ``data/local``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, coop_row, write_csv
+from coopmap import paths, versions
+from coopmap.app import App, AppData
+from coopmap.app.datapanel import can_accept, report_csv, report_html
+from coopmap.boundaries import schematic_townships
+from coopmap.divisions import load_divisions
+from coopmap.registry import load_registry
+
+BIZHAI, MENGNUO = "530523203", "530523103"
+
+
+def text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def first_rows() -> list[dict[str, object]]:
+    return [coop_row(900 + i) for i in range(3)]
+
+
+def second_rows(bad: dict[str, object] | None = None) -> list[dict[str, object]]:
+    """Five cooperatives in two townships, the last one with ``bad`` cells."""
+    rows = [coop_row(910 + i, **{"乡镇": "勐糯镇", "村（社区）": "田坡社区"}) for i in range(4)]
+    rows.append(coop_row(920, **(bad or {})))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> AppData:
+    path = write_csv(tmp_path_factory.mktemp("first") / "first.csv", first_rows(), title="龙陵县党组织领办合作社台账（第一版）")
+    loaded = load_registry(path)
+    towns = schematic_townships()
+    return AppData(frame=loaded.frame, divisions=load_divisions(), boundaries=towns, schematic=True,
+                   boundaries_source=towns.attrs["source"], registry_source=str(path), illustrative=False,
+                   title=loaded.report.title, report=loaded.report, file_date=dt.date.fromtimestamp(path.stat().st_mtime))
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary local data folder; the repository's data/local is never touched."""
+    local = tmp_path / "local"
+    monkeypatch.setenv("COOPMAP_DATA_LOCAL", str(local))
+    monkeypatch.delenv("COOPMAP_REGISTRY", raising=False)
+    assert paths.local_dir() == local
+    return local / "registry"
+
+
+@pytest.fixture
+def app(base: AppData, store: Path) -> App:
+    app = App(base)
+    app.data_panel.open()
+    return app
+
+
+def csv_bytes(tmp_path: Path, rows: list[dict[str, object]], title: str) -> bytes:
+    return write_csv(tmp_path / "upload.csv", rows, title=title).read_bytes()
+
+
+def test_panel_opens_from_the_header_and_closes_the_download_menu(base: AppData, store: Path) -> None:
+    app = App(base)
+    assert app.data_panel.toggle in app.header.tools.children
+    assert app.data_panel.widget.layout.display == "none" and app.data_panel.toggle.description == "数据"
+    app.downloads.open()
+    app.data_panel.toggle.value = True  # the visitor's click
+    assert app.data_panel.widget.layout.display is None
+    assert not app.downloads.is_open and app.downloads.widget.layout.display == "none"
+    assert "尚未接受任何版本" in text(app.data_panel.versions.value)
+    assert app.data_panel.upload.accept == ".xlsx,.xls,.csv"
+
+
+def test_a_clean_file_is_shown_then_stored_only_on_accept(app: App, store: Path, tmp_path: Path) -> None:
+    panel = app.data_panel
+    data = csv_bytes(tmp_path, second_rows(), "龙陵县党组织领办合作社台账（第二版）")
+    # the browser's FileUpload value, as ipywidgets 8 delivers it
+    panel.upload.value = ({"name": "第二版.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
+                           "last_modified": dt.datetime.now()},)
+    assert panel.upload.value == ()  # ready for the same file again
+    report = text(panel.report.value)
+    assert "读取 5 行" in report and "接受 5 行" in report and "拒绝 0 行" in report and "跳过 0 行" in report
+    assert "所有数据行均通过校验" in report
+    assert panel.acknowledge.layout.display == "none"
+    assert not panel.accept_button.disabled
+    assert versions.list_versions() == [], "nothing is stored before accept"
+    assert app.data.registry_source.endswith("first.csv")
+
+    version = panel.accept()
+    assert version is not None and version.active and version.path.parent == store
+    assert version.id.endswith("第二版.csv") and version.accepted == 5
+    assert not list((store / ".incoming").rglob("*.csv")), "the upload is cleaned up"
+    # the dashboard shows the new version: provenance, tiles, township table
+    assert app.data.registry_source == str(version.path)
+    assert version.id in app.header.provenance.value
+    assert len(app.data.frame) == 5
+    app.state.update(township=MENGNUO)
+    assert len(app.township.table.matching) == 4
+    assert "已接受" in text(panel.status.value) and version.id in panel.status.value
+    listed = text(panel.versions.value)
+    assert "第二版.csv" in listed and "当前" in listed and "5 / 0" in listed
+    assert [v for _, v in panel.version_pick.options] == [version.id]
+    assert not (PROJECT / "data" / "local" / "registry" / version.id).exists()
+
+
+def test_rejected_rows_are_listed_and_need_the_acknowledgement(app: App, store: Path, tmp_path: Path) -> None:
+    panel = app.data_panel
+    bad = second_rows({"成员数": "<img src=x onerror=alert(1)>"})
+    upload = panel.receive("有问题的台账.csv", csv_bytes(tmp_path, bad, "龙陵县党组织领办合作社台账（有错）"))
+    assert upload is not None and upload.registry.report.rejected == 1
+    html = panel.report.value
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, "values show as text"
+    rows = re.findall(r"<tr><td class=\"cm-num\">(\d+)</td><td>([^<]*)</td><td class=\"cm-issue-value\">([^<]*)</td>", html)
+    assert rows == [("7", "成员数", "&lt;img src=x onerror=alert(1)&gt;")], "title row 1, header row 2, fifth cooperative on row 7"
+    assert "拒绝 1 行" in text(html) and "接受 4 行" in text(html)
+    assert 'class="cm-issues-scroll cm-upload-errors"' in html
+    # Accept waits for the visible acknowledgement
+    assert panel.acknowledge.layout.display is None and "1 行未通过校验" in panel.acknowledge.description
+    assert panel.accept_button.disabled
+    assert "请先勾选" in text(panel.reason.value)
+    assert panel.accept() is None and versions.list_versions() == []
+    panel.acknowledge.value = True
+    assert not panel.accept_button.disabled
+    version = panel.accept()
+    assert version is not None and version.acknowledged_rejected and version.rejected == 1
+    assert "4 行有效，1 行未通过校验" in text(app.header.provenance.value)
+    assert not panel.acknowledge.value and panel.acknowledge.layout.display == "none"
+
+
+def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Path) -> None:
+    panel = app.data_panel
+    panel.receive("第二版.csv", csv_bytes(tmp_path, second_rows(), "第二版"))
+    first = panel.accept()
+    panel.receive("第三版.csv", csv_bytes(tmp_path, first_rows()[:2], "第三版"))
+    second = panel.accept()
+    assert first is not None and second is not None and first.id != second.id
+    assert len(app.data.frame) == 2
+    assert [v for _, v in panel.version_pick.options] == [second.id, first.id]
+    assert panel.activate_button.disabled  # the newest, active and shown, is chosen
+    app.state.update(lang="en")
+    panel.version_pick.value = first.id
+    assert not panel.activate_button.disabled
+    panel.activate_button.click()
+    assert versions.active_version().id == first.id
+    assert app.data.registry_source == str(first.path) and len(app.data.frame) == 5
+    assert first.id in app.header.provenance.value
+    assert app.state.lang == "en" and "Switched to version" in text(panel.status.value)
+    assert "active" in text(panel.versions.value)
+
+
+def test_reload_keeps_language_and_township_and_closes_old_widgets(app: App, store: Path, tmp_path: Path) -> None:
+    app.state.update(township=BIZHAI, lang="en")
+    old_map = app.map.slot.chart
+    old_header = app.header
+    app.data_panel.receive("v.csv", csv_bytes(tmp_path, second_rows(), "v"))
+    app.data_panel.accept()
+    assert app.state.township == BIZHAI and app.state.lang == "en" and app.view == "township"
+    assert app.header is not old_header and app.header.widget in app.widget.children
+    assert old_map.comm is None, "the old chart widget left the page"
+    assert app.map.slot.chart is not old_map and app.map.slot.chart.comm is not None
+    assert app.data_panel.toggle.comm is not None and app.data_panel.toggle in app.header.tools.children
+    assert app.data_panel.widget in app.widget.children and app.data_panel.is_open
+
+
+def test_unreadable_file_says_why_and_stores_nothing(app: App, store: Path) -> None:
+    panel = app.data_panel
+    assert panel.receive("照片.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64) is None
+    status = text(panel.status.value)
+    assert "无法读取 照片.xlsx" in status and "PNG" in status
+    assert panel.pending is None and panel.accept_button.disabled
+    assert not list(store.rglob("*.xlsx"))
+    assert panel.receive("notes.docx", b"hello") is None
+    assert "not a registry file name" in text(panel.status.value)
+
+
+def test_discard_removes_the_upload(app: App, store: Path, tmp_path: Path) -> None:
+    panel = app.data_panel
+    upload = panel.receive("v.csv", csv_bytes(tmp_path, second_rows(), "v"))
+    assert upload is not None and upload.path.exists()
+    panel.discard_button.click()
+    assert not upload.path.exists() and panel.pending is None
+    assert panel.accept_button.disabled and "已放弃" in text(panel.status.value)
+    assert versions.list_versions() == []
+
+
+def test_a_file_without_any_accepted_row_cannot_be_accepted(app: App, tmp_path: Path) -> None:
+    panel = app.data_panel
+    rows = [coop_row(930, **{"成员数": "x"}), coop_row(931, **{"乡镇": "不存在乡"})]
+    panel.receive("全错.csv", csv_bytes(tmp_path, rows, "全错"))
+    panel.acknowledge.value = True
+    assert panel.accept_button.disabled and "没有通过校验的行" in text(panel.reason.value)
+    assert panel.accept() is None and versions.list_versions() == []
+
+
+def test_check_report_lists_every_issue_and_is_safe_in_excel(tmp_path: Path) -> None:
+    rows = [coop_row(940 + i, **{"成员数": f"=1+{i}"}) for i in range(3)]
+    report = load_registry(write_csv(tmp_path / "r.csv", rows, title="t")).report
+    assert report.rejected == 3
+    html = report_html(report, "r.csv", "en", limit=2)
+    assert "3 rejected" in text(html) and "Members" in html and "1 more not listed" in text(html)
+    data = report_csv(report, "zh")
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "类别,行,列,值,问题" and len(lines) == 4
+    assert all(",'=1+" in line for line in lines[1:]), "formula-like values are neutralised"
+    assert can_accept(report, True) == (False, "app.update.no_rows")
+    assert can_accept(None, True)[0] is False
+
+
+def test_a_page_prepared_before_an_accept_opens_on_the_active_version(base: AppData, store: Path, tmp_path: Path) -> None:
+    prepared = App(base)
+    prepared.follows_default = True  # built from the default registry, as build_app does
+    upload = write_csv(tmp_path / "new.csv", second_rows(), title="新版")
+    version = versions.accept(upload, name="新版.csv")
+    prepared.open("township=" + MENGNUO)
+    assert prepared.data.registry_source == str(version.path)
+    assert prepared.state.township == MENGNUO and len(prepared.township.table.matching) == 4
