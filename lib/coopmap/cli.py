@@ -165,7 +165,7 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 def _cmd_serve(args: argparse.Namespace) -> int:
     from . import server
 
-    server.serve(port=args.port, registry=args.registry, boundaries=args.boundaries, open_browser=not args.no_browser)
+    server.serve(**server.options(args))
     return 0
 
 

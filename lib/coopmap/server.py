@@ -1,19 +1,24 @@
 """Serve the dashboard with Voila, locally and offline.
 
-:func:`serve` starts Voila on ``127.0.0.1`` with the dashboard notebook
+:func:`serve` starts Voila on ``127.0.0.1`` (all interfaces, behind a token, only with
+``--public``) with the dashboard notebook
 (``dashboards/longling.ipynb``) at the root URL, so that ``/?coop=<uscc>`` or
 ``/?township=<code>&lang=en`` is a link a colleague can open. The server is set up for
 an office laptop without internet:
 
 - the project's Voila template (``coopmap/app/templates/coopmap``) extends Voila's
   ``lab`` template without its CDN links, and visitors cannot switch template or theme;
-- kernels are preheated: the notebook's imports and the app are built before a visitor
-  arrives, and the notebook reads the query string after
-  ``voila.utils.wait_for_request()``;
+- kernels are preheated (``--pool-size``, default 2): the notebook's imports and the
+  app are built before a visitor arrives, and the notebook reads the query string
+  after ``voila.utils.wait_for_request()``;
 - notebook sources are stripped and tracebacks are never shown in the page (the
   server log keeps them);
-- the registry and boundary files reach the kernels through the ``COOPMAP_REGISTRY``
-  and ``COOPMAP_BOUNDARIES`` environment variables (see :mod:`coopmap.paths`).
+- the registry and boundary files reach the kernels through the ``COOPMAP_REGISTRY``,
+  ``COOPMAP_BOUNDARIES`` and ``COOPMAP_BOUNDARIES_CRS`` environment variables (see
+  :mod:`coopmap.paths`, :func:`coopmap.boundaries.default_boundaries`);
+- ``--public`` listens on every interface (``0.0.0.0``) for colleagues on the office
+  network and then requires a Jupyter server token, generated at start and printed
+  in the URL; ``--no-token`` turns that off explicitly, with a warning.
 
 Charts run offline. altair's offline mode (``alt.JupyterChart.enable_offline()``) puts
 its 0.9 MB vega bundle into every chart widget's state; the dashboard has up to five
@@ -32,10 +37,14 @@ import atexit
 import hashlib
 import html
 import os
+import secrets
 import shutil
 import socket
 import sys
 import tempfile
+import threading
+import webbrowser
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -45,7 +54,16 @@ from .errors import CoopmapError
 NOTEBOOK = paths.PROJECT_DIR / "dashboards" / "longling.ipynb"
 TEMPLATE_DIR = paths.PACKAGE_DIR / "app" / "templates" / "coopmap"
 HOST = "127.0.0.1"
+#: What ``--public`` listens on: every interface.
+PUBLIC_HOST = "0.0.0.0"
 DEFAULT_PORT = 8866
+#: Preheated kernels by default. Each holds one visitor's dashboard (~250 MB) and takes
+#: ~10 s of CPU to start; two fit a 2-core laptop and serve two visitors at once warm.
+DEFAULT_POOL_SIZE = 2
+#: Most preheated kernels ``--pool-size`` accepts (memory: ~250 MB each).
+MAX_POOL_SIZE = 16
+#: Coordinate systems ``--crs`` accepts for ``--boundaries`` files that cannot say theirs.
+CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 #: Seconds between a visitor taking the preheated kernel and the next one starting.
 FILL_DELAY = 3
 #: Environment variable naming the chart bundle's URL path for the kernels.
@@ -115,28 +133,50 @@ def _voila_class():
                 f'<link rel="modulepreload" href="{html.escape(url)}">\n', encoding="utf-8")
             self.template_paths.insert(0, str(head))
 
+        @property
+        def connection_url(self) -> str:
+            # Listening on 0.0.0.0 (--public), this machine's browser still goes to 127.0.0.1.
+            return self._url(HOST if self.ip in ("", PUBLIC_HOST) else self.ip)
+
+        def launch_browser(self) -> None:
+            token = self.identity_provider.token if getattr(self, "identity_provider", None) else ""
+            if not token:
+                super().launch_browser()
+                return
+            # Voila's own page would open the URL without the token (a login page).
+            url = f"{self.connection_url}?token={token}"
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
     return CoopmapVoila
 
 
-def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1) -> list[str]:
+def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: str = HOST,
+               token: str | None = None) -> list[str]:
     """Return the Voila command-line settings :func:`serve` uses.
 
     Parameters
     ----------
     port : int
-        TCP port on 127.0.0.1. Voila does not try another one when it is taken.
+        TCP port. Voila does not try another one when it is taken.
     open_browser : bool
         Open the dashboard in the default browser once the server listens.
     pool_size : int
-        How many preheated kernels wait for visitors.
+        How many preheated kernels wait for visitors (0: none, every visitor waits
+        for a kernel to start).
+    host : str
+        Address to listen on: ``127.0.0.1`` (default) or ``0.0.0.0`` (``--public``).
+    token : str, optional
+        Jupyter server token every visitor must present (``?token=...`` once, then a
+        cookie). ``None``: no token (Voila's default).
 
     Returns
     -------
     list of str
         Arguments for ``Voila.initialize``, the notebook path last.
     """
+    auth = [f"--Voila.token={token}"] if token else []
     return [
-        f"--Voila.ip={HOST}",
+        f"--Voila.ip={host}",
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
         f"--Voila.open_browser={open_browser}",
@@ -147,29 +187,33 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1) -> lis
         "--VoilaConfiguration.allow_theme_override=NO",
         "--VoilaConfiguration.strip_sources=True",
         "--VoilaConfiguration.show_tracebacks=False",
-        "--VoilaConfiguration.preheat_kernel=True",
+        f"--VoilaConfiguration.preheat_kernel={pool_size > 0}",
         f"--VoilaConfiguration.default_pool_size={pool_size}",
         # Refill the pool a little after a visitor takes a kernel, not while their page loads.
         f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
+        *auth,
         str(NOTEBOOK),
     ]
 
 
-def check_port(port: int) -> None:
-    """Raise :class:`CoopmapError` when ``port`` on 127.0.0.1 is not free."""
+def check_port(port: int, host: str = HOST) -> None:
+    """Raise :class:`CoopmapError` when ``port`` on ``host`` (default 127.0.0.1) is not free."""
     if not 0 < port < 65536:
         raise CoopmapError(f"port {port} is not a TCP port: give a number from 1024 to 65535")
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         # As the server will: a closed connection's TIME_WAIT does not block the port.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            probe.bind((HOST, port))
+            probe.bind((host, port))
         except OSError as exc:
-            raise CoopmapError(f"port {port} on {HOST} is in use ({exc.strerror}): choose another with --port") from None
+            raise CoopmapError(f"port {port} on {host} is in use ({exc.strerror}): choose another with --port") from None
 
 
-def check_sources(registry: Path | None, boundaries: Path | None) -> None:
+def check_sources(registry: Path | None, boundaries: Path | None, crs: str | None = None) -> None:
     """Load the registry and boundary files once, so a bad file fails before serving.
+
+    ``crs`` (``wgs84``, ``gcj02``, ``bd09``) is how the boundary file's coordinates
+    are read when the file cannot say (see :func:`coopmap.boundaries.load_townships`).
 
     Raises
     ------
@@ -187,7 +231,7 @@ def check_sources(registry: Path | None, boundaries: Path | None) -> None:
     if boundaries is not None:
         if not boundaries.exists():
             raise BoundaryError(f"boundary file {boundaries} does not exist: give a GeoJSON, Shapefile or GeoPackage")
-        load_townships(boundaries)
+        load_townships(boundaries, crs=crs)
 
 
 def serve(
@@ -195,7 +239,10 @@ def serve(
     registry: str | os.PathLike[str] | None = None,
     boundaries: str | os.PathLike[str] | None = None,
     open_browser: bool = True,
-    pool_size: int = 1,
+    pool_size: int = DEFAULT_POOL_SIZE,
+    crs: str | None = None,
+    public: bool = False,
+    token: bool = True,
 ) -> None:
     """Serve the dashboard on ``http://127.0.0.1:<port>/`` until interrupted.
 
@@ -211,28 +258,134 @@ def serve(
     open_browser : bool
         Open the dashboard in the default browser.
     pool_size : int
-        Preheated kernels kept ready (each holds one visitor's dashboard).
+        Preheated kernels kept ready (each holds one visitor's dashboard, ~250 MB).
+    crs : {"wgs84", "gcj02", "bd09"}, optional
+        Coordinates of a ``boundaries`` file that cannot state its own (AMap/Gaode
+        and Tencent files are GCJ-02, Baidu's BD-09).
+    public : bool
+        Listen on every interface (``0.0.0.0``) instead of 127.0.0.1 only.
+    token : bool
+        With ``public``: require a generated Jupyter server token (printed in the
+        URL). ``False`` serves the office network without one, after a warning.
 
     Raises
     ------
     CoopmapError
-        When the port is taken or a file cannot be used (before anything starts).
+        When an option is out of range, the port is taken or a file cannot be used
+        (before anything starts).
     """
     if not NOTEBOOK.is_file():
         raise CoopmapError(f"dashboard notebook {NOTEBOOK} is missing: run from a full clone of the project")
-    registry_path = Path(registry).resolve() if registry else None
-    boundaries_path = Path(boundaries).resolve() if boundaries else None
-    check_port(port)
-    check_sources(registry_path, boundaries_path)
+    config = ServeConfig.build(port=port, registry=registry, boundaries=boundaries, open_browser=open_browser,
+                               pool_size=pool_size, crs=crs, public=public, token=token)
+    check_port(port, config.host)
+    check_sources(config.registry, config.boundaries, config.crs)
+    for line in config.warnings():
+        print(f"coopmap serve: warning: {line}", file=sys.stderr, flush=True)
     # Kernels inherit the server's environment: that is how they learn the files.
-    if registry_path is not None:
-        os.environ["COOPMAP_REGISTRY"] = str(registry_path)
-    if boundaries_path is not None:
-        os.environ["COOPMAP_BOUNDARIES"] = str(boundaries_path)
+    os.environ.update(config.environment())
     app = _voila_class()()
-    app.initialize(voila_argv(port, open_browser=open_browser, pool_size=pool_size))
-    print(f"龙陵县党组织领办合作社 dashboard: http://{HOST}:{port}/  (Ctrl+C to stop)", flush=True)
+    app.initialize(config.argv())
+    for line in config.banner():
+        print(line, flush=True)
     app.start()
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    """Everything ``coopmap serve`` starts Voila with, checked and decided before it starts.
+
+    Build it with :meth:`build` (which checks the options and generates the token);
+    :meth:`argv` gives Voila's settings, :meth:`environment` what the kernels
+    inherit, :meth:`banner` and :meth:`warnings` what is printed.
+    """
+
+    port: int
+    host: str
+    pool_size: int
+    open_browser: bool
+    registry: Path | None
+    boundaries: Path | None
+    crs: str | None
+    token: str | None
+
+    @classmethod
+    def build(cls, port: int = DEFAULT_PORT, registry: str | os.PathLike[str] | None = None,
+              boundaries: str | os.PathLike[str] | None = None, open_browser: bool = True,
+              pool_size: int = DEFAULT_POOL_SIZE, crs: str | None = None, public: bool = False,
+              token: bool = True) -> "ServeConfig":
+        """Check the options and decide host and token.
+
+        Raises
+        ------
+        CoopmapError
+            For a pool size out of 0..16, an unknown ``crs``, or ``crs`` without
+            ``boundaries``.
+        """
+        if not 0 <= pool_size <= MAX_POOL_SIZE:
+            raise CoopmapError(f"--pool-size {pool_size} is out of range: give 0 to {MAX_POOL_SIZE} preheated kernels "
+                               f"(each takes ~250 MB; {DEFAULT_POOL_SIZE} suits a 2-core laptop)")
+        if crs is not None:
+            if crs not in CRS_CHOICES:
+                raise CoopmapError(f"--crs {crs!r} is not known: use one of {', '.join(CRS_CHOICES)}")
+            if boundaries is None:
+                raise CoopmapError("--crs says how a --boundaries file's coordinates are read: give --boundaries too")
+        return cls(
+            port=port,
+            host=PUBLIC_HOST if public else HOST,
+            pool_size=pool_size,
+            open_browser=open_browser,
+            registry=Path(registry).resolve() if registry else None,
+            boundaries=Path(boundaries).resolve() if boundaries else None,
+            crs=crs,
+            token=secrets.token_urlsafe(32) if public and token else None,
+        )
+
+    @property
+    def public(self) -> bool:
+        """Whether the server listens beyond this machine."""
+        return self.host != HOST
+
+    def argv(self) -> list[str]:
+        """Voila's settings (:func:`voila_argv`)."""
+        return voila_argv(self.port, open_browser=self.open_browser, pool_size=self.pool_size,
+                          host=self.host, token=self.token)
+
+    def environment(self) -> dict[str, str]:
+        """Variables the kernels inherit: the files to show and the boundaries' coordinates."""
+        env = {}
+        if self.registry is not None:
+            env["COOPMAP_REGISTRY"] = str(self.registry)
+        if self.boundaries is not None:
+            env["COOPMAP_BOUNDARIES"] = str(self.boundaries)
+        if self.crs is not None:
+            env["COOPMAP_BOUNDARIES_CRS"] = self.crs
+        return env
+
+    def urls(self) -> list[str]:
+        """Where to open the dashboard: this machine, and with ``public`` this machine's
+        network name (with the token when there is one)."""
+        query = f"?token={self.token}" if self.token else ""
+        urls = [f"http://{HOST}:{self.port}/{query}"]
+        if self.public:
+            urls.append(f"http://{socket.gethostname()}:{self.port}/{query}")
+        return urls
+
+    def banner(self) -> list[str]:
+        """Lines printed once the server is set up."""
+        lines = [f"龙陵县党组织领办合作社 dashboard: {self.urls()[0]}  (Ctrl+C to stop)"]
+        if self.public:
+            lines.append(f"  on the office network: {self.urls()[1]}  (or this machine's IP address)")
+            if self.token:
+                lines.append("  visitors need the token in the link once; keep it among colleagues")
+        return lines
+
+    def warnings(self) -> list[str]:
+        """Warnings printed before the server starts."""
+        if self.public and not self.token:
+            return [f"--public --no-token: anyone who can reach this machine on port {self.port} "
+                    "sees the dashboard and its registry, with no token asked"]
+        return []
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -240,13 +393,38 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on {HOST} (default {DEFAULT_PORT})")
     parser.add_argument("--registry", type=Path, help="registry file (.xlsx/.csv) instead of the shipped sample")
     parser.add_argument("--boundaries", type=Path, help="official township boundaries instead of the schematic default")
+    parser.add_argument("--crs", choices=CRS_CHOICES,
+                        help="coordinates of a --boundaries file that cannot state them: gcj02 (AMap/Gaode, "
+                             "Tencent), bd09 (Baidu); default wgs84")
+    parser.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE, metavar="N",
+                        help=f"preheated kernels kept ready, ~250 MB each (default {DEFAULT_POOL_SIZE}; 0: none)")
+    parser.add_argument("--public", action="store_true",
+                        help=f"listen on every interface ({PUBLIC_HOST}) for the office network, with a generated "
+                             "token in the printed URL (default: 127.0.0.1 only)")
+    parser.add_argument("--no-token", action="store_true",
+                        help="with --public: ask visitors for no token (a warning is printed)")
     parser.add_argument("--no-browser", action="store_true", help="do not open a browser")
+
+
+def options(args: argparse.Namespace) -> dict:
+    """Return :func:`serve`'s keyword arguments from parsed ``serve`` arguments.
+
+    Raises
+    ------
+    CoopmapError
+        For ``--no-token`` without ``--public`` (there is no token to turn off).
+    """
+    if args.no_token and not args.public:
+        raise CoopmapError("--no-token only applies with --public (on 127.0.0.1 no token is asked)")
+    return {"port": args.port, "registry": args.registry, "boundaries": args.boundaries,
+            "open_browser": not args.no_browser, "pool_size": args.pool_size, "crs": args.crs,
+            "public": args.public, "token": not args.no_token}
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``serve`` from parsed arguments; return the exit code (2 on unusable input)."""
     try:
-        serve(port=args.port, registry=args.registry, boundaries=args.boundaries, open_browser=not args.no_browser)
+        serve(**options(args))
     except CoopmapError as exc:
         print(f"coopmap serve: {exc}", file=sys.stderr)
         return 2
@@ -256,7 +434,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m coopmap.server [--port N] [--registry PATH] [--boundaries PATH] [--no-browser]``."""
+    """``python -m coopmap.server [--port N] [--registry PATH] [--boundaries PATH [--crs C]] [--pool-size N]
+    [--public [--no-token]] [--no-browser]``."""
     parser = argparse.ArgumentParser(prog="coopmap serve", description="Serve the Longling cooperative dashboard")
     add_arguments(parser)
     return run(parser.parse_args(argv))

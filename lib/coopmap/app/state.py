@@ -216,7 +216,8 @@ class AppState:
         if "coop" not in changes and "township" not in changes:
             changes["township"] = None
         unknown = sorted(set(params) - set(QUERY_KEYS))
+        # voila*: Voila's own; token: the Jupyter server token of `coopmap serve --public`.
         notices.extend(Notice("app.notice.bad_param", Notice.quote(f"{k}={params[k]}")) for k in unknown
-                       if not k.startswith("voila"))
+                       if not k.startswith("voila") and k != "token")
         changes["notices"] = tuple(notices)
         return self.update(**changes)

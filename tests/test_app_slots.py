@@ -1,0 +1,65 @@
+"""Chart slots: a cached chart keeps its spec; profile charts built from a template."""
+
+from __future__ import annotations
+
+import pytest
+
+from coopmap import charts
+from coopmap.app.data import AppData
+from coopmap.app.slots import ChartCache, with_rows
+from coopmap.errors import CoopmapError
+
+
+@pytest.fixture(scope="module")
+def data():
+    return AppData.load()
+
+
+def _without_data_name(spec):
+    rest = {k: v for k, v in spec.items() if k not in ("datasets", "data")}
+    return rest, list(spec["datasets"].values())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_profile_charts_from_a_template_equal_charts_built_for_the_cooperative(data, lang):
+    first, other = data.frame["uscc"].iloc[0], data.frame["uscc"].iloc[-1]
+    cache = ChartCache()
+    income = cache.get(("income", lang), lambda: charts.income_streams(data.coop(first), lang=lang, width=300))
+    got = with_rows(income, charts.income_rows(data.coop(other), lang=lang)).to_dict()
+    want = charts.income_streams(data.coop(other), lang=lang, width=300).to_dict()
+    assert _without_data_name(got) == _without_data_name(want)
+    compare = cache.get(("compare", lang), lambda: charts.median_comparison(data.frame, first, lang=lang, width=260))
+    got = with_rows(compare, charts.comparison_rows(data.frame, other, lang=lang)).to_dict()
+    want = charts.median_comparison(data.frame, other, lang=lang, width=260).to_dict()
+    assert _without_data_name(got) == _without_data_name(want)
+    # The template itself still shows the first cooperative.
+    assert _without_data_name(income.to_dict()) == _without_data_name(
+        charts.income_streams(data.coop(first), lang=lang, width=300).to_dict())
+
+
+def test_a_cached_chart_is_built_once_and_gives_its_spec_without_rebuilding(data):
+    cache = ChartCache()
+    calls = []
+
+    def build():
+        calls.append(1)
+        return charts.village_grid(data.tables().villages, lang="en")
+
+    chart = cache.get("grid", build)
+    assert cache.get("grid", build) is chart and len(calls) == 1
+    spec = chart.to_dict()
+    assert spec == charts.village_grid(data.tables().villages, lang="en").to_dict()
+    spec["title"] = "changed"  # a caller's change does not reach the cached spec
+    assert "title" not in chart.to_dict()
+
+
+def test_a_template_needs_exactly_one_dataset(data):
+    import altair as alt
+    import pandas as pd
+
+    two = alt.layer(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"),
+                    alt.Chart(pd.DataFrame({"x": [2, 3]})).mark_tick().encode(x="x:Q"))
+    chart = ChartCache().get("two", lambda: two)
+    assert len(chart.to_dict()["datasets"]) == 2
+    with pytest.raises(CoopmapError, match="exactly one inline dataset"):
+        with_rows(chart, pd.DataFrame({"x": [4]}))

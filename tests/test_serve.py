@@ -1,0 +1,125 @@
+"""`coopmap serve` options: pool size, boundary coordinates, --public with a token.
+
+Nothing here starts a server: the tests check the Voila settings, the environment
+the kernels inherit and what is printed, as ``coopmap serve`` would build them.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from coopmap import server
+from coopmap.app.data import AppData
+from coopmap.app.state import AppState
+from coopmap.cli import build_parser
+from coopmap.errors import CoopmapError
+
+
+def _config(*argv: str) -> server.ServeConfig:
+    args = build_parser().parse_args(["serve", *argv])
+    opts = server.options(args)
+    opts.pop("open_browser")
+    return server.ServeConfig.build(open_browser=False, **opts)
+
+
+def _setting(argv: list[str], name: str) -> str | None:
+    values = [a.split("=", 1)[1] for a in argv if a.startswith(f"--{name}=")]
+    return values[-1] if values else None
+
+
+def test_default_listens_on_localhost_with_two_preheated_kernels_and_no_token():
+    config = _config("--port", "9001")
+    argv = config.argv()
+    assert _setting(argv, "Voila.ip") == "127.0.0.1"
+    assert _setting(argv, "Voila.port") == "9001"
+    assert _setting(argv, "VoilaConfiguration.default_pool_size") == "2"
+    assert _setting(argv, "VoilaConfiguration.preheat_kernel") == "True"
+    assert _setting(argv, "Voila.token") is None
+    assert config.urls() == ["http://127.0.0.1:9001/"]
+    assert config.warnings() == []
+
+
+def test_pool_size_reaches_voila_and_zero_turns_preheating_off():
+    argv = _config("--pool-size", "3").argv()
+    assert _setting(argv, "VoilaConfiguration.default_pool_size") == "3"
+    argv = _config("--pool-size", "0").argv()
+    assert _setting(argv, "VoilaConfiguration.preheat_kernel") == "False"
+
+
+@pytest.mark.parametrize("size", ["-1", "17"])
+def test_pool_size_out_of_range_is_refused(size):
+    with pytest.raises(CoopmapError, match="--pool-size"):
+        _config("--pool-size", size)
+
+
+def test_public_binds_every_interface_and_requires_a_generated_token():
+    config = _config("--public", "--port", "9002")
+    argv = config.argv()
+    assert _setting(argv, "Voila.ip") == "0.0.0.0"
+    token = _setting(argv, "Voila.token")
+    assert token and len(token) >= 32
+    # Every start makes a new one.
+    assert _setting(_config("--public").argv(), "Voila.token") != token
+    urls = config.urls()
+    assert urls[0] == f"http://127.0.0.1:9002/?token={token}"
+    assert urls[1] == f"http://{socket.gethostname()}:9002/?token={token}"
+    assert any(f"?token={token}" in line for line in config.banner())
+    assert config.warnings() == []
+
+
+def test_public_without_token_must_be_asked_for_and_warns():
+    config = _config("--public", "--no-token")
+    assert _setting(config.argv(), "Voila.ip") == "0.0.0.0"
+    assert _setting(config.argv(), "Voila.token") is None
+    assert "token" not in config.urls()[0]
+    assert len(config.warnings()) == 1 and "no token" in config.warnings()[0]
+
+
+def test_no_token_without_public_is_an_error():
+    args = build_parser().parse_args(["serve", "--no-token"])
+    with pytest.raises(CoopmapError, match="--public"):
+        server.options(args)
+
+
+def test_crs_is_passed_to_the_kernels_with_the_boundaries(tmp_path):
+    geo = tmp_path / "towns.geojson"
+    config = _config("--boundaries", str(geo), "--crs", "gcj02")
+    env = config.environment()
+    assert env["COOPMAP_BOUNDARIES"] == str(geo.resolve())
+    assert env["COOPMAP_BOUNDARIES_CRS"] == "gcj02"
+    # Without --crs the kernels get no coordinate option (the file's own CRS, else WGS84).
+    assert "COOPMAP_BOUNDARIES_CRS" not in _config("--boundaries", str(geo)).environment()
+
+
+def test_crs_needs_boundaries_and_a_known_name(capsys):
+    with pytest.raises(CoopmapError, match="--boundaries"):
+        _config("--crs", "bd09")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--crs", "mercator"])
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_crs_is_applied_when_the_boundary_file_is_checked(monkeypatch, tmp_path):
+    seen = {}
+
+    def fake_load(path, crs=None):
+        seen["crs"] = crs
+
+    import coopmap.boundaries
+
+    monkeypatch.setattr(coopmap.boundaries, "load_townships", fake_load)
+    geo = tmp_path / "towns.geojson"
+    geo.write_text("{}", encoding="utf-8")
+    server.check_sources(None, geo, "bd09")
+    assert seen["crs"] == "bd09"
+
+
+def test_the_token_in_the_link_is_not_reported_as_an_unknown_parameter():
+    state = AppState(AppData.load())
+    state.apply_query("township=530523103&token=abc")
+    assert state.notices == ()
+    state.apply_query("township=530523103&color=red")
+    assert len(state.notices) == 1
