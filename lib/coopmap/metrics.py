@@ -217,10 +217,17 @@ def _check_frame(frame: pd.DataFrame) -> None:
         )
 
 
+def _covered_codes(frame: pd.DataFrame, divisions: Divisions) -> pd.Index:
+    """Distinct village codes (of the division list) with a village- or group-led cooperative."""
+    rows = frame["village"][frame["lead_level"].isin(["village", "group"]) & frame["village"].notna()]
+    seen = pd.Index(pd.unique(rows.to_numpy(dtype=object))).astype(str)  # each code once, then as text
+    codes = pd.Index(pd.unique(divisions.villages["code"].to_numpy(dtype=object)))
+    return codes[codes.isin(seen)]
+
+
 def _covered_villages(frame: pd.DataFrame, divisions: Divisions) -> set[str]:
     """Village codes (of the division list) with a village- or group-led cooperative."""
-    rows = frame[frame["lead_level"].isin(["village", "group"]) & frame["village"].notna()]
-    return set(rows["village"].astype(str)) & set(divisions.villages["code"])
+    return set(_covered_codes(frame, divisions))
 
 
 def _union_members(frame: pd.DataFrame) -> pd.Series:
@@ -263,7 +270,7 @@ def county_summary(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -
     _check_frame(frame)
     divisions = divisions or load_divisions()
     level = frame["lead_level"]
-    covered = _covered_villages(frame, divisions)
+    covered = _covered_codes(frame, divisions)
 
     def money(column: str) -> Optional[float]:
         if column not in frame.columns:
@@ -319,42 +326,56 @@ def township_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -
     divisions = divisions or load_divisions()
     towns = divisions.townships
     codes = list(towns["code"])
-    f = frame.copy()
-    f["township"] = f["township"].astype(str)
-    by = f.groupby("township")
-    level = f["lead_level"]
-    people = f[level != "township"].groupby("township")
+    n_towns = len(codes)
+    # one integer per row: the township's position in the official order (-1: not a
+    # township of the list); every count and sum below is one pass over these integers
+    key = pd.Categorical(frame["township"].astype(str), categories=pd.Index(codes)).codes.astype(np.intp)
+    known = key >= 0
+    key_known = key[known]
+    level = frame["lead_level"].to_numpy()
 
-    def count(mask: pd.Series) -> pd.Series:
-        return mask.groupby(f["township"]).sum().reindex(codes, fill_value=0).astype(int)
+    def count(mask: Any) -> np.ndarray:
+        mask = np.asarray(mask, dtype=bool)[known]
+        return np.bincount(key_known[mask], minlength=n_towns).astype(int)
 
-    def total(column: str, grouped=by, min_count: int = 0) -> pd.Series:
-        if column not in f.columns:
-            return pd.Series(math.nan, index=codes)
-        return grouped[column].sum(min_count=min_count).reindex(codes).astype(float)
+    sum_columns = [c for c in ("cross_appointed", "land_mu", "revenue", "farmer_income", "collective_income", "sales") if c in frame.columns]
+    sums = frame[sum_columns].groupby(key).sum() if sum_columns else pd.DataFrame()
+    people_columns = [c for c in ("members", "households") if c in frame.columns]
+    people = level != "township"
+    people_sums = frame.loc[people, people_columns].groupby(key[people]).sum() if people_columns else pd.DataFrame()
+
+    def total(column: str, grouped: pd.DataFrame) -> np.ndarray:
+        if column not in grouped.columns:
+            return np.full(n_towns, math.nan)
+        return grouped[column].reindex(range(n_towns)).astype(float).to_numpy()
 
     table = pd.DataFrame(index=pd.Index(codes, name=None))
     table["code"] = codes
     table["name"] = list(towns["name"])
-    table["coops"] = by.size().reindex(codes, fill_value=0).astype(int)
+    table["coops"] = np.bincount(key_known, minlength=n_towns).astype(int)
     table["coops_township"] = count(level == "township")
     table["coops_village"] = count(level == "village")
     table["coops_group"] = count(level == "group")
-    table["formed_new"] = count(f["formation"] == "new")
-    table["formed_upgraded"] = count(f["formation"] == "upgraded")
-    table["standardized"] = count(f["standardized"].astype(bool))
-    table["secretaries_as_chair"] = count(f["chair_is_secretary"].astype(bool))
-    table["cross_appointed"] = by["cross_appointed"].sum().reindex(codes, fill_value=0).astype(int)
+    formation = frame["formation"].to_numpy()
+    table["formed_new"] = count(formation == "new")
+    table["formed_upgraded"] = count(formation == "upgraded")
+    table["standardized"] = count(frame["standardized"].astype(bool))
+    table["secretaries_as_chair"] = count(frame["chair_is_secretary"].astype(bool))
+    table["cross_appointed"] = sums["cross_appointed"].reindex(range(n_towns), fill_value=0).astype(int).to_numpy()
     table["villages_total"] = divisions.villages.groupby("township").size().reindex(codes, fill_value=0).astype(int)
-    covered = pd.Series(sorted(_covered_villages(f, divisions)), dtype=str)
+    covered = pd.Series(_covered_codes(frame, divisions), dtype=str)
     table["villages_covered"] = covered.str[:9].value_counts().reindex(codes, fill_value=0).astype(int)
     table["coverage_pct"] = (100.0 * table["villages_covered"] / table["villages_total"].where(table["villages_total"] > 0)).fillna(0.0)
-    table["union_members"] = count(_union_members(f))
-    table["members"] = total("members", people).fillna(0).astype(int)
-    table["households"] = total("households", people).fillna(0).astype(int)
+    table["union_members"] = count(_union_members(frame))
+    table["members"] = pd.Series(total("members", people_sums), index=table.index).fillna(0).astype(int)
+    table["households"] = pd.Series(total("households", people_sums), index=table.index).fillna(0).astype(int)
     for column in ("land_mu", "revenue", "farmer_income", "collective_income"):
-        table[column] = total(column).fillna(0.0)
-    table["sales"] = total("sales", by, min_count=1)
+        table[column] = pd.Series(total(column, sums), index=table.index).fillna(0.0)
+    if "sales" in frame.columns:
+        sales = frame["sales"].groupby(key).sum(min_count=1).reindex(range(n_towns))
+        table["sales"] = sales.astype(float).to_numpy()
+    else:
+        table["sales"] = math.nan
     table = table.reset_index(drop=True)
     return _add_metrics(table)
 
