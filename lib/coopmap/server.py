@@ -115,6 +115,15 @@ def _voila_class():
             settings["compress_response"] = True
             return settings
 
+        def init_handlers(self) -> list:
+            # A path that climbs out of its folder ('..', also percent-encoded) gets a plain
+            # 404 before Voila's file handlers see it (one answers such paths with a 500,
+            # and others' error pages fail to render: tracebacks in the log).
+            import tornado.web
+
+            climbs = r"(?:.*(?:/|\\|%2[fF]|%5[cC]))?(?:\.|%2[eE]){2}(?:(?:/|\\|%2[fF]|%5[cC]).*)?"
+            return [(climbs, tornado.web.ErrorHandler, {"status_code": 404}), *super().init_handlers()]
+
         def _share_chart_bundle(self) -> None:
             # Kernels inherit the environment, so set it before the pool starts them.
             folder = Path(tempfile.mkdtemp(prefix="coopmap-static-"))
