@@ -203,7 +203,9 @@ class DownloadMenu:
         if self.buttons:
             return
         for item in ITEMS:
-            self.buttons[item] = DownloadButton(lambda item=item: self.payload(item), label="")
+            button = DownloadButton(lambda item=item: self.payload(item), label="")
+            button.add_class(f"cm-dl-{item}")
+            self.buttons[item] = button
         groups = [("report", [f"report-{f}" for f in REPORT_FORMATS]), ("table", [f"table-{f}" for f in TABLE_FORMATS])]
         groups += [(f"chart-{c.id}", [f"chart-{c.id}-{f}" for f in CHART_FORMATS]) for c in CHARTS]
         rows = []

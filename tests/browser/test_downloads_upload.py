@@ -1,0 +1,152 @@
+"""Downloads and a data update in headless Chromium, with the network cut.
+
+One page of ``coopmap serve`` whose local data folder (``COOPMAP_DATA_LOCAL``) is a
+temporary directory: the official downloads the county table and report, uploads the
+table again (stored as a first version), uploads a file with one bad row (the report
+shows the row; Accept waits for the acknowledgement), accepts it, and switches back to
+the first version; the header's provenance line follows each step. A second visitor,
+whose page was prepared before these changes, opens on the active version.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import coop_row, write_csv
+from coopmap import paths
+from coopmap.registry import load_registry
+
+from .conftest import LOAD_TIMEOUT_MS, start_dashboard
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+
+MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
+PROVENANCE = ".cm-provenance"
+STATUS = ".cm-update-status"
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served dashboard's local data folder (never the project's data/local)."""
+    return tmp_path_factory.mktemp("local")
+
+
+@pytest.fixture(scope="module")
+def updatable(tmp_path_factory: pytest.TempPathFactory, local: Path):
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("COOPMAP_DATA_LOCAL", str(local))
+        running = start_dashboard(tmp_path_factory.mktemp("serve-update"))
+    yield running
+    running.stop()
+
+
+def download(page, selector: str, folder: Path, timeout: int = 60_000) -> Path:
+    """Press a download button and save the file the page receives."""
+    with page.expect_download(timeout=timeout) as info:
+        page.locator(f"{selector} button.cm-download").click()
+    saved = folder / info.value.suggested_filename
+    info.value.save_as(saved)
+    return saved
+
+
+def upload(page, path: Path) -> None:
+    """Choose a file with the panel's upload button, as an official does."""
+    with page.expect_file_chooser() as chooser:
+        page.locator(".cm-upload").click()
+    chooser.value.set_files(str(path))
+
+
+def bad_registry(folder: Path) -> Path:
+    """Five cooperatives of 勐糯镇 and one whose member count is not a number (spreadsheet row 8)."""
+    rows = [coop_row(980 + i, **{"乡镇": "勐糯镇", "村（社区）": "田坡社区"}) for i in range(5)]
+    rows.append(coop_row(990, **{"成员数": "三十多"}))
+    return write_csv(folder / "勐糯镇更新.csv", rows, title="龙陵县党组织领办合作社台账（勐糯镇更新）")
+
+
+def test_download_then_upload_accept_and_switch_back(page, updatable, local: Path, tmp_path: Path) -> None:
+    page.goto(updatable.url, timeout=LOAD_TIMEOUT_MS)
+    page.locator(".cm-download-toggle").wait_for(timeout=LOAD_TIMEOUT_MS)
+    sample = load_registry(paths.SAMPLE_XLSX)
+    assert "示例数据" in page.locator(PROVENANCE).inner_text()
+
+    # -- downloads of the county: table (xlsx, csv) and report (pdf) ------------------------------
+    page.locator(".cm-download-toggle").click()
+    menu = page.locator(".cm-download-menu")
+    expect(menu).to_contain_text("本页：龙陵县全县")
+    table = download(page, ".cm-dl-table-xlsx", tmp_path)
+    assert table.name == "龙陵县党组织领办合作社台账.xlsx"
+    loaded = load_registry(table)
+    assert loaded.report.rejected == 0 and loaded.report.accepted == len(sample.frame)
+    csv = download(page, ".cm-dl-table-csv", tmp_path)
+    assert csv.read_bytes()[:3] == b"\xef\xbb\xbf"
+    pdf = download(page, ".cm-dl-report-pdf", tmp_path, timeout=150_000)
+    assert pdf.name == "龙陵县党组织领办合作社情况报告.pdf" and pdf.read_bytes()[:5] == b"%PDF-"
+
+    # -- the data panel: the downloaded table back as the first version ----------------------------
+    page.locator(".cm-data-toggle").click()
+    expect(menu).to_be_hidden()
+    panel = page.locator(".cm-data-panel")
+    expect(panel).to_contain_text("尚未接受任何版本")
+    upload(page, table)
+    report = page.locator(".cm-upload-report")
+    expect(report).to_contain_text(f"接受 {len(sample.frame)} 行", timeout=60_000)
+    expect(report).to_contain_text("拒绝 0 行")
+    expect(page.locator(".cm-acknowledge")).to_be_hidden()
+    accept = page.locator("button.cm-accept")
+    expect(accept).to_be_enabled()
+    accept.click()
+    expect(page.locator(STATUS)).to_contain_text("已接受", timeout=90_000)
+    expect(page.locator(PROVENANCE)).to_contain_text("-龙陵县党组织领办合作社台账.xlsx")
+    first_id = page.locator(".cm-versions tr[data-version]").first.get_attribute("data-version")
+    assert first_id and first_id.endswith("-龙陵县党组织领办合作社台账.xlsx")
+    assert (local / "registry" / first_id).is_file()
+
+    # -- a file with one bad row: the report shows it; Accept waits for the acknowledgement --------
+    upload(page, bad_registry(tmp_path))
+    expect(report).to_contain_text("拒绝 1 行", timeout=60_000)
+    error_row = page.locator(".cm-upload-errors tbody tr")
+    expect(error_row).to_have_count(1)
+    cells = error_row.locator("td").all_inner_texts()
+    assert cells[:3] == ["8", "成员数", "三十多"] and cells[3]
+    assert page.locator(".cm-upload-errors").evaluate("el => getComputedStyle(el).overflowY") == "auto"
+    acknowledge = page.locator(".cm-acknowledge input[type=checkbox]")
+    expect(acknowledge).to_be_visible()
+    expect(accept).to_be_disabled()
+    acknowledge.check()
+    expect(accept).to_be_enabled()
+    accept.click()
+    expect(page.locator(STATUS)).to_contain_text("已接受", timeout=90_000)
+    provenance = page.locator(PROVENANCE)
+    expect(provenance).to_contain_text("-勐糯镇更新.csv")
+    expect(provenance).to_contain_text("5 行有效，1 行未通过校验")
+    expect(page.locator(".cm-versions tr[data-version]")).to_have_count(2)
+    assert "示例数据" not in provenance.inner_text()
+
+    # -- switch back to the first version ---------------------------------------------------------------
+    labels = page.locator(".cm-version-pick option").all_inner_texts()
+    older = [label for label in labels if "龙陵县党组织领办合作社台账.xlsx" in label]
+    assert len(older) == 1, labels
+    page.locator(".cm-version-pick select").select_option(label=older[0])
+    page.locator("button.cm-activate").click()
+    expect(page.locator(STATUS)).to_contain_text("已切换到版本", timeout=90_000)
+    expect(provenance).to_contain_text(first_id)
+    expect(provenance).to_contain_text("示例数据")
+    assert (local / "registry" / "active").read_text(encoding="utf-8").strip() == first_id
+    page.locator(MAP_SHAPES).first.wait_for()
+    assert page.locator(".cm-versions tr.cm-version-active").get_attribute("data-version") == first_id
+    page.guard.assert_clean()
+
+
+def test_a_new_visitor_opens_on_the_active_version(page, updatable, local: Path) -> None:
+    pointer = local / "registry" / "active"
+    if not pointer.is_file():
+        pytest.skip("no version was accepted (the upload test did not get that far)")
+    active = pointer.read_text(encoding="utf-8").strip()
+    page.goto(updatable.url, timeout=LOAD_TIMEOUT_MS)
+    page.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator(PROVENANCE)).to_contain_text(re.sub(r"\s", "", active))
+    page.guard.assert_clean()
