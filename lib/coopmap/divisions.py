@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Sequence
 
 import pandas as pd
 
@@ -174,6 +175,43 @@ class Divisions:
             owners = "、".join(sorted({self.township_name(c[:9]) for c in elsewhere}))
             raise DivisionError(f"{value!r} is not a village of {town}; it is in {owners}")
         raise DivisionError(f"{value!r} is not a village of {town}")
+
+    def resolve_villages(self, values: Sequence[object], township_codes: Sequence[str]) -> tuple[list[str | None], list[str | None]]:
+        """Resolve many (village, township code) pairs, as :meth:`resolve_village` does each.
+
+        Each distinct value is normalised once; a pair that does not resolve gets the
+        message :meth:`resolve_village` would raise.
+
+        Parameters
+        ----------
+        values : sequence
+            Village cells (codes, official or short names).
+        township_codes : sequence of str
+            The 9-digit township code each value must belong to (same length).
+
+        Returns
+        -------
+        codes, problems : list, list
+            Per pair the 12-digit code or ``None``, and ``None`` or the reason it failed.
+        """
+        keys: dict[object, str] = {}
+        codes: list[str | None] = []
+        problems: list[str | None] = []
+        for value, town in zip(values, township_codes):
+            key = keys.get(value)
+            if key is None:
+                key = keys[value] = _digits(normalize(value))
+            code = self._village_keys.get(town, {}).get(key)
+            if code is None:
+                try:
+                    code = self.resolve_village(value, town)
+                except DivisionError as exc:
+                    codes.append(None)
+                    problems.append(str(exc))
+                    continue
+            codes.append(code)
+            problems.append(None)
+        return codes, problems
 
 
 @lru_cache(maxsize=1)

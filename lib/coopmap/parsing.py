@@ -17,6 +17,8 @@ from .text import normalize
 
 _NA, _NAT = pd.NA, pd.NaT
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARS = _CONTROL
+"""Invisible control characters that :func:`parse_text` removes (NUL and the like)."""
 
 
 class CellError(ValueError):

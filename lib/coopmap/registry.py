@@ -23,6 +23,7 @@ import datetime as dt
 import io
 import json
 import re
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
@@ -175,11 +176,16 @@ _RESAVE = "open it in Excel or WPS and save it again as .xlsx (or as 'CSV UTF-8'
 
 @dataclass
 class _Sheet:
-    """Raw rows of one sheet (row 1 first) and notes about how they were read."""
+    """Raw rows of one sheet (row 1 first) and notes about how they were read.
+
+    ``tail``, when set, holds the rows after ``rows`` as a table of text cells (a large
+    CSV file read by pandas' C parser; see :func:`_read_csv_fast`).
+    """
 
     rows: list[list[Any]]
     name: str | None = None
     notes: list[RowIssue] = field(default_factory=list)
+    tail: pd.DataFrame | None = None
 
 
 def _note(message: str, row: int | None = None, value: str = "") -> RowIssue:
@@ -292,7 +298,48 @@ def _header_score(text: str) -> int:
     return sum(1 for key in _HEADERS if len(key) > 1 and key in sample)
 
 
-def _read_csv(data: bytes, source: str) -> _Sheet:
+_HEAD_RECORDS = _MAX_HEADER_SEARCH + 2
+"""Records read with the csv module before the rest of a large CSV goes to pandas: the
+header search, the second row of a two-row header and one more."""
+
+
+def _read_csv_fast(text: str, delimiter: str) -> tuple[list[list[Any]], pd.DataFrame] | None:
+    """Read a large CSV text: the first records with the csv module, the rest with pandas.
+
+    Only for text where both read alike: after the first records no quotation mark
+    (so no quoted cells, no cells spanning lines) and no carriage return other than in
+    CRLF line ends; every line is then its cells split at the delimiter. Returns
+    ``None`` otherwise (the caller reads everything with the csv module).
+    """
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=delimiter, strict=True)
+    head: list[list[Any]] = []
+    try:
+        for row in reader:
+            head.append(row)
+            if len(head) == _HEAD_RECORDS:
+                break
+    except csv.Error:
+        return None
+    rest = text[buffer.tell():]
+    if not rest or '"' in rest or rest.count("\r") != rest.count("\r\n"):
+        return None
+    lines = rest.split("\n")
+    if lines[-1] in ("", "\r"):
+        lines.pop()  # the final line end
+    if not lines or max(map(len, lines)) >= csv.field_size_limit():
+        return None  # the csv module refuses such a field; keep its behaviour
+    width = max(line.count(delimiter) for line in lines) + 1
+    tail = pd.read_csv(
+        io.StringIO(rest), sep=delimiter, header=None, names=range(width), index_col=False, dtype=object,
+        keep_default_na=False, na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c",
+    )
+    if len(tail) != len(lines):
+        return None
+    return head, tail
+
+
+def _read_csv(data: bytes, source: str, fast: bool = False) -> _Sheet:
     text, notes = _decode(data, source)
     sample = text[:4096]
     delimiter = ","
@@ -300,6 +347,11 @@ def _read_csv(data: bytes, source: str) -> _Sheet:
         delimiter = "\t"
     elif sample.count(";") > sample.count(",") and sample.count(";") > 0:
         delimiter = ";"
+    split = _read_csv_fast(text, delimiter) if fast else None
+    if split is not None:
+        if delimiter != ",":
+            notes.append(_note(f"values are separated by {'tabs' if delimiter == chr(9) else 'semicolons (;)'}; read as such"))
+        return _Sheet(split[0], None, notes, split[1])
     rows: list[list[Any]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
@@ -575,7 +627,7 @@ def _sniff(head: bytes) -> str:
     return "text"
 
 
-def _read_sheets(path: Path, sheet: str | None) -> list[_Sheet]:
+def _read_sheets(path: Path, sheet: str | None, fast: bool = False) -> list[_Sheet]:
     source = str(path)
     if not path.exists():
         raise RegistryError(f"{path}: no such file; give the path of the registry (.xlsx or .csv)")
@@ -609,10 +661,10 @@ def _read_sheets(path: Path, sheet: str | None) -> list[_Sheet]:
     if suffix in _EXCEL_SUFFIXES:
         if b"\x00" in head or _CONTROL_BYTES.search(head[:4096]):
             raise RegistryError(f"{path}: this is neither a workbook nor a text table; it may be damaged. {_RESAVE[0].upper() + _RESAVE[1:]}")
-        table = _read_csv(data, source)
+        table = _read_csv(data, source, fast)
         table.notes.insert(0, _note(f"the file is a text (CSV) table despite its {suffix} name; read as CSV"))
         return [table]
-    return [_read_csv(data, source)]
+    return [_read_csv(data, source, fast)]
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> tuple[list[list[Any]], str | None]:
@@ -792,8 +844,8 @@ def _strip_neutralised(text: str) -> str:
     return text[1:] if text[:1] == "'" and text.lstrip("'").startswith(_FORMULA_START) else text
 
 
-def _parse_column(col_id: str, kind: str, values: pd.Series, scale: float, divisions: Divisions, today: dt.date) -> tuple[list[Any], list[str | None]]:
-    """Parse one column, each distinct value once. Returns (values, errors) lists."""
+def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divisions: Divisions, today: dt.date) -> "_ParsedColumn":
+    """Parse one column (object array of raw cells), each distinct value once."""
     def parse_one(raw: Any) -> tuple[Any, str | None]:
         if parsing.is_blank(raw):
             return None, None
@@ -839,19 +891,79 @@ def _parse_column(col_id: str, kind: str, values: pd.Series, scale: float, divis
 
     # each distinct cell value is parsed once; factorize hashes in C (1, 1.0 and True
     # share a slot, which every parser treats alike)
-    raw_values = values.to_numpy(dtype=object)
     try:
-        codes, uniques = pd.factorize(raw_values, use_na_sentinel=True)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # an unhashable cell value: parse cell by cell
-        codes, uniques = np.arange(len(raw_values)), raw_values
+        codes, uniques = np.arange(len(values)), values
     parsed = np.empty(len(uniques) + 1, dtype=object)  # the last slot serves code -1 (blank)
     errors = np.empty(len(uniques) + 1, dtype=object)
-    todo = range(len(uniques))
+    todo: Iterable[int] = range(len(uniques))
     if kind in ("int", "number", "money") and len(uniques):
         todo = _plain_numbers(uniques, kind, scale, parsed)
+    elif kind in ("text", "village", "uscc") and len(uniques):
+        todo = _plain_text(uniques, kind, parsed)
     for i in todo:
         parsed[i], errors[i] = parse_one(uniques[i])
-    return parsed[codes], errors[codes]
+    return _ParsedColumn(codes, parsed, errors)
+
+
+@dataclass
+class _ParsedColumn:
+    """One parsed column: per row a code into the parsed distinct values (-1: missing)."""
+
+    codes: np.ndarray
+    parsed: np.ndarray
+    errors_: np.ndarray
+
+    def values(self) -> np.ndarray:
+        return self.parsed[self.codes]
+
+    def errors(self) -> np.ndarray:
+        return self.errors_[self.codes]
+
+
+_WHITESPACE = re.compile(r"\s")
+
+
+def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
+    """Fill ``out`` for distinct text cells that parse to themselves, trimmed; return the indices left.
+
+    Blank cells stay ``None``. For ``text`` and ``village`` a plain cell is already in
+    NFKC form and holds no control characters, so :func:`coopmap.parsing.parse_text`
+    only trims it; for ``uscc`` a plain cell is ASCII without whitespace, so
+    :func:`coopmap.text.normalize` leaves it as it is. Everything else goes to the full
+    parser. The checks run over all cells joined at once, cell by cell only when that fails.
+    """
+    n = len(uniques)
+    is_text = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=n)
+    index = np.flatnonzero(is_text)
+    texts = [u.strip() for u in uniques[index]]
+    filled = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
+    index, raw = index[filled], uniques[index[filled]]
+    texts = [t for t, f in zip(texts, filled) if f]
+    if kind == "uscc":
+        joined = "".join(raw)
+        if joined.isascii() and not _WHITESPACE.search(joined):
+            plain = np.ones(len(raw), dtype=bool)
+        else:
+            plain = np.fromiter((r.isascii() and not _WHITESPACE.search(r) for r in raw), dtype=bool, count=len(raw))
+        for i, text, ok in zip(index, texts, plain):
+            if ok:
+                out[i] = text.upper()
+    else:
+        if unicodedata.is_normalized("NFKC", "\n".join(raw)) and not parsing.CONTROL_CHARS.search("".join(raw)):
+            plain = np.ones(len(raw), dtype=bool)
+        else:
+            plain = np.fromiter(
+                (unicodedata.is_normalized("NFKC", r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
+            )
+        for i, text, ok in zip(index, texts, plain):
+            if ok:
+                out[i] = _strip_neutralised(text) if kind == "text" else text
+    done = np.zeros(n, dtype=bool)
+    done[np.flatnonzero(is_text)[~filled]] = True  # blank text: None, no error
+    done[index[plain]] = True
+    return np.flatnonzero(~done)
 
 
 def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray) -> np.ndarray:
@@ -958,7 +1070,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     divisions = divisions or load_divisions()
     today = today or dt.date.today()
     source = str(path)
-    table, header_i, data_i, header = _choose_sheet(_read_sheets(Path(path), sheet), source, sheet)
+    table, header_i, data_i, header = _choose_sheet(_read_sheets(Path(path), sheet, fast=True), source, sheet)
     rows = table.rows
     report = ValidationReport(source=source, sheet=table.name)
     report.warnings.extend(table.notes)
@@ -969,56 +1081,47 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     if data_i > header_i + 1:
         report.warnings.append(_note(f"the header spans rows {header_i + 1}-{data_i} (merged group headers); read as one", header_i + 1))
 
-    body = rows[data_i:]
-    while body and all(parsing.is_blank(c) for c in body[-1]):
-        body.pop()
-    report.rows_read = len(body)
-    if not body:
-        raise RegistryError(f"{source}: the registry has a header (row {data_i}) but no rows below it")
-
+    n_body, columns = _body_columns(table, data_i)
     name_idx = mapping["name"][0]
+    first_col = _first_filled(columns, n_body)
+    filled = np.flatnonzero(first_col >= 0)
+    report.rows_read = int(filled[-1]) + 1 if len(filled) else 0  # trailing blank rows are not rows
+    if not report.rows_read:
+        raise RegistryError(f"{source}: the registry has a header (row {data_i}) but no rows below it")
+    n_read = report.rows_read
+    first_col = first_col[:n_read]
+    columns = [col[:n_read] for col in columns]
+    keep = _classify_rows(columns, first_col, name_idx, data_i, report)
     last_header = max(j for j, cell in enumerate(header) if not parsing.is_blank(cell))
-    keep: list[int] = []
-    is_blank = parsing.is_blank
-    missing = object()
-    for i, row in enumerate(body):
-        row_no = data_i + 1 + i
-        first = next((c for c in row if not is_blank(c)), missing)
-        if first is missing:
-            report.skipped_rows.append(RowIssue(row_no, None, "", "blank row"))
-        elif _is_total_row(row, name_idx, first):
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first), "total row (合计/小计/总计)"))
-        elif isinstance(first, str) and all(c == first or is_blank(c) for c in row):
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first), "note row: only one value, not a cooperative"))
-        else:
-            keep.append(i)
-            beyond = [j for j in range(last_header + 1, len(row)) if not parsing.is_blank(row[j])]
-            if beyond:
-                letters = ", ".join(_column_letter(j) for j in beyond[:5])
-                report.warnings.append(RowIssue(row_no, None, _cell_text(row[beyond[0]]), f"values in column(s) {letters}, right of the last header, were ignored"))
-    width = max((len(body[i]) for i in keep), default=0)
-    data = [body[i] if len(body[i]) == width else body[i] + [None] * (width - len(body[i])) for i in keep]
-    row_numbers = np.array([data_i + 1 + i for i in keep], dtype=np.int64)
-    raw = pd.DataFrame(data, dtype=object) if data else pd.DataFrame()
+    _warn_beyond_header(columns, keep, last_header, data_i, report)
+    row_numbers = (data_i + 1 + keep).astype(np.int64)
+    n_keep = len(keep)
+    all_kept = n_keep == n_read
 
-    parsed: dict[str, list[Any]] = {}
+    parsed: dict[str, np.ndarray] = {}
+    parsed_columns: dict[str, _ParsedColumn] = {}
     errors: dict[int, list[RowIssue]] = {}
-    raw_text: dict[str, pd.Series] = {}
+    raw_text: dict[str, np.ndarray] = {}
 
     def add_error(k: int, col_id: str | None, message: str) -> None:
-        value = _cell_text(raw_text[col_id].iloc[k]) if col_id in raw_text else ""
+        value = _cell_text(raw_text[col_id][k]) if col_id in raw_text else ""
         errors.setdefault(k, []).append(RowIssue(int(row_numbers[k]), col_id, value, message))
 
     for col in COLUMNS:
         if col.id not in mapping:
-            parsed[col.id] = [None] * len(keep)
+            parsed[col.id] = [None] * n_keep  # type: ignore[assignment]
             continue
         j, scale = mapping[col.id]
-        series = raw[j] if j in raw.columns else pd.Series([None] * len(keep), dtype=object)
+        if j < len(columns):
+            series = columns[j] if all_kept else columns[j][keep]
+        else:
+            series = np.full(n_keep, None, dtype=object)
         raw_text[col.id] = series
-        values, errs = _parse_column(col.id, col.kind, series, scale, divisions, today)
+        result = _parse_column(col.id, col.kind, series, scale, divisions, today)
+        parsed_columns[col.id] = result
+        values, errs = result.values(), result.errors()
         parsed[col.id] = values
-        has_error = ~pd.isna(errs)
+        has_error = pd.notna(errs)
         for k in np.flatnonzero(has_error):
             add_error(int(k), col.id, errs[k])
         if col.required:
@@ -1026,35 +1129,37 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
                 add_error(int(k), col.id, f"{col.header} is empty; it is required")
 
     # village: resolve against the row's own township; a township never comes from the village
-    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-    for k in range(len(keep)):
-        village, town = parsed["village"][k], parsed["township"][k]
-        if village is None or town is None:
-            continue
-        key = (village, town)
-        if key not in resolved:
-            try:
-                resolved[key] = (divisions.resolve_village(village, town), None)
-            except DivisionError as exc:
-                resolved[key] = (None, str(exc))
-        code, problem = resolved[key]
-        parsed["village"][k] = code
-        if problem:
-            add_error(k, "village", problem)
+    village, town = parsed["village"], parsed["township"]
+    both = np.flatnonzero(pd.notna(village) & pd.notna(town))
+    if len(both):
+        v_codes, v_uniques = pd.factorize(village[both])
+        t_codes, t_uniques = pd.factorize(town[both])
+        pair_ids, pair_of_row = np.unique(v_codes.astype(np.int64) * len(t_uniques) + t_codes, return_inverse=True)
+        codes, problems = divisions.resolve_villages(v_uniques[pair_ids // len(t_uniques)], t_uniques[pair_ids % len(t_uniques)])
+        village = village.copy()
+        village[both] = np.asarray(codes, dtype=object)[pair_of_row]
+        parsed["village"] = village
+        problem_of_row = np.asarray(problems, dtype=object)[pair_of_row]
+        for i in np.flatnonzero(pd.notna(problem_of_row)):
+            add_error(int(both[i]), "village", problem_of_row[i])
 
     # a duplicate USCC rejects the later row and names the earlier one
-    seen: dict[str, int] = {}
-    problems = uscc.problems(parsed["uscc"])
-    for k, code in enumerate(parsed["uscc"]):
-        if code is None:
-            continue
-        problem = problems[k]
-        if problem:
-            add_error(k, "uscc", problem)
-        elif code in seen:
-            add_error(k, "uscc", f"duplicate: the same code is already on row {int(row_numbers[seen[code]])}")
+    codes = parsed["uscc"]
+    problems = np.asarray(uscc.problems(codes), dtype=object)
+    has_problem = pd.notna(problems)
+    valid = np.flatnonzero(pd.notna(codes) & ~has_problem)
+    earlier = np.full(n_keep, -1, dtype=np.int64)
+    if len(valid):
+        code_ids, _ = pd.factorize(codes[valid])
+        _, first_of_code = np.unique(code_ids, return_index=True)
+        first_rows = valid[first_of_code[code_ids]]
+        repeated = first_rows != valid
+        earlier[valid[repeated]] = first_rows[repeated]
+    for k in np.flatnonzero(has_problem | (earlier >= 0)):
+        if has_problem[k]:
+            add_error(int(k), "uscc", problems[k])
         else:
-            seen[code] = k
+            add_error(int(k), "uscc", f"duplicate: the same code is already on row {int(row_numbers[earlier[k]])}")
 
     frame = pd.DataFrame(parsed)
     frame["source_row"] = row_numbers
@@ -1063,8 +1168,10 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     broken = sorted(errors)
     for k_label, col_id, message in _column_failures(frame.iloc[broken], errors):
         add_error(k_label, col_id, message)
-    candidates = [k for k in range(len(keep)) if k not in errors]
-    typed = _to_canonical(frame.iloc[candidates])
+    is_candidate = np.ones(n_keep, dtype=bool)
+    is_candidate[list(errors)] = False
+    candidates = np.flatnonzero(is_candidate)
+    typed = _to_canonical(frame.iloc[candidates] if len(candidates) < n_keep else frame)
     schema_rejects = _validate_schema(typed)
     for k_label, col_id, message in schema_rejects:
         add_error(k_label, col_id, message)
@@ -1077,6 +1184,108 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     report.warnings.extend(_row_warnings(typed))
     assert report.balanced, "rows_read must equal accepted + rejected + skipped"
     return Registry(typed, report)
+
+
+def _body_columns(table: _Sheet, data_i: int) -> tuple[int, list[np.ndarray]]:
+    """The rows below the header as one object array per column (short rows padded)."""
+    head = table.rows[data_i:]
+    tail = table.tail
+    widths = [len(row) for row in head] + ([tail.shape[1]] if tail is not None else [])
+    width = max(widths, default=0)
+    n_head = len(head)
+    n = n_head + (len(tail) if tail is not None else 0)
+    columns = [np.full(n, None, dtype=object) for _ in range(width)]
+    if n_head and width:
+        padded = [row if len(row) == width else list(row) + [None] * (width - len(row)) for row in head]
+        block = pd.DataFrame(padded, dtype=object).to_numpy(dtype=object)
+        for j in range(width):
+            columns[j][:n_head] = block[:, j]
+    if tail is not None:
+        for j in range(tail.shape[1]):
+            columns[j][n_head:] = tail[j].to_numpy(dtype=object)
+    return n, columns
+
+
+def _blank_mask(values: np.ndarray) -> np.ndarray:
+    """:func:`coopmap.parsing.is_blank` of each cell; text cells without calling it.
+
+    For text, ``is_blank(s)`` is ``not s.strip()``: no character outside
+    ``str.isspace`` becomes blank under NFKC (checked over all of Unicode).
+    """
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return np.fromiter((not v.strip() for v in values), dtype=bool, count=len(values))
+    return np.fromiter(map(parsing.is_blank, values), dtype=bool, count=len(values))
+
+
+def _first_filled(columns: list[np.ndarray], n: int) -> np.ndarray:
+    """Index of each row's first non-blank cell, ``-1`` for a blank row."""
+    first = np.full(n, -1, dtype=np.intp)
+    open_rows = np.arange(n)
+    for j, column in enumerate(columns):
+        if not len(open_rows):
+            break
+        filled = ~_blank_mask(column if len(open_rows) == n else column[open_rows])
+        first[open_rows[filled]] = j
+        open_rows = open_rows[~filled]
+    return first
+
+
+def _maybe_total(values: np.ndarray) -> np.ndarray:
+    """Cells that are text containing 计 or 計 (a quick filter before :func:`_is_total_row`)."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        joined = "\n".join(values)
+        if "计" not in joined and "計" not in joined:
+            return np.zeros(len(values), dtype=bool)
+    return np.fromiter((isinstance(v, str) and ("计" in v or "計" in v) for v in values), dtype=bool, count=len(values))
+
+
+def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: int, data_i: int, report: ValidationReport) -> np.ndarray:
+    """Record blank, total and note rows in ``report.skipped_rows``; return the other rows' indices."""
+    n = len(first_col)
+    filled = first_col >= 0
+    first = np.full(n, None, dtype=object)
+    for j in np.unique(first_col[filled]):
+        rows = np.flatnonzero(first_col == j)
+        first[rows] = columns[j][rows]
+    total = np.zeros(n, dtype=bool)
+    name = columns[name_idx] if name_idx < len(columns) else np.full(n, None, dtype=object)
+    for k in np.flatnonzero(filled & (_maybe_total(first) | _maybe_total(name))):
+        total[k] = _is_total_row([name[k]] if name_idx < len(columns) else [], 0 if name_idx < len(columns) else None, first[k])
+    # a note row: one text value, perhaps repeated across merged cells, and nothing else
+    open_rows = np.flatnonzero(filled & ~total & np.fromiter((isinstance(v, str) for v in first), dtype=bool, count=n))
+    for column in columns:
+        if not len(open_rows):
+            break
+        cells = column[open_rows]
+        same = np.asarray(cells == first[open_rows], dtype=bool)
+        if not same.all():
+            same[~same] = _blank_mask(cells[~same])
+        open_rows = open_rows[same]
+    note = np.zeros(n, dtype=bool)
+    note[open_rows] = True
+    for k in np.flatnonzero(~filled | total | note):
+        row_no = data_i + 1 + k
+        if not filled[k]:
+            report.skipped_rows.append(RowIssue(row_no, None, "", "blank row"))
+        elif total[k]:
+            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first[k]), "total row (合计/小计/总计)"))
+        elif note[k]:
+            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first[k]), "note row: only one value, not a cooperative"))
+    return np.flatnonzero(filled & ~total & ~note)
+
+
+def _warn_beyond_header(columns: list[np.ndarray], keep: np.ndarray, last_header: int, data_i: int, report: ValidationReport) -> None:
+    """Warn once per kept row that has values right of the last header."""
+    beyond = [(j, ~_blank_mask(columns[j][keep])) for j in range(last_header + 1, len(columns))]
+    beyond = [(j, filled) for j, filled in beyond if filled.any()]
+    if not beyond:
+        return
+    any_filled = np.logical_or.reduce([filled for _, filled in beyond])
+    for i in np.flatnonzero(any_filled):
+        js = [j for j, filled in beyond if filled[i]]
+        k = keep[i]
+        letters = ", ".join(_column_letter(j) for j in js[:5])
+        report.warnings.append(RowIssue(int(data_i + 1 + k), None, _cell_text(columns[js[0]][k]), f"values in column(s) {letters}, right of the last header, were ignored"))
 
 
 def _to_canonical_column(values: pd.Series, dtype: str) -> pd.Series:
