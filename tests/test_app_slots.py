@@ -63,3 +63,18 @@ def test_a_template_needs_exactly_one_dataset(data):
     assert len(chart.to_dict()["datasets"]) == 2
     with pytest.raises(CoopmapError, match="exactly one inline dataset"):
         with_rows(chart, pd.DataFrame({"x": [4]}))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_map_outlined_from_another_maps_spec_equals_the_map_built_for_that_township(data, lang):
+    codes = data.township_codes
+    table = data.tables().townships
+    template = charts.township_map(data.boundaries, table, highlight=codes[0], lang=lang).to_dict()
+    for code in codes[1:]:
+        want = charts.township_map(data.boundaries, table, highlight=code, lang=lang).to_dict()
+        assert charts.outline_township(template, code) == want
+    with pytest.raises(CoopmapError, match="not a township code"):
+        charts.outline_township(template, "530523999")
+    plain = charts.township_map(data.boundaries, table, lang=lang).to_dict()
+    with pytest.raises(CoopmapError, match="drawn with a highlight"):
+        charts.outline_township(plain, codes[1])

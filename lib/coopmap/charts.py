@@ -40,6 +40,7 @@ __all__ = [
     "income_rows",
     "income_streams",
     "median_comparison",
+    "outline_township",
     "township_map",
     "township_ranking",
     "village_grid",
@@ -232,6 +233,36 @@ def township_map(
     elif title:
         chart = chart.properties(title=title)
     return configure(chart)
+
+
+def outline_township(spec: dict[str, Any], highlight: str) -> dict[str, Any]:
+    """Return the spec of a :func:`township_map` drawn with a highlight, outlining ``highlight`` instead.
+
+    Equal to the spec :func:`township_map` gives for ``highlight`` with the same
+    other arguments, without building and validating the chart again (the outline is
+    one layer holding the chosen township's shape).
+
+    Parameters
+    ----------
+    spec : dict
+        ``township_map(..., highlight=<any township>).to_dict()``.
+    highlight : str
+        9-digit code of the township to outline.
+
+    Raises
+    ------
+    CoopmapError
+        When ``spec`` is not a township map with a highlight, or ``highlight`` is not
+        one of its townships.
+    """
+    layers = spec.get("layer") or []
+    if len(layers) < 2 or not all(isinstance(layer.get("data"), dict) and "values" in layer["data"]
+                                  for layer in layers[:2]) or len(layers[1]["data"]["values"]) != 1:
+        raise CoopmapError("outline_township needs the spec of a township_map drawn with a highlight")
+    chosen = [f for f in layers[0]["data"]["values"] if f.get("code") == highlight]
+    if len(chosen) != 1:
+        raise CoopmapError(f"highlight {highlight!r} is not a township code of the map")
+    return {**spec, "layer": [layers[0], {**layers[1], "data": {"values": chosen}}, *layers[2:]]}
 
 
 # -- township ranking --------------------------------------------------------------------

@@ -16,7 +16,7 @@ from .. import charts, metrics
 from ..i18n import t
 from .data import AppData, Filters
 from .html import esc, township_name
-from .slots import ChartSlot
+from .slots import ChartSlot, with_spec
 from .state import AppState
 
 MAP_WIDTH = 500
@@ -99,11 +99,31 @@ class MapPanel:
                            force=True)
 
     def prepare(self, lang: str, filters: Filters, metric: str, highlight: Optional[str] = None) -> None:
-        """Build the map for another language, filters or township before it is asked for."""
+        """Build the map for another language, filters or township before it is asked for.
+
+        For the state's own language, filters and metric, also the map outlining a
+        township (the first township click then only moves the outline).
+        """
         self.slot.prepare((lang, filters, metric, highlight), self._builder(lang, filters, metric, highlight))
+        state = self._state
+        if highlight is None and (lang, filters, metric) == (state.lang, state.filters, state.metric):
+            first = self._data.township_codes[0]
+            self.slot.prepare((lang, filters, metric, first), self._builder(lang, filters, metric, first))
 
     def _builder(self, lang: str, filters: Filters, metric: str, highlight: Optional[str]):
         data = self._data
-        return lambda: charts.township_map(
-            data.boundaries, data.tables(filters).townships, metric, schematic=data.schematic,
-            highlight=highlight, lang=lang, width=MAP_WIDTH, height=MAP_HEIGHT)
+
+        def build(outline: Optional[str]):
+            return lambda: charts.township_map(
+                data.boundaries, data.tables(filters).townships, metric, schematic=data.schematic,
+                highlight=outline, lang=lang, width=MAP_WIDTH, height=MAP_HEIGHT)
+
+        if highlight is None:
+            return build(None)
+        # The maps outlining one township differ only in the outline: build the first
+        # one, and outline the others in its spec.
+        def outlined():
+            template = data.charts.get(("map-outline", lang, filters, metric), build(highlight))
+            return with_spec(template, charts.outline_township(template.to_dict(), highlight))
+
+        return outlined

@@ -82,6 +82,15 @@ def with_rows(template: alt.TopLevelMixin, data: pd.DataFrame) -> alt.TopLevelMi
     return frozen(template.copy(deep=False), {**spec, "datasets": {name: values}})
 
 
+def with_spec(template: alt.TopLevelMixin, spec: dict[str, Any]) -> alt.TopLevelMixin:
+    """Return a copy of ``template`` whose ``to_dict()`` gives ``spec``.
+
+    For a spec derived from the template's own (same parameters and selections),
+    such as :func:`coopmap.charts.outline_township`.
+    """
+    return frozen(template.copy(deep=False), spec)
+
+
 class ChartCache:
     """Charts already built, by key, least recently used dropped first.
 
