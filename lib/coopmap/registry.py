@@ -56,6 +56,7 @@ _FORMATION = {"新组建": "new", "新建": "new", "new": "new", "改造提升":
 _LEAD_LEVEL_ZH = {"township": "乡镇", "village": "村", "group": "村民小组"}
 _FORMATION_ZH = {"new": "新组建", "upgraded": "改造提升"}
 _FORMULA_START = ("=", "+", "-", "@")
+_SCHEMA = RegistrySchema.to_schema()
 
 
 @dataclass(frozen=True)
@@ -324,17 +325,23 @@ def _read_csv_fast(text: str, delimiter: str) -> tuple[list[list[Any]], pd.DataF
     rest = text[buffer.tell():]
     if not rest or '"' in rest or rest.count("\r") != rest.count("\r\n"):
         return None
-    lines = rest.split("\n")
-    if lines[-1] in ("", "\r"):
-        lines.pop()  # the final line end
-    if not lines or max(map(len, lines)) >= csv.field_size_limit():
-        return None  # the csv module refuses such a field; keep its behaviour
-    width = max(line.count(delimiter) for line in lines) + 1
-    tail = pd.read_csv(
-        io.StringIO(rest), sep=delimiter, header=None, names=range(width), index_col=False, dtype=object,
-        keep_default_na=False, na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c",
+    data = rest.encode("utf-8")
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    lines = len(ends) + (not data.endswith(b"\n"))
+    starts = np.concatenate(([0], ends + 1))
+    if int(np.max(np.append(ends, len(data)) - starts[: len(ends) + 1])) >= csv.field_size_limit():
+        return None  # a line that may hold a field the csv module refuses; keep its behaviour
+    options = dict(
+        sep=delimiter, header=None, index_col=False, dtype=object, encoding="utf-8", keep_default_na=False,
+        na_filter=False, skip_blank_lines=False, quoting=csv.QUOTE_NONE, engine="c",
     )
-    if len(tail) != len(lines):
+    first_line = rest[: rest.find("\n")] if "\n" in rest else rest
+    try:
+        tail = pd.read_csv(io.BytesIO(data), names=range(first_line.count(delimiter) + 1), **options)
+    except pd.errors.ParserError:  # a later line has more cells than the first
+        width = max(line.count(delimiter) for line in rest.split("\n")) + 1
+        tail = pd.read_csv(io.BytesIO(data), names=range(width), **options)
+    if len(tail) != lines:
         return None
     return head, tail
 
@@ -1161,21 +1168,36 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
         else:
             add_error(int(k), "uscc", f"duplicate: the same code is already on row {int(row_numbers[earlier[k]])}")
 
-    frame = pd.DataFrame(parsed)
-    frame["source_row"] = row_numbers
-    # rows that already failed parsing: the value rules still run on their good cells,
-    # so that a row gets one error per problem, not only its first
-    broken = sorted(errors)
-    for k_label, col_id, message in _column_failures(frame.iloc[broken], errors):
-        add_error(k_label, col_id, message)
+    # one pandera validation of all rows: rows that already failed parsing take part with
+    # their good cells (so that a row gets one error per problem, not only its first);
+    # their other cells hold stand-ins whose failures are not reported
+    parsed["source_row"] = row_numbers
+    broken = np.array(sorted(errors), dtype=np.intp)
+    typed = _canonical_frame(parsed, broken)
+    good: dict[str, np.ndarray] = {}
+    if len(broken):
+        for col_id, values in parsed.items():
+            cells = pd.notna(np.asarray(values, dtype=object)[broken])
+            failed = {k for k in broken for e in errors[k] if e.column == col_id}
+            if failed:
+                cells &= ~np.isin(broken, list(failed))
+            good[col_id] = cells
     is_candidate = np.ones(n_keep, dtype=bool)
-    is_candidate[list(errors)] = False
-    candidates = np.flatnonzero(is_candidate)
-    typed = _to_canonical(frame.iloc[candidates] if len(candidates) < n_keep else frame)
-    schema_rejects = _validate_schema(typed)
-    for k_label, col_id, message in schema_rejects:
+    is_candidate[broken] = False
+    position = {k: i for i, k in enumerate(broken)}
+    rejected_now: list[int] = []
+    broken_failures: list[tuple[int, str, str]] = []
+    for k_label, col_id, message, context in _validate_schema(typed):
+        if is_candidate[k_label]:
+            rejected_now.append(k_label)
+            add_error(k_label, col_id, message)
+        elif context == "Column" and col_id not in ("uscc", "source_row") and good[col_id][position[k_label]]:
+            broken_failures.append((k_label, col_id, message))
+    order = {c: i for i, c in enumerate(_SCHEMA.columns)}
+    for k_label, col_id, message in sorted(broken_failures, key=lambda f: order[f[1]]):  # a row's problems in column order
         add_error(k_label, col_id, message)
-    typed = typed.drop(index=[k for k, _, _ in schema_rejects], errors="ignore").reset_index(drop=True)
+    is_candidate[rejected_now] = False
+    typed = typed.iloc[np.flatnonzero(is_candidate)].reset_index(drop=True) if not is_candidate.all() else typed
 
     report.errors = sorted((e for errs in errors.values() for e in errs), key=lambda e: (e.row or 0))
     report.rejected = len(errors)
@@ -1300,50 +1322,54 @@ def _to_canonical_column(values: pd.Series, dtype: str) -> pd.Series:
     return values.astype("str") if values.notna().all() else values
 
 
-def _to_canonical(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({c: _to_canonical_column(frame[c], d) for c, d in CANONICAL_DTYPES.items()}, index=frame.index)
+_STAND_INS = {"int64": 0, "bool": False, "float64": 0.0, "datetime64[ns]": dt.date(2000, 1, 1), "str": "-"}
+"""Values put in the missing cells of rows that already failed (non-nullable columns only)."""
 
 
-def _column_failures(frame: pd.DataFrame, errors: dict[int, list[RowIssue]]) -> list[tuple[int, str | None, str]]:
-    """Run each column's pandera checks on the cells of ``frame`` that did parse."""
-    if frame.empty:
-        return []
-    schema = RegistrySchema.to_schema()
-    out: list[tuple[int, str | None, str]] = []
-    for col_id, column in schema.columns.items():
-        if col_id == "source_row" or column.unique:
-            continue
-        failed = {k for k in frame.index for e in errors.get(k, ()) if e.column == col_id}
-        values = frame[col_id].drop(index=list(failed)).dropna()
-        if values.empty:
-            continue
-        typed = _to_canonical_column(values, CANONICAL_DTYPES[col_id])
-        try:
-            column.validate(pd.DataFrame({col_id: typed}), lazy=True)
-        except pandera.errors.SchemaErrors as exc:
-            for case in exc.failure_cases.itertuples(index=False):
-                if case.index is not None and case.index == case.index:
-                    out.append((int(case.index), col_id, _plain_check_message(str(case.check), col_id)))
-    return out
+def _canonical_frame(parsed: dict[str, Any], broken: np.ndarray) -> pd.DataFrame:
+    """Build the canonical table of all rows; in ``broken`` rows the missing cells get stand-ins.
+
+    Every column gets its canonical dtype. A rejected row's missing or failed cells would
+    keep a column from it (an int column cannot hold a gap), so they hold a stand-in
+    value instead, and each rejected row's code a unique stand-in that no real code equals.
+    """
+    out: dict[str, pd.Series] = {}
+    for col_id, dtype in CANONICAL_DTYPES.items():
+        values = np.asarray(parsed[col_id], dtype=object)
+        if len(broken) and not _SCHEMA.columns[col_id].nullable:
+            values = values.copy()
+            if col_id == "uscc":
+                values[broken] = np.array([f"#{k}" for k in broken], dtype=object)  # unique, and unlike any code
+            else:
+                cells = values[broken]
+                cells[pd.isna(cells)] = _STAND_INS[dtype]
+                values[broken] = cells
+        out[col_id] = _to_canonical_column(pd.Series(values), dtype)
+    return pd.DataFrame(out)
 
 
-def _validate_schema(frame: pd.DataFrame) -> list[tuple[int, str | None, str]]:
-    """Check the parsed rows with the pandera model; return (index, column, message) failures."""
+def _validate_schema(frame: pd.DataFrame) -> list[tuple[int, str | None, str, str]]:
+    """Check the rows with the pandera model; return (index, column, message, context) failures.
+
+    ``context`` is ``"Column"`` for a column's own rule and ``"DataFrameSchema"`` for a
+    rule across columns; each (row, column, rule) once.
+    """
     if frame.empty:
         return []
     try:
-        RegistrySchema.validate(frame, lazy=True)
+        _SCHEMA.validate(frame, lazy=True)
         return []
     except pandera.errors.SchemaErrors as exc:
         failures = exc.failure_cases
-    rejects: dict[tuple[int, str | None, str], tuple[int, str | None, str]] = {}
+    rejects: dict[tuple[int, str | None, str], tuple[int, str | None, str, str]] = {}
     for case in failures.itertuples(index=False):
         index, check = case.index, str(case.check)
         if index is None or (isinstance(index, float) and np.isnan(index)):
             raise RegistryError(f"registry schema check failed for the whole table: {check} on {case.column}") from None
         table_check = case.schema_context == "DataFrameSchema"
         column = _check_column(check) if table_check else case.column
-        rejects.setdefault((int(index), column, check), (int(index), column, _plain_check_message(check, column)))
+        context = "DataFrameSchema" if table_check else "Column"
+        rejects.setdefault((int(index), column, check), (int(index), column, _plain_check_message(check, column), context))
     return list(rejects.values())
 
 
