@@ -898,10 +898,13 @@ def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divi
 
     # each distinct cell value is parsed once; factorize hashes in C (1, 1.0 and True
     # share a slot, which every parser treats alike)
-    try:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    except TypeError:  # an unhashable cell value: parse cell by cell
+    if _mostly_distinct_text(values):  # codes, names: hashing them all would cost more than it saves
         codes, uniques = np.arange(len(values)), values
+    else:
+        try:
+            codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        except TypeError:  # an unhashable cell value: parse cell by cell
+            codes, uniques = np.arange(len(values)), values
     parsed = np.empty(len(uniques) + 1, dtype=object)  # the last slot serves code -1 (blank)
     errors = np.empty(len(uniques) + 1, dtype=object)
     todo: Iterable[int] = range(len(uniques))
@@ -932,6 +935,14 @@ class _ParsedColumn:
 _WHITESPACE = re.compile(r"\s")
 
 
+def _mostly_distinct_text(values: np.ndarray) -> bool:
+    """Whether a long column is all text and its first 1,000 cells nearly all differ."""
+    if len(values) < 5000:
+        return False
+    sample = values[:1000]
+    return len(set(sample)) > 900 and pd.api.types.infer_dtype(values, skipna=False) == "string"
+
+
 def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     """Fill ``out`` for distinct text cells that parse to themselves, trimmed; return the indices left.
 
@@ -942,21 +953,27 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     parser. The checks run over all cells joined at once, cell by cell only when that fails.
     """
     n = len(uniques)
-    is_text = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=n)
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        is_text = np.ones(n, dtype=bool)
+    else:
+        is_text = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=n)
     index = np.flatnonzero(is_text)
-    texts = [u.strip() for u in uniques[index]]
+    raw = uniques[index]
+    texts = [u.strip() for u in raw]
     filled = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
-    index, raw = index[filled], uniques[index[filled]]
-    texts = [t for t, f in zip(texts, filled) if f]
+    if not filled.all():
+        index, raw = index[filled], raw[filled]
+        texts = [t for t, f in zip(texts, filled) if f]
     if kind == "uscc":
         joined = "".join(raw)
         if joined.isascii() and not _WHITESPACE.search(joined):
             plain = np.ones(len(raw), dtype=bool)
+            out[index] = np.fromiter("\n".join(texts).upper().split("\n") if texts else [], dtype=object, count=len(texts))
         else:
             plain = np.fromiter((r.isascii() and not _WHITESPACE.search(r) for r in raw), dtype=bool, count=len(raw))
-        for i, text, ok in zip(index, texts, plain):
-            if ok:
-                out[i] = text.upper()
+            for i, text, ok in zip(index, texts, plain):
+                if ok:
+                    out[i] = text.upper()
     else:
         if unicodedata.is_normalized("NFKC", "\n".join(raw)) and not parsing.CONTROL_CHARS.search("".join(raw)):
             plain = np.ones(len(raw), dtype=bool)
@@ -964,9 +981,14 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
             plain = np.fromiter(
                 (unicodedata.is_normalized("NFKC", r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
             )
-        for i, text, ok in zip(index, texts, plain):
-            if ok:
-                out[i] = _strip_neutralised(text) if kind == "text" else text
+        if kind == "text" and any("'" in r for r in raw):
+            texts = [_strip_neutralised(t) for t in texts]
+        if plain.all():
+            out[index] = np.fromiter(texts, dtype=object, count=len(texts))
+        else:
+            for i, text, ok in zip(index, texts, plain):
+                if ok:
+                    out[i] = text
     done = np.zeros(n, dtype=bool)
     done[np.flatnonzero(is_text)[~filled]] = True  # blank text: None, no error
     done[index[plain]] = True
