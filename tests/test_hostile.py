@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Iterator
