@@ -375,3 +375,26 @@ def test_hostile_links_land_on_the_overview_with_a_notice(app: App, name: str) -
     assert_inert(app.notices.html.value, f"notice for {name}")
     for tag, attrs in Parsed(app.notices.html.value).tags:
         assert tag == "div", tag
+
+
+# -- the upload panel's check report ------------------------------------------------------------------------
+def test_upload_check_report_quotes_hostile_cells_as_text(tmp_path: Path) -> None:
+    from conftest import coop_row, write_csv
+    from coopmap.app.datapanel import report_csv, report_html
+
+    rows = [coop_row(1, **{"合作社名称": SCRIPT + "合作社"}),
+            coop_row(2, **{"成员数": MARKUP[1]}),
+            coop_row(3, **{"乡镇": MARKUP[2]}),
+            coop_row(4, **{"成立时间": FORMULAS[0]})]
+    path = write_csv(tmp_path / "upload<svg onload=alert(1)>.csv", rows, title=SCRIPT + "台账")
+    report = load_registry(path).report
+    assert report.accepted == 1 and report.rejected == 3
+    for lang in ("zh", "en"):
+        page = assert_inert(report_html(report, path.name, lang), f"check report ({lang})")
+        for text in (MARKUP[1], MARKUP[2], FORMULAS[0], path.name):
+            assert text in page.text, text
+    table = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
+    assert any(FORMULAS[0] in cell for row in table for cell in row)
+    for row in table:
+        for cell in row:
+            assert not cell.startswith(FORMULA_START) or cell.lstrip("-").replace(".", "").isdigit(), cell
