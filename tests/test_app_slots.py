@@ -78,3 +78,22 @@ def test_a_map_outlined_from_another_maps_spec_equals_the_map_built_for_that_tow
     plain = charts.township_map(data.boundaries, table, lang=lang).to_dict()
     with pytest.raises(CoopmapError, match="drawn with a highlight"):
         charts.outline_township(plain, codes[1])
+
+
+def test_a_preheated_app_switches_language_and_lead_level_without_building_charts(monkeypatch):
+    from coopmap.app.data import Filters
+    from coopmap.app.main import build_app
+
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    app = build_app()
+    built = len(app.data.charts)
+    app.state.update(lang="en")
+    app.state.update(lang="zh", filters=Filters(lead_level="village"))
+    app.state.update(filters=Filters())
+    assert len(app.data.charts) == built
+    # Another township: its map is derived from the prepared outlined map (and kept).
+    app.state.update(township=app.data.township_codes[4])
+    assert len(app.data.charts) == built + 1
+    # What the map shows is the chart built for that township.
+    spec = app.map.slot.chart.chart.to_dict()
+    assert spec["layer"][1]["data"]["values"][0]["code"] == app.data.township_codes[4]
