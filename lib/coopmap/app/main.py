@@ -206,13 +206,15 @@ class App:
 
         Charts take a tenth of a second or more to build and serialise; the view's
         text goes out first. While the app is being built (in a preheated kernel,
-        before any visitor) and outside a running event loop (tests), at once.
+        before any visitor) and outside a kernel (tests), at once. Only a kernel's own
+        loop is trusted to run the work soon: another running loop in the process (a
+        test's Playwright session, say) may never come back to it.
         """
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             loop = None
-        if loop is None or not self._interactive:
+        if loop is None or not self._interactive or not _in_kernel():
             work()
         else:
             loop.call_soon(work)
@@ -264,6 +266,16 @@ def _close_tree(widget: widgets.Widget) -> None:
     for child in getattr(widget, "children", ()):
         _close_tree(child)
     widget.close()
+
+
+def _in_kernel() -> bool:
+    """Whether this code runs in a Jupyter kernel (Voila's or JupyterLab's)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipywidgets
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def build_app(registry: Optional[str | os.PathLike[str]] = None,
