@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run serve meeting summary test test-fast lab bench bench-quick clean
+.PHONY: help venv run serve meeting summary test test-load test-fast lab bench bench-quick clean
 
 help:
 	@echo "make run         serve the dashboard on the shipped data at http://127.0.0.1:8866/"
@@ -33,6 +33,9 @@ summary: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-load: $(STAMP)
+	$(BIN)/python -m pytest -m load
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"

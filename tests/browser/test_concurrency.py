@@ -38,7 +38,7 @@ from .conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT, VIEWPORT, Dashboard, _co
 
 async_api = pytest.importorskip("playwright.async_api", reason="Playwright for Python is not installed")
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.load]
 
 VISITORS = 10
 POOL = 10
