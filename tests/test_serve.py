@@ -123,3 +123,27 @@ def test_the_token_in_the_link_is_not_reported_as_an_unknown_parameter():
     assert state.notices == ()
     state.apply_query("township=530523103&color=red")
     assert len(state.notices) == 1
+
+
+def test_kernels_use_unix_sockets_so_no_other_server_can_take_their_ports(tmp_path):
+    """Two Jupyter servers starting kernels at once raced for TCP ports (a kernel died
+    with "Address already in use" and the pool handed it to a visitor). With the IPC
+    transport ``coopmap serve`` sets, a kernel started by that configuration opens no
+    TCP port and still answers."""
+    import jupyter_client
+    from traitlets.config.loader import KVArgParseConfigLoader
+
+    argv = _config().argv()
+    config = KVArgParseConfigLoader([a for a in argv if a.startswith("--KernelManager.")]).load_config()
+    manager = jupyter_client.KernelManager(config=config, connection_file=str(tmp_path / "kernel.json"))
+    manager.start_kernel()
+    try:
+        client = manager.client()
+        client.start_channels()
+        client.wait_for_ready(timeout=60)
+        info = manager.get_connection_info()
+        assert info["transport"] == "ipc"
+        assert all(Path(f"{info['ip']}-{info[name]}").exists() for name in ("shell_port", "iopub_port", "control_port"))
+        client.stop_channels()
+    finally:
+        manager.shutdown_kernel(now=True)

@@ -200,6 +200,11 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
         f"--VoilaConfiguration.default_pool_size={pool_size}",
         # Refill the pool a little after a visitor takes a kernel, not while their page loads.
         f"--VoilaKernelManager.fill_delay={FILL_DELAY}",
+        # Kernels talk to the server over Unix sockets beside their connection files, not
+        # TCP ports: a TCP port is picked free, released, then bound by the kernel, and
+        # another Jupyter server starting kernels in that moment can take it; the pool then
+        # hands a visitor a dead kernel ("Kernel didn't respond in 60 seconds").
+        "--KernelManager.transport=ipc",
         *auth,
         str(NOTEBOOK),
     ]
