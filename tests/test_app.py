@@ -229,16 +229,25 @@ def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
     assert "lang=en" in app.header.link.query
 
 
-def test_chart_widgets_are_kept_and_their_chart_swapped(app: App) -> None:
-    widget = app.map.slot.chart
-    first = widget.chart
+def test_each_language_keeps_its_chart_widget_and_switching_back_sends_nothing(app: App) -> None:
+    zh_widget = app.map.slot.chart
+    first = zh_widget.chart
     app.state.update(lang="en")
-    assert app.map.slot.chart is widget
-    assert widget.chart is not first
+    en_widget = app.map.slot.chart
+    assert en_widget is not zh_widget and "Mengnuo" in str(en_widget.spec)
+    assert zh_widget.layout.display == "none" and en_widget.layout.display is None
+    sent: list[object] = []
+    zh_widget.observe(sent.append, "spec")
+    en_widget.observe(sent.append, "spec")
     app.state.update(lang="zh")
-    assert widget.chart is first  # built once, kept
+    assert app.map.slot.chart is zh_widget and zh_widget.chart is first  # shown again, not redrawn
+    assert en_widget.layout.display == "none" and zh_widget.layout.display is None
+    assert sent == []
     click_map(app, BIZHAI)  # selection made in the browser: no redraw needed
-    assert widget.chart is first
+    assert zh_widget.chart is first and sent == []
+    app.state.update(filters=Filters(lead_level="village"))
+    assert zh_widget.chart is not first and len(sent) == 1  # the filtered map is swapped in the same widget
+    assert len(app.map.slot.widget.children) == 2
 
 
 def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> None:

@@ -94,9 +94,7 @@ class MapPanel:
             self._syncing = False
         self.hint.value = esc(t("app.map.hint", lang))
         base = (lang, state.filters, state.metric)
-        if not self.slot.shows(base, state.township):
-            self.slot.show(base + (state.township,), self._builder(lang, state.filters, state.metric, state.township),
-                           force=True)
+        self.slot.present(base, state.township, self._builder(lang, state.filters, state.metric, state.township))
 
     def prepare(self, lang: str, filters: Filters, metric: str, highlight: Optional[str] = None) -> None:
         """Build the map for another language, filters or township before it is asked for.

@@ -178,11 +178,8 @@ class OverviewView:
         """Draw the ranking and the village grid for the state (rebuilt only when needed)."""
         state, lang = self._state, self._state.lang
         base = (lang, state.filters, state.metric)
-        if not self.ranking.shows(base, None):
-            self.ranking.show(base + (None,), self._ranking_builder(lang, state.filters, state.metric), force=True)
-        vbase = (lang, state.filters)
-        if not self.villages.shows(vbase, None):
-            self.villages.show(vbase + (None,), self._villages_builder(lang, state.filters), force=True)
+        self.ranking.present(base, None, self._ranking_builder(lang, state.filters, state.metric))
+        self.villages.present((lang, state.filters), None, self._villages_builder(lang, state.filters))
 
     def prepare(self, lang: str, filters: Filters, metric: str) -> None:
         """Build the overview's charts for another language or filters before they are asked for.

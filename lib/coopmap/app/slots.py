@@ -1,10 +1,11 @@
-"""A place on the page for one chart: one ``altair.JupyterChart`` for the whole visit.
+"""A place on the page for one chart: one ``altair.JupyterChart`` per language for the whole visit.
 
-The offline chart bundle travels with each chart widget (about 0.9 MB), so a slot
-creates its widget once and afterwards only swaps the widget's ``.chart``. It builds a
-chart only for a key not seen yet (:class:`ChartCache` keeps them: going back and
-forth costs nothing the second time), and turns the chart's click selection
-into a callback with the selected codes.
+A slot creates a chart widget for a language the first time it shows a chart in it,
+then only swaps that widget's ``.chart``; switching language shows the other
+language's widget and hides this one, so the browser draws nothing again. It builds
+a chart only for a key not seen yet (:class:`ChartCache` keeps them: going back and
+forth costs nothing the second time), and turns the chart's click selection into a
+callback with the selected codes.
 
 A click selection lives in the browser. When the dashboard moves by another route
 (a breadcrumb, a list), the chart's own selection would go stale and a click on the
@@ -174,8 +175,23 @@ def enable_offline() -> None:
     chart_widget_class()
 
 
+class _Drawn:
+    """One chart widget of a slot and what it shows."""
+
+    def __init__(self, widget: alt.JupyterChart, key: Hashable) -> None:
+        self.widget = widget
+        self.key = key
+        #: Values the browser reports selected in the chart shown (reset on each swap).
+        self.selected: tuple[Any, ...] = ()
+
+
 class ChartSlot:
-    """One chart widget whose chart is swapped, with a cache and a selection callback.
+    """A place on the page for one chart, with a cache and a selection callback.
+
+    The slot keeps one chart widget per language (the first item of every key) and
+    swaps the chart inside it. Switching language and back only changes which widget
+    is visible: the browser keeps each language's drawing and does not parse and
+    draw the chart again.
 
     Parameters
     ----------
@@ -200,26 +216,39 @@ class ChartSlot:
         self._selection = selection
         self._field = field
         self._on_select = on_select
-        self.key: Optional[Hashable] = None
-        #: Values the browser reports selected in the chart shown (reset on each swap).
-        self.selected: tuple[Any, ...] = ()
         self._drawn = 0
-        #: The chart widget, made at the first :meth:`show` (the page receives each
-        #: chart widget with its bundle, so a chart never shown costs nothing).
-        self.chart: Optional[alt.JupyterChart] = None
-        #: The slot's place on the page: a box that receives :attr:`chart`.
+        #: Chart widgets by language, made at the first :meth:`show` in that language
+        #: (a chart never shown costs the page nothing).
+        self._by_lang: dict[Hashable, _Drawn] = {}
+        self._current: Optional[_Drawn] = None
+        #: The slot's place on the page: a box that receives the chart widgets.
         self.widget = widgets.Box()
         self.widget.add_class("cm-chart-slot")
         if css:
             self.widget.add_class(css)
 
-    def show(self, key: Hashable, build: Callable[[], alt.TopLevelMixin], force: bool = False) -> bool:
+    @property
+    def chart(self) -> Optional[alt.JupyterChart]:
+        """The chart widget on screen (``None`` before the first :meth:`show`)."""
+        return self._current.widget if self._current else None
+
+    @property
+    def key(self) -> Optional[Hashable]:
+        """The key of the chart on screen."""
+        return self._current.key if self._current else None
+
+    @property
+    def selected(self) -> tuple[Any, ...]:
+        """Values the browser reports selected in the chart on screen."""
+        return self._current.selected if self._current else ()
+
+    def show(self, key: tuple, build: Callable[[], alt.TopLevelMixin], force: bool = False) -> bool:
         """Show the chart for ``key``, calling ``build()`` only for a key not cached.
 
         Parameters
         ----------
-        key : hashable
-            What the chart shows (language, filters, metric, highlight...).
+        key : tuple
+            What the chart shows: language first, then filters, metric, highlight...
         build : callable
             Returns the chart for ``key``.
         force : bool
@@ -229,47 +258,72 @@ class ChartSlot:
         Returns
         -------
         bool
-            Whether the chart was swapped.
+            Whether a chart was sent to the browser (not only made visible).
         """
-        if key == self.key and not force:
+        drawn = self._by_lang.get(key[0])
+        if drawn is not None and key == drawn.key and not force:
+            self._make_current(drawn)
             return False
         chart = self._charts.get((self._name, key), build)
-        self.selected = ()
-        self.key = key
-        if self.chart is None:
-            self.chart = chart_widget_class()(chart, embed_options=dict(EMBED_OPTIONS))
-            self.widget.children = (self.chart,)
+        if drawn is None:
+            drawn = _Drawn(chart_widget_class()(chart, embed_options=dict(EMBED_OPTIONS)), key)
+            self._by_lang[key[0]] = drawn
+            self._make_current(drawn)
+            self.widget.children = (*self.widget.children, drawn.widget)
         else:
-            if chart is self.chart.chart:
+            if chart is drawn.widget.chart:
                 # The same chart would not be sent again: mark this drawing as a new one.
                 self._drawn += 1
                 usermeta = {"coopmap": {"drawn": self._drawn}}
                 spec = chart.to_dict()
                 chart = frozen(chart.properties(usermeta=usermeta), {**spec, "usermeta": usermeta})
-            self.chart.chart = chart
+            drawn.key = key
+            drawn.widget.chart = chart
+            self._make_current(drawn)
+        drawn.selected = ()
         # The widget makes a new `selections` object for every chart: watch it again.
         if self._selection is not None:
-            self.chart.selections.observe(self._selection_changed, [self._selection])
+            drawn.widget.selections.observe(lambda change, d=drawn: self._selection_changed(d, change), [self._selection])
         return True
+
+    def present(self, base: tuple, highlight: Optional[str], build: Callable[[], alt.TopLevelMixin]) -> None:
+        """Show the chart ``base + (highlight,)``, drawing it again only when the browser
+        shows something else (see :meth:`shows`)."""
+        drawn = self._by_lang.get(base[0])
+        if drawn is not None and self._marks(drawn, base, highlight):
+            self._make_current(drawn)
+        else:
+            self.show(base + (highlight,), build, force=True)
 
     def prepare(self, key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> None:
         """Build the chart for ``key`` into the cache without showing it."""
         self._charts.get((self._name, key), build)
 
     def shows(self, base: tuple, highlight: Optional[str]) -> bool:
-        """Whether the chart shown has key ``base + (h,)`` and marks exactly ``highlight``.
+        """Whether the chart on screen has key ``base + (h,)`` and marks exactly ``highlight``.
 
         What is marked is the chart's own highlight ``h`` plus whatever the visitor
         has clicked in it since it was drawn.
         """
-        if not isinstance(self.key, tuple) or self.key[:-1] != base:
+        return self._current is not None and self._marks(self._current, base, highlight)
+
+    @staticmethod
+    def _marks(drawn: _Drawn, base: tuple, highlight: Optional[str]) -> bool:
+        if not isinstance(drawn.key, tuple) or drawn.key[:-1] != base:
             return False
-        marked = set(self.selected) | ({self.key[-1]} if self.key[-1] is not None else set())
+        marked = set(drawn.selected) | ({drawn.key[-1]} if drawn.key[-1] is not None else set())
         return marked == ({highlight} if highlight is not None else set())
 
-    def _selection_changed(self, change: dict[str, Any]) -> None:
+    def _make_current(self, drawn: _Drawn) -> None:
+        if drawn is self._current:
+            return
+        for other in self._by_lang.values():
+            other.widget.layout.display = None if other is drawn else "none"
+        self._current = drawn
+
+    def _selection_changed(self, drawn: _Drawn, change: dict[str, Any]) -> None:
         value = getattr(change["new"], "value", None) or []
         values = tuple(item.get(self._field) for item in value if isinstance(item, dict) and item.get(self._field) is not None)
-        self.selected = values
-        if self._on_select is not None:
+        drawn.selected = values
+        if self._on_select is not None and drawn is self._current:
             self._on_select(list(values))
