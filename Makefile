@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run serve meeting summary test test-load test-fast lab bench bench-quick clean
+.PHONY: help venv run serve meeting summary test test-load test-fast screenshots lab bench bench-quick clean
 
 help:
 	@echo "make run         serve the dashboard on the shipped data at http://127.0.0.1:8866/"
@@ -36,6 +36,10 @@ test: $(STAMP)
 
 test-load: $(STAMP)
 	$(BIN)/python -m pytest -m load
+
+# The README's screenshots: the browser tests that take them, writing to docs/screenshots.
+screenshots: $(STAMP)
+	COOPMAP_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_dashboard.py tests/browser/test_meeting.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow"

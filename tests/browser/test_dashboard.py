@@ -3,8 +3,8 @@
 One walk through the views (overview → township → cooperative → back → English) on the
 shipped data, a deep link, a bad link, and the real township boundaries from
 ``../shared`` when they are present. Screenshots of the shipped data go to
-``docs/screenshots/`` (never of the real boundaries: nothing derived from them is
-kept in the project).
+``tests/artifacts/screenshots`` (``make screenshots``: to ``docs/screenshots``, for the
+README); never of the real boundaries: nothing derived from them is kept in the project.
 """
 
 from __future__ import annotations
