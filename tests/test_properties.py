@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import HEADER, coop_row
-from coopmap import RegistryError
+from coopmap import RegistryError, uscc
 from coopmap.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
 from coopmap.registry import load_registry
 from coopmap.text import normalize
@@ -250,3 +250,35 @@ def test_damaged_sheet_xml_inside_a_sound_zip(tmp_path):
     path = tmp_path / "cut.xlsx"
     path.write_bytes(out.getvalue())
     _loads_or_refuses(path)
+
+
+# codes as they reach the check: valid, one character changed, other lengths, other
+# alphabets (full-width, lower case), and cells that are not text
+_valid_codes = st.integers(min_value=0, max_value=10**6).map(lambda n: uscc.make("530523", n))
+_changed_codes = st.tuples(_valid_codes, st.integers(0, 17), st.sampled_from(list(uscc.CHARSET) + ["I", "O", "a", "０", "中", " "])).map(
+    lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1:])
+_codes = st.one_of(_valid_codes, _changed_codes, st.text(alphabet=uscc.CHARSET + "IOSVZ０a中", max_size=20), st.none(),
+                   st.integers(), st.floats())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_codes, max_size=30))
+def test_code_checks_of_a_column_match_one_by_one(codes):
+    expected = [uscc.problem(c) if isinstance(c, str) else None for c in codes]
+    assert uscc.problems(codes) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_codes, st.text(alphabet="0123456789０\n\x00 a", max_size=14)), max_size=30),
+       st.sampled_from([(uscc.CHARSET, 18), ("0123456789", 9), ("0123456789", 12)]))
+def test_code_form_check_is_a_full_regular_expression_match(values, form):
+    import pandas as pd
+
+    from coopmap.schema import code_form
+
+    alphabet, length = form
+    pattern = re.compile(f"[{re.escape(alphabet)}]{{{length}}}")
+    expected = [isinstance(v, str) and pattern.fullmatch(v) is not None for v in values]
+    series = pd.Series(values, dtype=object, index=range(10, 10 + len(values)))
+    result = code_form(series, alphabet=alphabet, length=length)
+    assert result.tolist() == expected and list(result.index) == list(series.index)

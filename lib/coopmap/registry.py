@@ -38,7 +38,7 @@ import pandera.errors
 from . import parsing, paths, uscc
 from .divisions import Divisions, load_divisions
 from .errors import DivisionError, RegistryError
-from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, RegistrySchema
+from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, RegistrySchema, empty_registry
 from .text import normalize
 
 COOP_LAW_DATE = dt.date(2007, 7, 1)
@@ -57,6 +57,10 @@ _LEAD_LEVEL_ZH = {"township": "乡镇", "village": "村", "group": "村民小组
 _FORMATION_ZH = {"new": "新组建", "upgraded": "改造提升"}
 _FORMULA_START = ("=", "+", "-", "@")
 _SCHEMA = RegistrySchema.to_schema()
+# pandera registers its pandas backends on the first validation, importing its data
+# synthesis strategies (and hypothesis, when installed) on the way: ~0.3 s. Pay it here,
+# with the other imports, not inside the first registry a process loads.
+_SCHEMA.validate(empty_registry())
 
 
 @dataclass(frozen=True)
@@ -898,7 +902,9 @@ def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divi
 
     # each distinct cell value is parsed once; factorize hashes in C (1, 1.0 and True
     # share a slot, which every parser treats alike)
-    if _mostly_distinct_text(values):  # codes, names: hashing them all would cost more than it saves
+    if kind in ("text", "uscc", "village") and _mostly_distinct_text(values):
+        # codes, names: hashing them all would cost more than it saves (dates, however
+        # distinct in a sample, repeat over a long file and cost more to parse than to hash)
         codes, uniques = np.arange(len(values)), values
     else:
         try:
@@ -914,6 +920,13 @@ def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divi
         todo = _plain_text(uniques, kind, parsed)
     for i in todo:
         parsed[i], errors[i] = parse_one(uniques[i])
+    if kind in ("money", "number"):
+        # the column's values as floats (NaN: missing), taken per row in C instead of
+        # boxing a Python float per cell and converting the cells back later
+        typed = np.full(len(parsed), np.nan)
+        filled = np.flatnonzero(pd.notna(parsed))
+        typed[filled] = parsed[filled].astype(float)
+        parsed = typed
     return _ParsedColumn(codes, parsed, errors)
 
 
@@ -1033,7 +1046,7 @@ def _check_sentence(check: str) -> str:
     m = re.match(r"isin\((.*)\)", check)
     if m:
         return f"must be one of {m.group(1)}"
-    if check.startswith("str_matches"):
+    if check.startswith(("str_matches", "code_form")):
         return "has the wrong form"
     if check in ("not_nullable", "field_uniqueness"):
         return "is required" if check == "not_nullable" else "must be unique"
@@ -1357,7 +1370,16 @@ def _canonical_frame(parsed: dict[str, Any], broken: np.ndarray) -> pd.DataFrame
     """
     out: dict[str, pd.Series] = {}
     for col_id, dtype in CANONICAL_DTYPES.items():
-        values = np.asarray(parsed[col_id], dtype=object)
+        values = np.asarray(parsed[col_id])
+        if dtype == "float64" and values.dtype == np.float64:
+            if len(broken) and not _SCHEMA.columns[col_id].nullable:
+                values = values.copy()
+                cells = values[broken]
+                cells[np.isnan(cells)] = _STAND_INS[dtype]
+                values[broken] = cells
+            out[col_id] = pd.Series(values)
+            continue
+        values = np.asarray(values, dtype=object)
         if len(broken) and not _SCHEMA.columns[col_id].nullable:
             values = values.copy()
             if col_id == "uscc":

@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from pandera.api.extensions import register_check_method
 from pandera.typing import Series
+
+from .uscc import CHARSET
 
 LEAD_LEVELS = ("township", "village", "group")
 FORMATIONS = ("new", "upgraded")
@@ -93,6 +97,31 @@ HEADERS_ZH: dict[str, str] = {c.id: c.header for c in COLUMNS}
 MONEY_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS if c.kind == "money")
 
 
+@register_check_method(statistics=["alphabet", "length"], supported_types=pd.Series)
+def code_form(data: pd.Series, *, alphabet: str, length: int) -> pd.Series:
+    """Whether each value is exactly ``length`` characters, all from ``alphabet`` (ASCII).
+
+    The same as ``str_matches`` with ``re.fullmatch(f"[{alphabet}]{{{length}}}")``,
+    checked for the whole column at once with numpy (a registry of 100,000 rows holds
+    300,000 codes; one regular expression match per code took ~0.15 s).
+    Missing values give ``False`` (pandera ignores them in nullable columns).
+    """
+    values = data.to_numpy(dtype=object, na_value=None)
+    ok = np.zeros(len(values), dtype=bool)
+    texts = np.flatnonzero(np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values)))
+    lengths = np.fromiter(map(len, values[texts]), dtype=np.int64, count=len(texts))
+    texts = texts[lengths == length]
+    if len(texts) and length:
+        points = values[texts].astype(f"<U{length}").view(np.uint32).reshape(len(texts), length)
+        allowed = np.zeros(128, dtype=bool)
+        allowed[[ord(c) for c in alphabet]] = True
+        ok[texts] = ((points < 128) & allowed[np.minimum(points, 127)]).all(axis=1)
+    return pd.Series(ok, index=data.index)
+
+
+_USCC_FORM = {"alphabet": CHARSET, "length": 18}
+
+
 class RegistrySchema(pa.DataFrameModel):
     """The canonical, parsed registry: one row per cooperative.
 
@@ -100,11 +129,11 @@ class RegistrySchema(pa.DataFrameModel):
     this model holds the value rules. ``township`` and ``village`` are division codes.
     """
 
-    uscc: Series[str] = pa.Field(str_matches=r"^[0-9A-HJ-NPQRTUWXY]{18}$", unique=True)
+    uscc: Series[str] = pa.Field(code_form=_USCC_FORM, unique=True)
     name: Series[str] = pa.Field(str_length={"min_value": 1})
     lead_level: Series[str] = pa.Field(isin=list(LEAD_LEVELS))
-    township: Series[str] = pa.Field(str_matches=r"^\d{9}$")
-    village: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^\d{12}$")
+    township: Series[str] = pa.Field(code_form={"alphabet": "0123456789", "length": 9})
+    village: Series[pd.StringDtype] = pa.Field(nullable=True, code_form={"alphabet": "0123456789", "length": 12})
     group: Series[pd.StringDtype] = pa.Field(nullable=True)
     formation: Series[str] = pa.Field(isin=list(FORMATIONS))
     standardized: Series[bool]
@@ -120,7 +149,7 @@ class RegistrySchema(pa.DataFrameModel):
     collective_income: Series[float] = pa.Field(ge=0)
     sales: Series[float] = pa.Field(ge=0, nullable=True)
     partner: Series[pd.StringDtype] = pa.Field(nullable=True)
-    union_uscc: Series[pd.StringDtype] = pa.Field(nullable=True, str_matches=r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+    union_uscc: Series[pd.StringDtype] = pa.Field(nullable=True, code_form=_USCC_FORM)
     income_rent: Series[float] = pa.Field(ge=0, nullable=True)
     income_wages: Series[float] = pa.Field(ge=0, nullable=True)
     income_dividends: Series[float] = pa.Field(ge=0, nullable=True)

@@ -65,28 +65,33 @@ def problem(code: str) -> str | None:
 def problems(codes: "Sequence[str | None]") -> list[str | None]:
     """Return :func:`problem` for each code (``None`` for valid or missing codes).
 
-    Well-formed codes (18 characters of the USCC set) are checked together with numpy;
-    only the others go through :func:`problem` one by one.
+    Well-formed codes (18 ASCII characters) are checked together with numpy; only the
+    others, and those that fail, go through :func:`problem` one by one.
     """
-
-
-    out: list[str | None] = [None] * len(codes)
-    candidates = [k for k, c in enumerate(codes) if isinstance(c, str) and len(c) == 18 and c.isascii()]
-    if candidates:
-        raw = np.frombuffer("".join(codes[k] for k in candidates).encode("ascii"), dtype=np.uint8).reshape(-1, 18)
-        values = _LOOKUP[raw]
-        well_formed = (values >= 0).all(axis=1)
-        totals = (values[:, :17].astype(np.int64) * np.array(_WEIGHTS)).sum(axis=1)
+    values = np.asarray(codes, dtype=object) if not isinstance(codes, np.ndarray) else codes.astype(object, copy=False)
+    n = len(values)
+    out = np.full(n, None, dtype=object)
+    texts = np.flatnonzero(np.fromiter((type(c) is str for c in values), dtype=bool, count=n))
+    lengths = np.fromiter(map(len, values[texts]), dtype=np.int64, count=len(texts))
+    candidates = texts[lengths == 18]
+    joined = "".join(values[candidates])
+    if not joined.isascii():  # rare: find the codes with other characters
+        ascii_ok = np.fromiter((c.isascii() for c in values[candidates]), dtype=bool, count=len(candidates))
+        candidates = candidates[ascii_ok]
+        joined = "".join(values[candidates])
+    if len(candidates):
+        raw = np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        digits = _LOOKUP[raw]
+        well_formed = (digits >= 0).all(axis=1)
+        totals = (digits[:, :17].astype(np.int64) * np.array(_WEIGHTS)).sum(axis=1)
         expected = (31 - totals % 31) % 31
-        good = well_formed & (values[:, 17] == expected)
-        for k, ok in zip(candidates, good):
-            if not ok:
-                out[k] = problem(codes[k])
-    checked = set(candidates)
-    for k, code in enumerate(codes):
-        if k not in checked and isinstance(code, str):
-            out[k] = problem(code)
-    return out
+        good = well_formed & (digits[:, 17] == expected)
+    else:
+        good = np.zeros(0, dtype=bool)
+    one_by_one = np.setdiff1d(texts, candidates[good], assume_unique=True)
+    for k in one_by_one:
+        out[k] = problem(values[k])
+    return out.tolist()
 
 
 def make(division: str, serial: int, prefix: str = FARMER_COOP_PREFIX) -> str:
