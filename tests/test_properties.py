@@ -282,3 +282,18 @@ def test_code_form_check_is_a_full_regular_expression_match(values, form):
     series = pd.Series(values, dtype=object, index=range(10, 10 + len(values)))
     result = code_form(series, alphabet=alphabet, length=length)
     assert result.tolist() == expected and list(result.index) == list(series.index)
+
+
+_cells = st.text(st.sampled_from(list("ab 计計\n\t\u3000\u00a0\u2028合小") + ["\x1c", "\x85"]), max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_cells, min_size=1, max_size=25))
+def test_column_wide_blank_and_total_filters_match_cell_by_cell(cells):
+    import numpy as np
+
+    from coopmap.registry import _blank_mask, _maybe_total
+
+    values = np.array(cells, dtype=object)
+    assert _blank_mask(values).tolist() == [not c.strip() for c in cells]
+    assert _maybe_total(values).tolist() == [("计" in c or "計" in c) for c in cells]

@@ -941,11 +941,17 @@ class _ParsedColumn:
     def values(self) -> np.ndarray:
         return self.parsed[self.codes]
 
-    def errors(self) -> np.ndarray:
-        return self.errors_[self.codes]
+    def has_error(self) -> np.ndarray:
+        """Per row: whether its cell failed to parse."""
+        return pd.notna(self.errors_)[self.codes]
+
+    def missing(self) -> np.ndarray:
+        """Per row: whether its cell gave no value (blank, or failed)."""
+        return pd.isna(self.parsed)[self.codes]
 
 
 _WHITESPACE = re.compile(r"\s")
+_TOTAL_CHAR = re.compile("[计計]")
 
 
 def _mostly_distinct_text(values: np.ndarray) -> bool:
@@ -972,7 +978,7 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
         is_text = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=n)
     index = np.flatnonzero(is_text)
     raw = uniques[index]
-    texts = [u.strip() for u in raw]
+    texts = list(map(str.strip, raw))
     filled = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
     if not filled.all():
         index, raw = index[filled], raw[filled]
@@ -988,13 +994,15 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
                 if ok:
                     out[i] = text.upper()
     else:
-        if unicodedata.is_normalized("NFKC", "\n".join(raw)) and not parsing.CONTROL_CHARS.search("".join(raw)):
+        joined = "".join(raw)
+        # (printable text holds no control character: skip the search over every character)
+        if unicodedata.is_normalized("NFKC", "\n".join(raw)) and (joined.isprintable() or not parsing.CONTROL_CHARS.search(joined)):
             plain = np.ones(len(raw), dtype=bool)
         else:
             plain = np.fromiter(
                 (unicodedata.is_normalized("NFKC", r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
             )
-        if kind == "text" and any("'" in r for r in raw):
+        if kind == "text" and "'" in joined:
             texts = [_strip_neutralised(t) for t in texts]
         if plain.all():
             out[index] = np.fromiter(texts, dtype=object, count=len(texts))
@@ -1015,7 +1023,10 @@ def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray
     units or full-width digits); it means the same to :func:`coopmap.parsing.parse_number`.
     Everything else, including whole-number checks that fail, goes to the full parser.
     """
-    plain = np.fromiter((type(u) in (str, int, float) for u in uniques), dtype=bool, count=len(uniques))
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        plain = np.ones(len(uniques), dtype=bool)
+    else:
+        plain = np.fromiter((type(u) in (str, int, float) for u in uniques), dtype=bool, count=len(uniques))
     numbers = pd.to_numeric(pd.Series(np.where(plain, uniques, None), dtype=object), errors="coerce").to_numpy(dtype=float)
     ok = plain & np.isfinite(numbers)
     if kind == "int":
@@ -1161,13 +1172,13 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
         raw_text[col.id] = series
         result = _parse_column(col.id, col.kind, series, scale, divisions, today)
         parsed_columns[col.id] = result
-        values, errs = result.values(), result.errors()
-        parsed[col.id] = values
-        has_error = pd.notna(errs)
+        parsed[col.id] = result.values()
+        # (each test is made once per distinct value, then taken per row)
+        has_error = result.has_error()
         for k in np.flatnonzero(has_error):
-            add_error(int(k), col.id, errs[k])
+            add_error(int(k), col.id, result.errors_[result.codes[k]])
         if col.required:
-            for k in np.flatnonzero(pd.isna(values) & ~has_error):
+            for k in np.flatnonzero(result.missing() & ~has_error):
                 add_error(int(k), col.id, f"{col.header} is empty; it is required")
 
     # village: resolve against the row's own township; a township never comes from the village
@@ -1270,7 +1281,9 @@ def _blank_mask(values: np.ndarray) -> np.ndarray:
     ``str.isspace`` becomes blank under NFKC (checked over all of Unicode).
     """
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        return np.fromiter((not v.strip() for v in values), dtype=bool, count=len(values))
+        # not s.strip() is: empty, or only characters that str.isspace accepts
+        empty = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 0
+        return empty | np.fromiter(map(str.isspace, values), dtype=bool, count=len(values))
     return np.fromiter(map(parsing.is_blank, values), dtype=bool, count=len(values))
 
 
@@ -1293,6 +1306,12 @@ def _maybe_total(values: np.ndarray) -> np.ndarray:
         joined = "\n".join(values)
         if "计" not in joined and "計" not in joined:
             return np.zeros(len(values), dtype=bool)
+        # the cells holding one: each match's offset in the joined text mapped to its cell
+        ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
+        hits = np.fromiter((m.start() for m in _TOTAL_CHAR.finditer(joined)), dtype=np.int64)
+        out = np.zeros(len(values), dtype=bool)
+        out[np.searchsorted(ends, hits, side="right")] = True
+        return out
     return np.fromiter((isinstance(v, str) and ("计" in v or "計" in v) for v in values), dtype=bool, count=len(values))
 
 
@@ -1309,7 +1328,11 @@ def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: i
     for k in np.flatnonzero(filled & (_maybe_total(first) | _maybe_total(name))):
         total[k] = _is_total_row([name[k]] if name_idx < len(columns) else [], 0 if name_idx < len(columns) else None, first[k])
     # a note row: one text value, perhaps repeated across merged cells, and nothing else
-    open_rows = np.flatnonzero(filled & ~total & np.fromiter((isinstance(v, str) for v in first), dtype=bool, count=n))
+    if pd.api.types.infer_dtype(first, skipna=True) == "string":  # every value text or missing
+        is_text = pd.notna(first)
+    else:
+        is_text = np.fromiter((isinstance(v, str) for v in first), dtype=bool, count=n)
+    open_rows = np.flatnonzero(filled & ~total & is_text)
     for column in columns:
         if not len(open_rows):
             break

@@ -108,7 +108,11 @@ def code_form(data: pd.Series, *, alphabet: str, length: int) -> pd.Series:
     """
     values = data.to_numpy(dtype=object, na_value=None)
     ok = np.zeros(len(values), dtype=bool)
-    texts = np.flatnonzero(np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values)))
+    present = np.flatnonzero(pd.notna(values))
+    if pd.api.types.infer_dtype(values[present], skipna=False) == "string":  # all text: checked in C
+        texts = present
+    else:
+        texts = np.flatnonzero(np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values)))
     lengths = np.fromiter(map(len, values[texts]), dtype=np.int64, count=len(texts))
     texts = texts[lengths == length]
     if len(texts) and length:
@@ -163,17 +167,17 @@ class RegistrySchema(pa.DataFrameModel):
         strict = True
         ordered = False
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)  # rows are never all empty; skips a whole-table isna
     def village_unless_township_led(cls, df: pd.DataFrame) -> Series[bool]:
         """A village is required unless the cooperative is township-led."""
         return (df["lead_level"] == "township") | df["village"].notna()
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)  # rows are never all empty; skips a whole-table isna
     def group_when_group_led(cls, df: pd.DataFrame) -> Series[bool]:
         """A villager group is required when the cooperative is group-led."""
         return (df["lead_level"] != "group") | df["group"].notna()
 
-    @pa.dataframe_check
+    @pa.dataframe_check(ignore_na=False)  # rows are never all empty; skips a whole-table isna
     def village_in_township(cls, df: pd.DataFrame) -> Series[bool]:
         """A village code must start with its township's code."""
         return df["village"].isna() | (df["village"].str[:9] == df["township"])
