@@ -885,7 +885,10 @@ async def _concurrency(browser: Any, server: Server, rows: dict[str, Row], plan:
         t.value = percentile(ttis, 95)
         t.extra["samples"] = ttis
         t.baseline = single_tti
-        t.note = f"{len(ttis)} visitors, pool of 1 preheated kernel (coopmap serve's default)"
+        from coopmap.server import DEFAULT_POOL_SIZE
+
+        t.note = (f"{len(ttis)} visitors at once, pool of {DEFAULT_POOL_SIZE} preheated kernels (coopmap serve's default); "
+                  "the others wait for kernels started on arrival")
     mems = [kernel_rss_mb(server, r.get("kernel_id")) for r in results if r.get("kernel_id")]
     mems = [m for m in mems if m is not None]
     k = rows["dash.concurrency.kernel"]
