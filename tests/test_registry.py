@@ -235,3 +235,19 @@ def test_csv_export_has_bom_and_neutralised_formula(registry_csv, tmp_path):
 def test_report_json_keys(registry_csv):
     data = json.loads(load(registry_csv([coop_row(1)])).report.to_json())
     assert {"rows_read", "accepted", "rejected", "skipped", "errors", "warnings"} <= set(data)
+
+
+def test_a_union_needs_three_member_cooperatives_and_a_cooperative_five_members(registry_csv):
+    union = {"领办层级": "乡镇", "村（社区）": ""}
+    reg = load(registry_csv([
+        coop_row(1, **union, 成员数="3"),  # a township-led union of 3 cooperatives: the legal minimum
+        coop_row(2, **union, 成员数="2"),
+        coop_row(3, 成员数="4"),  # a village-led cooperative: 5 members at least
+        coop_row(4, 成员数="0"),
+    ]))
+    assert reg.report.accepted == 1 and reg.frame.iloc[0]["members"] == 3
+    errors = {e.row: e for e in reg.report.errors}
+    assert sorted(errors) == [3, 4, 5] and len(reg.report.errors) == 3, reg.report.errors  # one error per row
+    assert all(e.column == "members" for e in errors.values())
+    assert "3 member cooperatives" in errors[3].message and "at least 5" in errors[4].message
+    assert "at least 1" in errors[5].message

@@ -1042,8 +1042,6 @@ def _plain_check_message(check: str, column: str | None) -> str:
     message = _check_sentence(check)
     if column in BY_ID and not message[:1].isupper():
         message = f"{BY_ID[column].header} {message}"
-    if column == "members" and check.startswith("greater_than"):
-        message += " (the legal minimum membership of a farmers' cooperative)"
     return message
 
 
@@ -1237,7 +1235,8 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
         if is_candidate[k_label]:
             rejected_now.append(k_label)
             add_error(k_label, col_id, message)
-        elif context == "Column" and col_id not in ("uscc", "source_row") and good[col_id][position[k_label]]:
+        elif col_id not in (None, "uscc", "source_row") and all(good[c][position[k_label]] for c in _TABLE_CHECKS.get(context, (None, (col_id,)))[1]):
+            # a rule on cells that all parsed: reported too (a table-wide rule only when all its inputs did)
             broken_failures.append((k_label, col_id, message))
     order = {c: i for i, c in enumerate(_SCHEMA.columns)}
     for k_label, col_id, message in sorted(broken_failures, key=lambda f: order[f[1]]):  # a row's problems in column order
@@ -1418,7 +1417,8 @@ def _canonical_frame(parsed: dict[str, Any], broken: np.ndarray) -> pd.DataFrame
 def _validate_schema(frame: pd.DataFrame) -> list[tuple[int, str | None, str, str]]:
     """Check the rows with the pandera model; return (index, column, message, context) failures.
 
-    ``context`` is ``"Column"`` for a column's own rule and ``"DataFrameSchema"`` for a
+    ``context`` is ``"Column"`` for a column's own rule and the rule's name (a key of
+    :data:`_TABLE_CHECKS`) for a
     rule across columns; each (row, column, rule) once.
     """
     if frame.empty:
@@ -1434,14 +1434,19 @@ def _validate_schema(frame: pd.DataFrame) -> list[tuple[int, str | None, str, st
         if index is None or (isinstance(index, float) and np.isnan(index)):
             raise RegistryError(f"registry schema check failed for the whole table: {check} on {case.column}") from None
         table_check = case.schema_context == "DataFrameSchema"
-        column = _check_column(check) if table_check else case.column
-        context = "DataFrameSchema" if table_check else "Column"
+        column = _TABLE_CHECKS.get(check, (None, ()))[0] if table_check else case.column
+        context = check if table_check else "Column"
         rejects.setdefault((int(index), column, check), (int(index), column, _plain_check_message(check, column), context))
     return list(rejects.values())
 
 
-def _check_column(check: str) -> str | None:
-    return {"village_unless_township_led": "village", "group_when_group_led": "group", "village_in_township": "village"}.get(check)
+_TABLE_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "village_unless_township_led": ("village", ("lead_level", "village")),
+    "group_when_group_led": ("group", ("lead_level", "group")),
+    "village_in_township": ("village", ("village", "township")),
+    "members_at_least_the_legal_minimum": ("members", ("members", "lead_level")),
+}
+"""The schema's table-wide rules: the column a failure is reported in, and the columns the rule reads."""
 
 
 def _row_warnings(frame: pd.DataFrame) -> list[RowIssue]:

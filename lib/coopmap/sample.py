@@ -13,8 +13,8 @@ How the counts are reached
 --------------------------
 * One township-led union (联合社) per township; its member cooperatives point at it
   through ``union_uscc``. A union's members are cooperatives, so its ``members`` is
-  the number of member cooperatives; as the registry's ``members`` must be at least 5,
-  every union gets at least :data:`MIN_UNION_MEMBERS` members (the law asks for 3).
+  the number of member cooperatives; every union gets at least :data:`MIN_UNION_MEMBERS`
+  (the law, and the registry's rule for unions, ask for 3).
 * The village-led cooperatives sit in distinct villages, spread over the townships in
   proportion to their villages (largest remainder, each township first getting enough
   for its union); group-led cooperatives sit in villages that also have a village-led

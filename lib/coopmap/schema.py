@@ -21,6 +21,10 @@ from .uscc import CHARSET
 
 LEAD_LEVELS = ("township", "village", "group")
 FORMATIONS = ("new", "upgraded")
+COOP_MIN_MEMBERS = 5
+"""Legal minimum membership of a farmers' cooperative (Law on Farmers' Specialized Cooperatives, 2017 revision)."""
+UNION_MIN_MEMBERS = 3
+"""Legal minimum number of member cooperatives of a union of cooperatives (联合社; same law)."""
 INCOME_STREAMS = ("income_rent", "income_wages", "income_dividends", "income_commission", "income_inputs")
 
 
@@ -145,7 +149,7 @@ class RegistrySchema(pa.DataFrameModel):
     industry: Series[str] = pa.Field(str_length={"min_value": 1})
     chair_is_secretary: Series[bool]
     cross_appointed: Series[int] = pa.Field(ge=0)
-    members: Series[int] = pa.Field(ge=5)
+    members: Series[int] = pa.Field(ge=1)  # the legal minimums: see members_at_least_the_legal_minimum
     households: Series[int] = pa.Field(ge=0)
     land_mu: Series[float] = pa.Field(ge=0)
     revenue: Series[float] = pa.Field(ge=0)
@@ -176,6 +180,12 @@ class RegistrySchema(pa.DataFrameModel):
     def group_when_group_led(cls, df: pd.DataFrame) -> Series[bool]:
         """A villager group is required when the cooperative is group-led."""
         return (df["lead_level"] != "group") | df["group"].notna()
+
+    @pa.dataframe_check(ignore_na=False)  # rows are never all empty; skips a whole-table isna
+    def members_at_least_the_legal_minimum(cls, df: pd.DataFrame) -> Series[bool]:
+        """must be at least 5 for a farmers' cooperative and at least 3 member cooperatives for a township-led union (联合社), the legal minimums."""
+        minimum = np.where(df["lead_level"] == "township", UNION_MIN_MEMBERS, COOP_MIN_MEMBERS)
+        return (df["members"] < 1) | (df["members"] >= minimum)  # below 1: the column's own rule says so
 
     @pa.dataframe_check(ignore_na=False)  # rows are never all empty; skips a whole-table isna
     def village_in_township(cls, df: pd.DataFrame) -> Series[bool]:
