@@ -180,6 +180,7 @@ def run(quick: bool) -> list[Row]:
                 n0, t0_ = time_points[-1]
                 estimate = t0_ * 100_000 / n0
                 label0 = next(k for k, v in SIZES.items() if v == n0)
-                target_row.note += f"; linear from {label0}: ~{estimate:.1f} s"
+                target_row.note += (f"; linear from {label0}: ~{estimate:.1f} s (an upper bound: the fixed costs are scaled too; "
+                                    "the full run measures it)")
                 target_row.extra["estimate_seconds"] = estimate
     return rows
