@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopmap.parsing import CellError, parse_bool, parse_date, parse_int, parse_number
+from coopmap.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text
 
 
 @pytest.mark.parametrize(
@@ -79,3 +79,8 @@ def test_parsers_never_crash(value):
             parser(value)
         except CellError:
             pass
+
+
+def test_text_keeps_the_full_width_punctuation_of_chinese_names():
+    assert parse_text(" 龙陵县龙新乡（大坝）咖啡专业合作社 ") == "龙陵县龙新乡（大坝）咖啡专业合作社"
+    assert parse_text("测试１号（甲），ＡＢ：是！") == "测试1号（甲），AB：是！"  # digits and letters still folded

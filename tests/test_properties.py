@@ -297,3 +297,21 @@ def test_column_wide_blank_and_total_filters_match_cell_by_cell(cells):
     values = np.array(cells, dtype=object)
     assert _blank_mask(values).tolist() == [not c.strip() for c in cells]
     assert _maybe_total(values).tolist() == [("计" in c or "計" in c) for c in cells]
+
+
+_name_chars = st.text(st.sampled_from(list("龙陵（）()，,：；！？１1ａa 　\u0301e\u00e9") + ["\u2028", "\t"]), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_name_chars, min_size=1, max_size=12))
+def test_column_wide_text_parsing_matches_cell_by_cell(cells):
+    import numpy as np
+
+    from coopmap.registry import _plain_text
+
+    values = np.array(cells, dtype=object)
+    out = np.empty(len(values) + 1, dtype=object)
+    left = set(_plain_text(values, "text", out).tolist())
+    for i, cell in enumerate(cells):
+        if i not in left:  # done column-wide: the same as parse_text, blank as None
+            assert out[i] == (parse_text(cell) or None), (cell, out[i])

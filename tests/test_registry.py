@@ -251,3 +251,11 @@ def test_a_union_needs_three_member_cooperatives_and_a_cooperative_five_members(
     assert all(e.column == "members" for e in errors.values())
     assert "3 member cooperatives" in errors[3].message and "at least 5" in errors[4].message
     assert "at least 1" in errors[5].message
+
+
+def test_registered_names_keep_their_full_width_brackets_through_load_and_export(registry_csv, tmp_path):
+    name = "龙陵县龙新乡（大坝）咖啡种植专业合作社"
+    reg = load(registry_csv([coop_row(1, 合作社名称=name), coop_row(2, 合作社名称="测试１号（甲）合作社")]))
+    assert list(reg.frame["name"]) == [name, "测试1号（甲）合作社"]
+    again = load(write_registry(reg.frame, tmp_path / "out.xlsx"))
+    assert list(again.frame["name"]) == [name, "测试1号（甲）合作社"]

@@ -18,6 +18,9 @@ from .text import normalize
 _NA, _NAT = pd.NA, pd.NaT
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_CHARS = _CONTROL
+FULL_WIDTH_KEPT = "（），：；！？"
+"""Full-width punctuation that :func:`parse_text` keeps (NFKC would make it ASCII)."""
+_KEPT_RE = re.compile(f"([{FULL_WIDTH_KEPT}])")
 """Invisible control characters that :func:`parse_text` removes (NUL and the like)."""
 
 
@@ -202,12 +205,20 @@ def _from_serial(serial: float, raw: object) -> dt.date:
 def parse_text(value: object) -> str:
     """Return a cell as trimmed text, ``""`` when blank.
 
-    NFKC is applied and invisible control characters (NUL and the like, pasted in from
-    other systems) are removed; inner spaces, tabs and line breaks are kept.
+    NFKC is applied (full-width digits and letters become ASCII) except to the
+    full-width punctuation of Chinese text in :data:`FULL_WIDTH_KEPT`: a registered name
+    such as 龙陵县龙新乡（大坝）咖啡专业合作社 keeps its brackets. Invisible control
+    characters (NUL and the like, pasted in from other systems) are removed; inner
+    spaces, tabs and line breaks are kept.
     """
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = unicodedata.normalize("NFKC", str(value))
+    text = str(value)
+    if _KEPT_RE.search(text):  # NFKC around the full-width punctuation Chinese text is written with
+        parts = _KEPT_RE.split(text)
+        text = "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
+    else:
+        text = unicodedata.normalize("NFKC", text)
     return _CONTROL.sub("", text).strip()

@@ -996,11 +996,12 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     else:
         joined = "".join(raw)
         # (printable text holds no control character: skip the search over every character)
-        if unicodedata.is_normalized("NFKC", "\n".join(raw)) and (joined.isprintable() or not parsing.CONTROL_CHARS.search(joined)):
+        # (parse_text keeps full-width （）etc. as they are: leave them out of the NFKC test)
+        if _nfkc_apart_from_kept("\n".join(raw)) and (joined.isprintable() or not parsing.CONTROL_CHARS.search(joined)):
             plain = np.ones(len(raw), dtype=bool)
         else:
             plain = np.fromiter(
-                (unicodedata.is_normalized("NFKC", r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
+                (_nfkc_apart_from_kept(r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
             )
         if kind == "text" and "'" in joined:
             texts = [_strip_neutralised(t) for t in texts]
@@ -1014,6 +1015,13 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     done[np.flatnonzero(is_text)[~filled]] = True  # blank text: None, no error
     done[index[plain]] = True
     return np.flatnonzero(~done)
+
+
+def _nfkc_apart_from_kept(text: str) -> bool:
+    """Whether NFKC leaves ``text`` unchanged once the punctuation :func:`coopmap.parsing.parse_text` keeps is set aside."""
+    if not any(c in text for c in parsing.FULL_WIDTH_KEPT):  # (str's own search: faster than a regex)
+        return unicodedata.is_normalized("NFKC", text)
+    return all(unicodedata.is_normalized("NFKC", part) for part in parsing._KEPT_RE.split(text)[::2])
 
 
 def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray) -> np.ndarray:
