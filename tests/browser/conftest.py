@@ -80,26 +80,27 @@ class Dashboard:
                 self.process.wait(timeout=10)
 
 
-def start_dashboard(tmp_dir: Path, *extra: str) -> Dashboard:
-    """Start ``coopmap serve --no-browser --port <free> [extra]`` and wait until it listens."""
+def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook: str = "longling.ipynb") -> Dashboard:
+    """Start ``coopmap <command> --no-browser --port <free> [extra]`` (``serve`` or
+    ``meeting``) and wait until the kernel pool of ``notebook`` is filled."""
     port = free_port()
-    log = tmp_dir / f"serve-{port}.log"
+    log = tmp_dir / f"{command}-{port}.log"
     env = dict(os.environ)
     env.pop("COOPMAP_REGISTRY", None)
     env.pop("COOPMAP_BOUNDARIES", None)
     with log.open("wb") as out:
-        process = subprocess.Popen([*_coopmap_command(), "serve", "--no-browser", "--port", str(port), *extra],
+        process = subprocess.Popen([*_coopmap_command(), command, "--no-browser", "--port", str(port), *extra],
                                    cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, env=env)
     dashboard = Dashboard(f"http://127.0.0.1:{port}/", process, log)
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"coopmap serve exited with {process.returncode}:\n{dashboard.log_tail()}")
-        if "Kernel pool of longling.ipynb is filled" in log.read_text(errors="replace"):
+            raise RuntimeError(f"coopmap {command} exited with {process.returncode}:\n{dashboard.log_tail()}")
+        if f"Kernel pool of {notebook} is filled" in log.read_text(errors="replace"):
             return dashboard
         time.sleep(0.25)
     dashboard.stop()
-    raise RuntimeError(f"coopmap serve did not start within 90 s:\n{dashboard.log_tail()}")
+    raise RuntimeError(f"coopmap {command} did not start within 90 s:\n{dashboard.log_tail()}")
 
 
 @pytest.fixture(scope="session")

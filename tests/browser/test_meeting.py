@@ -8,9 +8,7 @@ a link that opens a township in English.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import time
 from pathlib import Path
 from typing import Iterator
 
@@ -19,7 +17,7 @@ import pytest
 from coopmap.meeting.presenter import DOWNLOADS
 from coopmap.registry import load_registry
 
-from .conftest import LOAD_TIMEOUT_MS, PROJECT, Dashboard, Guard, _coopmap_command, _is_local, free_port, screenshot
+from .conftest import LOAD_TIMEOUT_MS, PROJECT, Dashboard, Guard, _is_local, screenshot, start_dashboard
 
 SLIDE_COUNT = 12
 FULL_HD = {"width": 1920, "height": 1080}
@@ -59,24 +57,7 @@ MEASURE = """() => {
 
 def start_meeting(tmp_dir: Path) -> Dashboard:
     """Start ``coopmap meeting --no-browser --port <free>`` and wait until its kernel is ready."""
-    port = free_port()
-    log = tmp_dir / f"meeting-{port}.log"
-    env = dict(os.environ)
-    env.pop("COOPMAP_REGISTRY", None)
-    env.pop("COOPMAP_BOUNDARIES", None)
-    with log.open("wb") as out:
-        process = subprocess.Popen([*_coopmap_command(), "meeting", "--no-browser", "--port", str(port)],
-                                   cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    running = Dashboard(f"http://127.0.0.1:{port}/", process, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"coopmap meeting exited with {process.returncode}:\n{running.log_tail()}")
-        if "Kernel pool of meeting.ipynb is filled" in log.read_text(errors="replace"):
-            return running
-        time.sleep(0.25)
-    running.stop()
-    raise RuntimeError(f"coopmap meeting did not start within 90 s:\n{running.log_tail()}")
+    return start_dashboard(tmp_dir, command="meeting", notebook="meeting.ipynb")
 
 
 @pytest.fixture(scope="module")

@@ -36,45 +36,17 @@ import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
-from coopmap import uscc
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/: the shared valid row
+from valid_row import HEADER, coop_row  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TODAY = "2024-06-30"
 TITLE = "龙陵县党组织领办合作社台账（测试）"
 
-HEADER = [
-    "统一社会信用代码", "合作社名称", "领办层级", "乡镇", "村（社区）", "村民小组", "组建方式", "规范运行",
-    "成立时间", "主导产业", "书记兼任理事长", "交叉任职人数", "成员数", "带动农户数", "流转土地（亩）",
-    "经营收入（万元）", "带动群众增收（万元）", "村集体增收（万元）", "年度",
-]
 FIXED_TIME = dt.datetime(2024, 6, 1, 8, 0, 0)
 
 
-def row(serial: int, **overrides: Any) -> dict[str, Any]:
-    """One valid village-led cooperative (Chinese headers), with overrides by header."""
-    values: dict[str, Any] = {
-        "统一社会信用代码": uscc.make("530523", serial),
-        "合作社名称": f"龙陵县测试{serial}号专业合作社",
-        "领办层级": "村",
-        "乡镇": "碧寨乡",
-        "村（社区）": "坡头村",
-        "村民小组": "",
-        "组建方式": "新组建",
-        "规范运行": "是",
-        "成立时间": "2021-05-06",
-        "主导产业": "火腿",
-        "书记兼任理事长": "是",
-        "交叉任职人数": "3",
-        "成员数": "12",
-        "带动农户数": "40",
-        "流转土地（亩）": "100.5",
-        "经营收入（万元）": "12.5",
-        "带动群众增收（万元）": "30",
-        "村集体增收（万元）": "3",
-        "年度": "2023",
-    }
-    values.update(overrides)
-    return values
+row = coop_row
 
 
 def rows_of(*serials: int) -> list[dict[str, Any]]:

@@ -1,0 +1,42 @@
+"""One valid registry row, as county offices write it (Chinese headers).
+
+Shared by the test fixtures (``conftest.py``) and the generator of the bad-input corpus
+(``data/bad/make_corpus.py``), so that both start from the same valid cooperative.
+"""
+
+from __future__ import annotations
+
+from coopmap import uscc
+
+HEADER = [
+    "统一社会信用代码", "合作社名称", "领办层级", "乡镇", "村（社区）", "村民小组", "组建方式", "规范运行",
+    "成立时间", "主导产业", "书记兼任理事长", "交叉任职人数", "成员数", "带动农户数", "流转土地（亩）",
+    "经营收入（万元）", "带动群众增收（万元）", "村集体增收（万元）", "年度",
+]
+
+
+def coop_row(serial: int, **overrides: object) -> dict[str, object]:
+    """One valid village-led cooperative row (Chinese headers), with overrides by header."""
+    row: dict[str, object] = {
+        "统一社会信用代码": uscc.make("530523", serial),
+        "合作社名称": f"龙陵县测试{serial}号专业合作社",
+        "领办层级": "村",
+        "乡镇": "碧寨乡",
+        "村（社区）": "坡头村",
+        "村民小组": "",
+        "组建方式": "新组建",
+        "规范运行": "是",
+        "成立时间": "2021-05-06",
+        "主导产业": "火腿",
+        "书记兼任理事长": "是",
+        "交叉任职人数": "3",
+        "成员数": "12",
+        "带动农户数": "40",
+        "流转土地（亩）": "100.5",
+        "经营收入（万元）": "12.5",
+        "带动群众增收（万元）": "30",
+        "村集体增收（万元）": "3",
+        "年度": "2023",
+    }
+    row.update(overrides)
+    return row
