@@ -70,3 +70,13 @@ def test_written_file_loads_with_exactly_the_injected_problems(divisions, tmp_pa
     assert report.illustrative
     assert (report.rows_read, report.accepted, report.rejected, report.skipped) == (402, 392, 8, 2)
     assert {e.column for e in report.errors} >= {"uscc", "members", "village", "founded"}
+
+
+def test_every_injected_problem_rejects_its_row_whatever_the_row_leads(divisions, tmp_path):
+    # every row broken, township-led unions included (a union may have 3 members, not 2)
+    frame = synthetic.generate(120, divisions, seed=7)
+    assert (frame["lead_level"] == "township").sum() >= 4
+    path = tmp_path / "registry.csv"
+    injected = synthetic.write_registry_file(frame, path, divisions, broken_per_mille=1000, seed=7)
+    report = load_registry(path, divisions=divisions).report
+    assert injected.rejected == 120 and (report.accepted, report.rejected) == (0, 120)

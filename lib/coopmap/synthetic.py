@@ -309,7 +309,7 @@ def write_registry_file(frame: pd.DataFrame, path: str | Path, divisions: Divisi
     The table is :func:`coopmap.registry.to_display_table` (Chinese headers, official
     division names, 是/否, dates as text) under the title row :data:`TITLE`. About
     ``broken_per_mille`` rows in a thousand are broken, each in one way: a mistyped
-    check character, 3 members, a village that does not exist, a founding date in 2099.
+    check character, 2 members, a village that does not exist, a founding date in 2099.
     A blank row and a 合计 total row end the table.
 
     ``.csv`` is UTF-8 with a BOM (as :func:`coopmap.registry.write_registry`);
@@ -338,7 +338,7 @@ def write_registry_file(frame: pd.DataFrame, path: str | Path, divisions: Divisi
             wrong = uscc.CHARSET[(uscc.CHARSET.index(code[17]) + 1) % 31]
             table.at[table.index[row], headers["uscc"]] = code[:17] + wrong
         elif how == 1:
-            table.at[table.index[row], headers["members"]] = 3
+            table.at[table.index[row], headers["members"]] = 2  # below a union's minimum (3) as well as a cooperative's (5)
         elif how == 2:
             if table.at[table.index[row], headers["lead_level"]] == "乡镇":
                 table.at[table.index[row], headers["lead_level"]] = "村"
