@@ -97,15 +97,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def register_strings() -> None:
-    """Add the briefing's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
-    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
-    if clash:
-        raise KeyError(f"coopmap.briefing text keys already used with other text in coopmap.i18n: {sorted(clash)}")
-    i18n.STRINGS.update(STRINGS)
-
-
-register_strings()
+i18n.add_strings(STRINGS, "coopmap.briefing")
 
 #: Headline figures of the programme, in the order slides and reports show them.
 HEADLINE_FIGURES = (

@@ -12,7 +12,7 @@ import math
 import re
 from typing import Any
 
-__all__ = ["LANGS", "STRINGS", "TOWNSHIP_EN", "UNITS", "format_number", "t", "township_label"]
+__all__ = ["LANGS", "STRINGS", "TOWNSHIP_EN", "UNITS", "add_strings", "format_number", "t", "township_label"]
 
 #: Supported interface languages; the first is the default.
 LANGS = ("zh", "en")
@@ -97,6 +97,27 @@ _UNIT_ALIASES = {
     "": "count", "number": "count", "int": "count",
     "km²": "km2", "平方千米": "km2",
 }
+
+
+def add_strings(strings: dict[str, dict[str, str]], owner: str) -> None:
+    """Add a module's interface text to :data:`STRINGS` (idempotent).
+
+    Parameters
+    ----------
+    strings : dict
+        Text by key, each ``{"zh": ..., "en": ...}``.
+    owner : str
+        The module adding it, named in the error.
+
+    Raises
+    ------
+    KeyError
+        When a key is already used with other text.
+    """
+    clash = {k for k in strings if k in STRINGS and STRINGS[k] != strings[k]}
+    if clash:
+        raise KeyError(f"{owner} text keys already used with other text in coopmap.i18n: {sorted(clash)}")
+    STRINGS.update(strings)
 
 
 def _check_lang(lang: str) -> str:

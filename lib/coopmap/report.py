@@ -86,14 +86,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def _register() -> None:
-    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
-    if clash:
-        raise KeyError(f"coopmap.report text keys already used with other text in coopmap.i18n: {sorted(clash)}")
-    i18n.STRINGS.update(STRINGS)
-
-
-_register()
+i18n.add_strings(STRINGS, "coopmap.report")
 
 _CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm;

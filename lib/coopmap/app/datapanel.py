@@ -122,15 +122,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def register() -> None:
-    """Add the panel's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
-    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
-    if clash:
-        raise KeyError(f"coopmap.app.datapanel text keys already used with other text: {sorted(clash)}")
-    i18n.STRINGS.update(STRINGS)
-
-
-register()
+i18n.add_strings(STRINGS, "coopmap.app.datapanel")
 
 
 # -- pure helpers -----------------------------------------------------------------------------

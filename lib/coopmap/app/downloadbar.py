@@ -66,15 +66,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def register() -> None:
-    """Add the menu's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
-    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
-    if clash:
-        raise KeyError(f"coopmap.app.downloadbar text keys already used with other text: {sorted(clash)}")
-    i18n.STRINGS.update(STRINGS)
-
-
-register()
+i18n.add_strings(STRINGS, "coopmap.app.downloadbar")
 
 
 @dataclass(frozen=True)

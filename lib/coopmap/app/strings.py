@@ -149,12 +149,4 @@ APP_STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def register() -> None:
-    """Add the dashboard's text to :data:`coopmap.i18n.STRINGS` (idempotent)."""
-    clash = {k for k in APP_STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != APP_STRINGS[k]}
-    if clash:
-        raise KeyError(f"coopmap.app text keys already used with other text in coopmap.i18n: {sorted(clash)}")
-    i18n.STRINGS.update(APP_STRINGS)
-
-
-register()
+i18n.add_strings(APP_STRINGS, "coopmap.app")

@@ -63,14 +63,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-def _register() -> None:
-    clash = {k for k in STRINGS if k in i18n.STRINGS and i18n.STRINGS[k] != STRINGS[k]}
-    if clash:
-        raise KeyError(f"coopmap.meeting text keys already used with other text in coopmap.i18n: {sorted(clash)}")
-    i18n.STRINGS.update(STRINGS)
-
-
-_register()
+i18n.add_strings(STRINGS, "coopmap.meeting")
 
 
 @dataclass(frozen=True)
