@@ -80,7 +80,8 @@ class Dashboard:
                 self.process.wait(timeout=10)
 
 
-def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook: str = "longling.ipynb") -> Dashboard:
+def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook: str = "longling.ipynb",
+                    timeout: float = 90) -> Dashboard:
     """Start ``coopmap <command> --no-browser --port <free> [extra]`` (``serve`` or
     ``meeting``) and wait until the kernel pool of ``notebook`` is filled."""
     port = free_port()
@@ -92,7 +93,7 @@ def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook
         process = subprocess.Popen([*_coopmap_command(), command, "--no-browser", "--port", str(port), *extra],
                                    cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, env=env)
     dashboard = Dashboard(f"http://127.0.0.1:{port}/", process, log)
-    deadline = time.monotonic() + 90
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"coopmap {command} exited with {process.returncode}:\n{dashboard.log_tail()}")
@@ -100,7 +101,7 @@ def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook
             return dashboard
         time.sleep(0.25)
     dashboard.stop()
-    raise RuntimeError(f"coopmap {command} did not start within 90 s:\n{dashboard.log_tail()}")
+    raise RuntimeError(f"coopmap {command} did not start within {timeout:.0f} s:\n{dashboard.log_tail()}")
 
 
 @pytest.fixture(scope="session")

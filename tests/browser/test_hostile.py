@@ -16,10 +16,7 @@ refused without serving anything or logging a traceback.
 from __future__ import annotations
 
 import http.client
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote, urlsplit
@@ -27,7 +24,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import pytest
 
-from .conftest import LOAD_TIMEOUT_MS, PROJECT, Dashboard, _coopmap_command, free_port
+from .conftest import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _hostile import IMG, SCRIPT, SVG, load_hostile  # noqa: E402
@@ -40,22 +37,7 @@ PWNED = "() => typeof window.__pwned"
 
 def start(tmp_dir: Path, command: str, notebook: str, *extra: str) -> Dashboard:
     """Start ``coopmap <command> --no-browser --port <free> [extra]``; wait for its kernel pool."""
-    port = free_port()
-    log = tmp_dir / f"{command}-{port}.log"
-    env = {k: v for k, v in os.environ.items() if k not in ("COOPMAP_REGISTRY", "COOPMAP_BOUNDARIES")}
-    with log.open("wb") as out:
-        process = subprocess.Popen([*_coopmap_command(), command, "--no-browser", "--port", str(port), *extra],
-                                   cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, env=env)
-    running = Dashboard(f"http://127.0.0.1:{port}/", process, log)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"coopmap {command} exited with {process.returncode}:\n{running.log_tail()}")
-        if f"Kernel pool of {notebook} is filled" in log.read_text(errors="replace"):
-            return running
-        time.sleep(0.25)
-    running.stop()
-    raise RuntimeError(f"coopmap {command} did not start within 120 s:\n{running.log_tail()}")
+    return start_dashboard(tmp_dir, *extra, command=command, notebook=notebook, timeout=120)
 
 
 @pytest.fixture(scope="module")
