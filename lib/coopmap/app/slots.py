@@ -288,7 +288,12 @@ class ChartSlot:
 
     def present(self, base: tuple, highlight: Optional[str], build: Callable[[], alt.TopLevelMixin]) -> None:
         """Show the chart ``base + (highlight,)``, drawing it again only when the browser
-        shows something else (see :meth:`shows`)."""
+        shows something else.
+
+        What the browser marks is the chart's own highlight plus whatever the visitor
+        has clicked in it since it was drawn (:attr:`selected`); the chart is drawn
+        again when that differs from ``highlight``.
+        """
         drawn = self._by_lang.get(base[0])
         if drawn is not None and self._marks(drawn, base, highlight):
             self._make_current(drawn)
@@ -298,14 +303,6 @@ class ChartSlot:
     def prepare(self, key: Hashable, build: Callable[[], alt.TopLevelMixin]) -> None:
         """Build the chart for ``key`` into the cache without showing it."""
         self._charts.get((self._name, key), build)
-
-    def shows(self, base: tuple, highlight: Optional[str]) -> bool:
-        """Whether the chart on screen has key ``base + (h,)`` and marks exactly ``highlight``.
-
-        What is marked is the chart's own highlight ``h`` plus whatever the visitor
-        has clicked in it since it was drawn.
-        """
-        return self._current is not None and self._marks(self._current, base, highlight)
 
     @staticmethod
     def _marks(drawn: _Drawn, base: tuple, highlight: Optional[str]) -> bool:
