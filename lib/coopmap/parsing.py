@@ -202,6 +202,16 @@ def _from_serial(serial: float, raw: object) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 
+def nfkc_unchanged(text: str) -> bool:
+    """Whether the NFKC step of :func:`parse_text` leaves ``text`` as it is.
+
+    The punctuation in :data:`FULL_WIDTH_KEPT` is set aside, as :func:`parse_text` does.
+    """
+    if not any(c in text for c in FULL_WIDTH_KEPT):  # (str's own search: faster than a regex)
+        return unicodedata.is_normalized("NFKC", text)
+    return all(unicodedata.is_normalized("NFKC", part) for part in _KEPT_RE.split(text)[::2])
+
+
 def parse_text(value: object) -> str:
     """Return a cell as trimmed text, ``""`` when blank.
 

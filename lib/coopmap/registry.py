@@ -23,19 +23,18 @@ import datetime as dt
 import io
 import json
 import re
-import unicodedata
 import zipfile
 import zlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
 import pandera.errors
 
-from . import parsing, paths, uscc
+from . import parsing, uscc
 from .divisions import Divisions, load_divisions
 from .errors import DivisionError, RegistryError
 from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, RegistrySchema, empty_registry
@@ -997,11 +996,11 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
         joined = "".join(raw)
         # (printable text holds no control character: skip the search over every character)
         # (parse_text keeps full-width （）etc. as they are: leave them out of the NFKC test)
-        if _nfkc_apart_from_kept("\n".join(raw)) and (joined.isprintable() or not parsing.CONTROL_CHARS.search(joined)):
+        if parsing.nfkc_unchanged("\n".join(raw)) and (joined.isprintable() or not parsing.CONTROL_CHARS.search(joined)):
             plain = np.ones(len(raw), dtype=bool)
         else:
             plain = np.fromiter(
-                (_nfkc_apart_from_kept(r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
+                (parsing.nfkc_unchanged(r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
             )
         if kind == "text" and "'" in joined:
             texts = [_strip_neutralised(t) for t in texts]
@@ -1015,13 +1014,6 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     done[np.flatnonzero(is_text)[~filled]] = True  # blank text: None, no error
     done[index[plain]] = True
     return np.flatnonzero(~done)
-
-
-def _nfkc_apart_from_kept(text: str) -> bool:
-    """Whether NFKC leaves ``text`` unchanged once the punctuation :func:`coopmap.parsing.parse_text` keeps is set aside."""
-    if not any(c in text for c in parsing.FULL_WIDTH_KEPT):  # (str's own search: faster than a regex)
-        return unicodedata.is_normalized("NFKC", text)
-    return all(unicodedata.is_normalized("NFKC", part) for part in parsing._KEPT_RE.split(text)[::2])
 
 
 def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray) -> np.ndarray:
@@ -1158,7 +1150,6 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     all_kept = n_keep == n_read
 
     parsed: dict[str, np.ndarray] = {}
-    parsed_columns: dict[str, _ParsedColumn] = {}
     errors: dict[int, list[RowIssue]] = {}
     raw_text: dict[str, np.ndarray] = {}
 
@@ -1177,7 +1168,6 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
             series = np.full(n_keep, None, dtype=object)
         raw_text[col.id] = series
         result = _parse_column(col.id, col.kind, series, scale, divisions, today)
-        parsed_columns[col.id] = result
         parsed[col.id] = result.values()
         # (each test is made once per distinct value, then taken per row)
         has_error = result.has_error()
