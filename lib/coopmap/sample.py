@@ -39,6 +39,7 @@ import pandas as pd
 from . import paths, uscc
 from .divisions import Divisions, load_divisions
 from .errors import CoopmapError
+from .industries import split_industries
 from .reported import Case, Figure, Reported, load_reported
 from .schema import CANONICAL_DTYPES, IDS
 
@@ -391,7 +392,7 @@ def generate(seed: int = DEFAULT_SEED, *, reported: Optional[Reported] = None, d
     for i, r in enumerate(rows):
         if r.case is not None or r.industry in PUBLIC:
             continue
-        main = r.industry.split("、")[0]
+        main = split_industries(r.industry)[0]
         if rng.random() < (0.5 if r.level == "township" else 0.3) and main in PARTNERS:
             options = PARTNERS[main]
             partner[i] = options[rng.integers(len(options))]
@@ -414,7 +415,7 @@ def generate(seed: int = DEFAULT_SEED, *, reported: Optional[Reported] = None, d
     for r in rows:
         tn = town_name[r.township]
         if r.level == "township":
-            words = "".join(SHORT_WORDS.get(x, x) for x in r.industry.split("、"))
+            words = "".join(SHORT_WORDS.get(x, x) for x in split_industries(r.industry))
             names.append(f"龙陵县{tn}{words}专业合作社联合社")
         elif r.level == "group":
             names.append(f"龙陵县{tn}{vshort[r.village]}{(r.group or '').removesuffix('村民小组')}{NAME_WORDS[r.industry]}专业合作社")

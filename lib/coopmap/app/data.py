@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import metrics, paths
 from ..divisions import Divisions, load_divisions
+from ..industries import industry_counts, industry_mask, split_industries
 from ..reported import Reported, load_reported
 from ..schema import FORMATIONS, LEAD_LEVELS
 from .slots import ChartCache
@@ -41,7 +42,8 @@ class Filters:
     formation : {"new", "upgraded"} or None
     standardized : bool or None
     industry : str or None
-        An industry as the registry writes it (主导产业).
+        One industry (:func:`coopmap.industries.split_industries` of a 主导产业 cell);
+        a cooperative passes when its cell lists it, alone or among others.
     """
 
     lead_level: Optional[str] = None
@@ -64,7 +66,7 @@ class Filters:
         if self.standardized is not None:
             mask &= frame["standardized"].astype(bool) == self.standardized
         if self.industry is not None:
-            mask &= frame["industry"] == self.industry
+            mask &= industry_mask(frame["industry"], self.industry)
         return frame[mask]
 
     def query_items(self) -> list[tuple[str, str]]:
@@ -83,6 +85,11 @@ class Filters:
     @classmethod
     def from_query(cls, params: dict[str, str], industries: tuple[str, ...]) -> tuple["Filters", list[tuple[str, str]]]:
         """Read filters from query parameters.
+
+        ``industry`` names one of ``industries`` (spaces and separators around it are
+        forgiven). A value listing several industries (``核桃、茶叶``, as links made
+        when the filter offered whole 主导产业 cells did) is not a filter any more: it
+        is returned as not understood.
 
         Returns
         -------
@@ -104,8 +111,9 @@ class Filters:
             else:
                 bad.append(("standardized", params["standardized"]))
         if "industry" in params:
-            if params["industry"] in industries:
-                values["industry"] = params["industry"]
+            parts = split_industries(params["industry"])
+            if len(parts) == 1 and parts[0] in industries:
+                values["industry"] = parts[0]
             else:
                 bad.append(("industry", params["industry"]))
         return cls(**values), bad
@@ -166,6 +174,7 @@ class AppData:
     report: Any = None
     _cache: dict[tuple, Tables] = field(default_factory=dict, repr=False)
     _reconciled: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _industries: Optional[tuple[str, ...]] = field(default=None, repr=False)
     #: Charts built for this data, shared by the views of the kernel.
     charts: ChartCache = field(default_factory=ChartCache, repr=False)
 
@@ -222,9 +231,15 @@ class AppData:
     # -- lookups -----------------------------------------------------------------------
     @property
     def industries(self) -> tuple[str, ...]:
-        """Industries in the registry, most frequent first."""
-        counts = self.frame["industry"].value_counts()
-        return tuple(sorted(counts.index, key=lambda i: (-counts[i], i)))
+        """The single industries the registry's cooperatives list, most often listed first.
+
+        A cell listing several (``核桃、茶叶``) counts for each of them
+        (:func:`coopmap.industries.split_industries`).
+        """
+        if self._industries is None:
+            counts = industry_counts(self.frame["industry"])
+            self._industries = tuple(sorted(counts, key=lambda i: (-counts[i], i)))
+        return self._industries
 
     @property
     def years(self) -> list[int]:
@@ -278,7 +293,7 @@ class AppData:
 
     def with_frame(self, frame: pd.DataFrame) -> "AppData":
         """Return a copy showing another registry frame (same boundaries and sources)."""
-        return replace(self, frame=frame, _cache={}, _reconciled={}, charts=ChartCache())
+        return replace(self, frame=frame, _cache={}, _reconciled={}, _industries=None, charts=ChartCache())
 
 
 def is_missing(value: Any) -> bool:

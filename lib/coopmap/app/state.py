@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlencode
 from .. import metrics
 from ..errors import CoopmapError, DivisionError
 from ..i18n import LANGS
+from ..industries import split_industries
 from .data import AppData, Filters
 
 VIEWS = ("overview", "township", "coop")
@@ -199,7 +200,13 @@ class AppState:
                 notices.append(Notice("app.notice.bad_param", f"metric={Notice.quote(metric)}"))
         filters, bad = Filters.from_query(params, self._data.industries)
         changes["filters"] = filters
-        notices.extend(Notice("app.notice.bad_param", f"{name}={Notice.quote(value)}") for name, value in bad)
+        for name, value in bad:
+            several = split_industries(value) if name == "industry" else ()
+            if len(several) > 1 and set(several) <= set(self._data.industries):
+                # a link from when the filter offered whole 主导产业 cells ("核桃、茶叶")
+                notices.append(Notice("app.notice.industry_several", Notice.quote(value)))
+            else:
+                notices.append(Notice("app.notice.bad_param", f"{name}={Notice.quote(value)}"))
         coop = params.get("coop")
         township = params.get("township")
         if coop is not None:

@@ -66,6 +66,10 @@ APP_STRINGS: dict[str, dict[str, str]] = {
         "zh": "有一个指标插件未能加载，其指标不在地图指标中：{value}",
         "en": "A metric plug-in failed to load, so its metrics are missing from the map: {value}",
     },
+    "app.notice.industry_several": {
+        "zh": "链接中的主导产业“{value}”含多个产业；现按单一产业筛选，请在“主导产业”中选择其一。",
+        "en": "The link's industry “{value}” lists several industries; the filter now takes one industry: pick it under Industry.",
+    },
     "app.notice.filtered_out": {
         "zh": "该合作社不符合当前筛选条件，仍显示其档案。",
         "en": "This cooperative is outside the current filters; its profile is still shown.",
