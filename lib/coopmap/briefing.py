@@ -57,6 +57,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "brief.generated": {"zh": "生成时间", "en": "Made"},
     "brief.published": {"zh": "报告", "en": "Published"},
     "brief.computed": {"zh": "台账", "en": "Registry"},
+    "brief.computed_sample": {"zh": "台账（示例）", "en": "Registry (sample)"},
+    "brief.sample_mark": {"zh": "示例", "en": "sample"},
     "brief.not_computable": {"zh": "台账无此项", "en": "not in the registry"},
     "brief.status.match": {"zh": "一致", "en": "matches"},
     "brief.status.within_bound": {"zh": "在报告范围内", "en": "within the published figure"},

@@ -114,6 +114,7 @@ p { margin: 4pt 0; }
 .tile .label { font-size: 9pt; color: var(--muted); }
 .tile .value { font-size: 15pt; font-weight: bold; }
 .tile .published { font-size: 8.5pt; color: var(--muted); }
+.tile .value .sample { font-size: 8pt; font-weight: normal; vertical-align: middle; margin-left: 3pt; }
 .tile.differs { border-color: var(--accent); }
 .tile.differs .published { color: var(--accent); }
 figure { margin: 6pt 0; break-inside: avoid; text-align: center; }
@@ -138,13 +139,15 @@ td:nth-child(4) > span[class^="status-"] { white-space: nowrap; }
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 
-def _tiles(figures: Iterable[FigureView], lang: str) -> str:
+def _tiles(figures: Iterable[FigureView], lang: str, sample: bool = False) -> str:
+    """Computed figures large (marked 示例 beside them when the data are the sample), published beneath."""
+    mark = f' <span class="sample">{esc(t("brief.sample_mark", lang))}</span>' if sample else ""
     out = []
     for fig in figures:
         published = f"{t('brief.published', lang)}：{fig.published}" if lang == "zh" else f"{t('brief.published', lang)}: {fig.published}"
         css = " differs" if fig.differs else ""
         out.append(f'<div class="tile{css}"><div class="label">{esc(fig.label)}</div>'
-                   f'<div class="value">{esc(fig.computed)}</div><div class="published">{esc(published)}</div></div>')
+                   f'<div class="value">{esc(fig.computed)}{mark}</div><div class="published">{esc(published)}</div></div>')
     return f'<div class="tiles">{"".join(out)}</div>'
 
 
@@ -169,14 +172,20 @@ def _reconciliation_html(b: Briefing) -> str:
         rows.append([esc(fig.label), esc(fig.published), esc(fig.computed),
                      f'<span class="status-{fig.status}">{esc(t("brief.status." + fig.status, lang))}</span>',
                      esc(fig.explanation)])
-    headers = [(t("report.figure", lang), False), (t("brief.published", lang), True), (t("brief.computed", lang), True),
+    headers = [(t("report.figure", lang), False), (t("brief.published", lang), True), (_computed_header(b), True),
                (t("report.status", lang), False), (t("report.explanation", lang), False)]
     return f"<p>{esc(summary)}</p>" + _table(headers, rows, [22, 14, 14, 11, 39])
 
 
-def _case_html(case: CaseView, lang: str) -> str:
+def _computed_header(b: Briefing) -> str:
+    """台账, or 台账（示例） over values computed from the illustrative sample."""
+    return t("brief.computed_sample" if b.provenance.illustrative else "brief.computed", b.lang)
+
+
+def _case_html(case: CaseView, lang: str, computed: Optional[str] = None) -> str:
     rows = [[esc(f.label), esc(f.published), esc(f.registry or "—")] for f in case.figures]
-    table = _table([(t("report.figure", lang), False), (t("brief.published", lang), True), (t("brief.computed", lang), True)], rows) if rows else ""
+    computed = computed or t("brief.computed", lang)
+    table = _table([(t("report.figure", lang), False), (t("brief.published", lang), True), (computed, True)], rows) if rows else ""
     if case.coop_name:
         parts = [esc(case.coop_name)]
         if case.chair:
@@ -212,7 +221,7 @@ def _county_body(b: Briefing) -> str:
     covered, total, pct = b.county_coverage()
     parts = [
         f'<section><h2>{esc(t("report.figures", lang))}</h2><p class="note">{esc(t("report.figures_note", lang))}</p>'
-        f'{_tiles(b.programme_figures(), lang)}</section>',
+        f'{_tiles(b.programme_figures(), lang, b.provenance.illustrative)}</section>',
         f'<section class="page"><h2>{esc(t("report.coverage", lang))}</h2>'
         f'<p>{esc(t("report.coverage_line", lang, total=total, covered=covered, pct=number(pct, "%", lang, 1)))}</p>'
         f'<figure>{b.map_svg(scope="report-map")}</figure>'
@@ -220,7 +229,7 @@ def _county_body(b: Briefing) -> str:
         f'<section class="page"><h2>{esc(t("report.ranking", lang))}</h2><figure>{b.ranking_svg(scope="report-ranking")}</figure>'
         f'{_township_table_html(b)}</section>',
         f'<section><h2>{esc(t("report.cases", lang))}</h2><p class="note">{esc(t("report.cases_note", lang))}</p>'
-        + "".join(_case_html(c, lang) for c in b.cases()) + "</section>",
+        + "".join(_case_html(c, lang, _computed_header(b)) for c in b.cases()) + "</section>",
         f'<section class="page"><h2>{esc(t("report.reconciliation", lang))}</h2>{_reconciliation_html(b)}</section>',
     ]
     return "".join(parts)

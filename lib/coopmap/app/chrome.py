@@ -104,8 +104,15 @@ class Header:
         note = f'<div class="cm-sample-note">{esc(t("app.sample_note", lang))}</div>' if data.illustrative else ""
         return f"<div>{line}</div>{note}"
 
-    def refresh(self) -> None:
-        """Show the state's language; update the link."""
+    def refresh(self, push: bool = False) -> None:
+        """Show the state's language; update the link.
+
+        Parameters
+        ----------
+        push : bool
+            Whether the browser keeps the link as a new history entry (a new view, for
+            Back to return from) instead of rewriting the current entry's address.
+        """
         lang = self._state.lang
         self._syncing = True
         try:
@@ -114,7 +121,7 @@ class Header:
             self.provenance.value = self.provenance_html(lang)
             self.link.label = t("app.copy_link", lang)
             self.link.copied_label = t("app.copied", lang)
-            self.link.query = self._state.query_string()
+            self.link.show(self._state.query_string(), push=push)
         finally:
             self._syncing = False
 

@@ -66,18 +66,23 @@ def badge(text: str, kind: str = "") -> str:
 def tile(label: str, value: str, foot: str = "", *, mark: str = "", sample: bool = False, lang: str = "zh") -> str:
     """One figure tile: a label, a big value and a small line beneath.
 
-    ``mark`` (already escaped text) flags a difference from the published figure.
+    ``sample`` marks the big value, the one computed from the registry, as
+    illustrative (示例) right beside it; the line beneath (a published figure, say)
+    is not marked. ``mark`` (already escaped text) flags a difference from the
+    published figure.
     """
-    sample_badge = badge(t("app.sample_badge", lang), "sample") if sample else ""
+    sample_badge = (f'<span class="cm-badge sample" title="{esc(t("app.sample_badge_tip", lang))}">'
+                    f'{esc(t("app.sample_badge", lang))}</span>') if sample else ""
     number, _, unit = value.partition(" ")
     value_html = (f'<span class="cm-tile-number">{esc(number)}</span> <span class="cm-tile-unit">{esc(unit)}</span>'
                   if unit else f'<span class="cm-tile-number">{esc(value)}</span>')
     mark_html = f'<div class="cm-tile-mark" title="{mark}">≠ {mark}</div>' if mark else ""
+    foot_html = f'<div class="cm-tile-foot">{esc(foot)}</div>' if foot else ""
     return (
         f'<div class="cm-tile{" cm-tile-differs" if mark else ""}">'
         f'<div class="cm-tile-label">{esc(label)}</div>'
-        f'<div class="cm-tile-value">{value_html}</div>'
-        f'<div class="cm-tile-foot">{esc(foot)}{sample_badge}</div>{mark_html}</div>'
+        f'<div class="cm-tile-value">{value_html}{sample_badge}</div>'
+        f'{foot_html}{mark_html}</div>'
     )
 
 

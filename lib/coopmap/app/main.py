@@ -17,10 +17,12 @@ shown next.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
+from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as widgets
 
@@ -36,11 +38,15 @@ from .slots import enable_offline
 from .. import paths
 from ..errors import CoopmapError
 from ..plugins import load_plugins
-from .state import AppState, Notice
+from .state import DEFAULT_METRIC, AppState, Notice
 from .township import TownshipView
 
 log = logging.getLogger(__name__)
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "coopmap" / "static" / "coopmap.css"
+#: State fields whose change is a new entry in the browser's history: what the page shows
+#: (the place, the filters, the map's measure), so Back undoes it. The language is not:
+#: the same page in other words replaces the entry, and Back keeps the language.
+HISTORY_FIELDS = frozenset({"township", "coop", "filters", "metric"})
 
 
 class App:
@@ -70,6 +76,8 @@ class App:
         self._startup_notices = tuple(notices)
         #: Whether the data are the default registry (so a newer active version is loaded on open).
         self.follows_default = False
+        #: True while a change must rewrite the address, not add a history entry (see open, navigate).
+        self._replacing = False
         # The download menu and the data panel stay when the data change (see reload).
         self.downloads = DownloadMenu(self)
         self.data_panel = DataPanel(self)
@@ -87,6 +95,7 @@ class App:
             self.state.update(**keep)  # before anyone listens
         self.header = Header(data, self.state)
         self.header.tools.children = (self.downloads.toggle, self.data_panel.toggle)
+        self.header.link.observe(self._navigated, "navigated")
         self.filters = FilterBar(data, self.state)
         self.breadcrumb = Breadcrumb(data, self.state)
         self.notices = NoticeBar(self.state)
@@ -171,14 +180,54 @@ class App:
         active registry version if one was accepted or switched to since.
         """
         self._catch_up()
-        self.state.apply_query(query)
-        if self._startup_notices:
-            self.state.update(notices=self.state.notices + self._startup_notices)
+        with self._replacing_address():  # the page's own address: no history entry
+            self.state.apply_query(query)
+            if self._startup_notices:
+                self.state.update(notices=self.state.notices + self._startup_notices)
+
+    def navigate(self, query: str) -> None:
+        """Show the view of the history entry the visitor went Back or Forward to.
+
+        The browser sends the entry's query string (see :class:`LinkButton`). The view,
+        filters and map measure are the entry's; the language stays the one the visitor
+        reads now (a language switch is not a history entry). The address is rewritten,
+        never pushed, so going back does not add an entry.
+
+        Parameters
+        ----------
+        query : str
+            The query string of the entry's address, without ``?``.
+        """
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True, max_num_fields=50)
+        except ValueError:
+            pass  # apply_query says the link is broken
+        else:
+            kept = [(key, value) for key, value in pairs if key != "lang"]
+            if not any(key == "metric" for key, _ in kept):
+                kept.append(("metric", DEFAULT_METRIC))  # an entry without one showed the default
+            query = urlencode(kept + [("lang", self.state.lang)])
+        with self._replacing_address():
+            self.state.apply_query(query)
+
+    def _navigated(self, change: dict[str, Any]) -> None:
+        query = self.header.link.navigated_query(change["new"])
+        if query is not None:
+            self.navigate(query)
+
+    @contextlib.contextmanager
+    def _replacing_address(self) -> Iterator[None]:
+        self._replacing, before = True, self._replacing
+        try:
+            yield
+        finally:
+            self._replacing = before
 
     def _on_state(self, changed: set[str]) -> None:
         state = self.state
         if changed & {"lang", "filters", "township", "coop", "metric"}:
-            self.header.refresh()
+            # Only the visitor's own moves add history entries, not the page being built or opened.
+            self.header.refresh(push=self._interactive and not self._replacing and bool(changed & HISTORY_FIELDS))
         if changed & {"lang", "filters"}:
             self.filters.refresh()
         if changed & {"lang", "township", "coop"}:

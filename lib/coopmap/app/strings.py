@@ -19,6 +19,7 @@ APP_STRINGS: dict[str, dict[str, str]] = {
     "app.data": {"zh": "数据", "en": "Data"},
     "app.sample": {"zh": "示例数据", "en": "illustrative sample data"},
     "app.sample_badge": {"zh": "示例", "en": "sample"},
+    "app.sample_badge_tip": {"zh": "由示例数据计算，不是真实数", "en": "Computed from the illustrative sample, not a real figure"},
     "app.sample_note": {
         "zh": "示例数据为演示生成的虚构合作社，其合计数按公开报道校准，个别合作社信息并非真实记录。",
         "en": "The sample holds generated cooperatives whose totals are calibrated to the published figures; "

@@ -252,6 +252,9 @@ _CSS = r"""
 .cm-tile-label { font-size: 0.9em; color: #2e2e2e; }
 .cm-tile-value { font-size: 2.1em; font-weight: 700; line-height: 1.15; white-space: nowrap; }
 .cm-unit { font-size: 0.5em; font-weight: 400; margin-left: 0.25em; }
+.cm-sample-mark { display: inline-block; font-size: 0.8em; font-weight: 700; color: #9c2520; border: 1px solid #b0302a;
+  border-radius: 0.25em; padding: 0 0.3em; margin-left: 0.4em; vertical-align: middle; line-height: 1.3; white-space: nowrap; }
+.cm-tile-value .cm-sample-mark { font-size: 0.32em; }
 .cm-tile-foot { font-size: 0.85em; color: #2e2e2e; }
 .cm-tiles-fill { flex: 1 1 auto; min-height: 0; grid-auto-rows: 1fr; }
 .cm-tiles-fill .cm-tile { display: flex; flex-direction: column; justify-content: center; padding: 0.5em 0.8em; }

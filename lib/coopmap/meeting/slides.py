@@ -94,14 +94,25 @@ def _frame(b: Briefing, slide_id: str, title: str, body: str, *, body_class: str
     return Slide(slide_id, title, html)
 
 
-def _tile(label: str, value: str, foot: str = "", *, differs: bool = False) -> str:
-    """A figure tile; the unit after the number's first space is set smaller (``1,386.1`` ``万元``)."""
+def _tile(label: str, value: str, foot: str = "", *, differs: bool = False, sample: str = "", sample_foot: str = "") -> str:
+    """A figure tile; the unit after the number's first space is set smaller (``1,386.1`` ``万元``).
+
+    ``sample`` (or ``sample_foot``) is the 示例 mark set beside the value (or the foot)
+    computed from the illustrative sample; a published figure is never marked.
+    """
     css = " cm-differs" if differs else ""
-    foot_html = f'<div class="cm-tile-foot">{esc(foot)}</div>' if foot else ""
+    mark = f'<span class="cm-sample-mark">{esc(sample)}</span>' if sample else ""
+    foot_mark = f'<span class="cm-sample-mark">{esc(sample_foot)}</span>' if sample_foot else ""
+    foot_html = f'<div class="cm-tile-foot">{esc(foot)}{foot_mark}</div>' if foot else ""
     figure, _, unit = value.partition(" ")
     unit_html = f'<span class="cm-unit">{esc(unit)}</span>' if unit else ""
     return (f'<div class="cm-tile{css}"><div class="cm-tile-label">{esc(label)}</div>'
-            f'<div class="cm-tile-value">{esc(figure)}{unit_html}</div>{foot_html}</div>')
+            f'<div class="cm-tile-value">{esc(figure)}{unit_html}{mark}</div>{foot_html}</div>')
+
+
+def _sample_mark(b: Briefing) -> str:
+    """示例 for values computed from the illustrative sample ("" for a real registry)."""
+    return t("brief.sample_mark", b.lang) if b.provenance.illustrative else ""
 
 
 def title_slide(b: Briefing) -> Slide:
@@ -122,7 +133,7 @@ def figures_slide(b: Briefing) -> Slide:
     tiles = []
     for fig in figures:
         foot = f"{t('brief.published', lang)}{'：' if lang == 'zh' else ': '}{fig.published}"
-        tiles.append(_tile(fig.label, fig.computed, foot, differs=fig.differs))
+        tiles.append(_tile(fig.label, fig.computed, foot, differs=fig.differs, sample=_sample_mark(b)))
     coops = next((f.computed for f in figures if f.id == "coops_total"), "")
     title = t("meeting.figures", lang, coops=coops.split(" ")[0])
     body = f'<div class="cm-tiles cm-tiles-4 cm-tiles-fill">{"".join(tiles)}</div><p class="cm-note">{esc(t("meeting.figures_note", lang))}</p>'
@@ -170,7 +181,7 @@ def case_slide(b: Briefing, case: CaseView) -> Slide:
     tiles = []
     for fig in case.figures:
         foot = t("meeting.registry_value", lang, value=fig.registry) if fig.registry else ""
-        tiles.append(_tile(fig.label, fig.published, foot))
+        tiles.append(_tile(fig.label, fig.published, foot, sample_foot=_sample_mark(b) if fig.registry else ""))
     figures = f'<div class="cm-tiles cm-tiles-3">{"".join(tiles)}</div>' if tiles else f'<p>{esc(t("meeting.no_figures", lang))}</p>'
     if case.coop_name:
         facts = [f"<li>{esc(case.coop_name)}</li>"]
@@ -201,7 +212,8 @@ def reconciliation_slide(b: Briefing) -> Slide:
         for f in computable
     )
     head = (f'<tr><th>{esc(t("report.figure", lang))}</th><th class="cm-num">{esc(t("brief.published", lang))}</th>'
-            f'<th class="cm-num">{esc(t("brief.computed", lang))}</th><th>{esc(t("report.status", lang))}</th></tr>')
+            f'<th class="cm-num">{esc(t("brief.computed_sample" if b.provenance.illustrative else "brief.computed", lang))}</th>'
+            f'<th>{esc(t("report.status", lang))}</th></tr>')
     sep = "、" if lang == "zh" else ", "
     rest = (f'<p class="cm-note">{esc(t("meeting.not_computable_line", lang, n=len(others), labels=sep.join(f.label for f in others)))}</p>'
             if others else "")
