@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import paths
 from .errors import DivisionError
+from .messages import Message, message_of
 from .text import normalize
 
 _VILLAGE_SUFFIXES = ("村民委员会", "居民委员会")
@@ -151,7 +152,7 @@ class Divisions:
             key = key[:9]
         code = self._township_keys.get(key)
         if code is None:
-            raise DivisionError(f"{value!r} is not a township of Longling County (龙陵县)")
+            raise DivisionError(Message("load.not_township", value=value))
         return code
 
     def resolve_village(self, value: object, township_code: str) -> str:
@@ -173,8 +174,8 @@ class Divisions:
         elsewhere = sorted(self._village_global.get(key, ()))
         if elsewhere:
             owners = "、".join(sorted({self.township_name(c[:9]) for c in elsewhere}))
-            raise DivisionError(f"{value!r} is not a village of {town}; it is in {owners}")
-        raise DivisionError(f"{value!r} is not a village of {town}")
+            raise DivisionError(Message("load.not_village_elsewhere", value=value, town=town, owners=owners))
+        raise DivisionError(Message("load.not_village", value=value, town=town))
 
     def resolve_villages(self, values: Sequence[object], township_codes: Sequence[str]) -> tuple[list[str | None], list[str | None]]:
         """Resolve many (village, township code) pairs, as :meth:`resolve_village` does each.
@@ -207,7 +208,7 @@ class Divisions:
                     code = self.resolve_village(value, town)
                 except DivisionError as exc:
                     codes.append(None)
-                    problems.append(str(exc))
+                    problems.append(message_of(exc))
                     continue
             codes.append(code)
             problems.append(None)

@@ -13,6 +13,7 @@ import unicodedata
 
 import pandas as pd
 
+from .messages import LOOKALIKE_DIGITS, Message
 from .text import normalize
 
 _NA, _NAT = pd.NA, pd.NaT
@@ -25,7 +26,11 @@ _KEPT_RE = re.compile(f"([{FULL_WIDTH_KEPT}])")
 
 
 class CellError(ValueError):
-    """A cell's value breaks its column's rule; the message is in plain words."""
+    """A cell's value breaks its column's rule; the message is in plain words.
+
+    Raised with a :class:`coopmap.messages.Message` (its English text is the error's
+    text; the loader keeps the message, which the dashboard shows in Chinese or English).
+    """
 
 
 _TRUE = {"是", "√", "✓", "✔", "y", "yes", "true", "1", "对", "有"}
@@ -42,6 +47,17 @@ _DATE_PATTERNS = (
 )
 _COMPACT_DATE = re.compile(r"^(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])$")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+_LOOKALIKES = str.maketrans(LOOKALIKE_DIGITS)
+
+
+def _letters_for_digits(text: str, value: object, reads: "re.Pattern[str] | tuple[re.Pattern[str], ...]") -> CellError | None:
+    """The error for a value that reads as a number or date once letters that look like digits are digits (3O: 30)."""
+    fixed = text.translate(_LOOKALIKES)
+    if fixed == text or not any(p.match(fixed) for p in (reads if isinstance(reads, tuple) else (reads,))):
+        return None
+    letters = list(dict.fromkeys(c for c in text if c in LOOKALIKE_DIGITS))
+    return CellError(Message("load.letter_for_digit", value=value, letters=" ".join(letters),
+                             digits=" ".join(LOOKALIKE_DIGITS[c] for c in letters)))
 
 
 def is_blank(value: object) -> bool:
@@ -84,7 +100,7 @@ def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) ->
         When the text is not a number, or carries a unit the column does not take.
     """
     if isinstance(value, bool):
-        raise CellError(f"expected a number, got {value!r}")
+        raise CellError(Message("load.bool_not_number", value=value))
     scale = unit_scale
     if isinstance(value, (int, float)):
         number = float(value)
@@ -103,15 +119,17 @@ def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) ->
         if _GROUPED.match(text):
             text = text.replace(",", "")
         if not _NUMBER.match(text):
+            lookalike = _letters_for_digits(text, value, (_NUMBER, _GROUPED))
+            if lookalike is not None:
+                raise lookalike
             unit = _TRAILING_UNIT.match(text)
             if unit and _NUMBER.match(unit.group(1)):
-                expected = "万元 or 元" if money else "the column's unit"
-                raise CellError(f"unknown unit {unit.group(2)!r} in {value!r}; write the number in {expected}")
-            raise CellError(f"not a number: {value!r}")
+                raise CellError(Message("load.unknown_unit_money" if money else "load.unknown_unit", unit=unit.group(2), value=value))
+            raise CellError(Message("load.not_a_number", value=value))
         number = float(text)
     number *= scale
     if math.isnan(number) or math.isinf(number):
-        raise CellError(f"not a finite number: {value!r}")
+        raise CellError(Message("load.not_finite", value=value))
     return number
 
 
@@ -119,7 +137,7 @@ def parse_int(value: object) -> int:
     """Parse a whole number (``"12"``, ``12.0``, ``"1,200"``); a fraction is an error."""
     number = parse_number(value)
     if not float(number).is_integer():
-        raise CellError(f"expected a whole number, got {value!r}")
+        raise CellError(Message("load.not_whole", value=value))
     return int(number)
 
 
@@ -133,8 +151,10 @@ def parse_year(value: object) -> int:
                 break
         try:
             return parse_int(text)
-        except CellError:
-            raise CellError(f"not a number for a year (write it as 2023): {value!r}") from None
+        except CellError as exc:
+            if getattr(exc.args[0], "key", "") == "load.letter_for_digit":
+                raise CellError(Message("load.letter_for_digit", **dict(exc.args[0].params, value=value))) from None
+            raise CellError(Message("load.not_a_year", value=value)) from None
     return parse_int(value)
 
 
@@ -149,7 +169,7 @@ def parse_bool(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f"expected yes or no (是/否, √/×, Y/N, 1/0), got {value!r}")
+    raise CellError(Message("load.not_yes_no", value=value))
 
 
 def parse_date(value: object, today: dt.date | None = None) -> dt.date:
@@ -178,27 +198,30 @@ def parse_date(value: object, today: dt.date | None = None) -> dt.date:
                 try:
                     date = dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
                 except ValueError:
-                    raise CellError(f"no such date: {value!r}") from None
+                    raise CellError(Message("load.no_such_date", value=value)) from None
                 break
         if date is None and _COMPACT_DATE.match(text):
             try:
                 date = dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
             except ValueError:
-                raise CellError(f"no such date: {value!r}") from None
+                raise CellError(Message("load.no_such_date", value=value)) from None
         if date is None:
             if _NUMBER.match(text):
                 date = _from_serial(float(text), value)
             else:
-                raise CellError(f"not a date (use 2023-03-15, 2023/3/15 or 2023年3月15日): {value!r}")
+                lookalike = _letters_for_digits(text, value, _DATE_PATTERNS + (_COMPACT_DATE,))
+                if lookalike is not None:
+                    raise lookalike
+                raise CellError(Message("load.not_a_date", value=value))
     if date > today:
-        raise CellError(f"date lies in the future: {date.isoformat()}")
+        raise CellError(Message("load.future_date", date=date.isoformat()))
     return date
 
 
 def _from_serial(serial: float, raw: object) -> dt.date:
     """An Excel serial day number; a fraction is the time of day and is dropped."""
     if not (1 <= serial < 2958466):
-        raise CellError(f"not a date: {raw!r}")
+        raise CellError(Message("load.not_a_date_serial", value=raw))
     return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
 
 

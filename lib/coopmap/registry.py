@@ -34,9 +34,10 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from . import parsing, uscc
+from . import i18n, parsing, uscc
 from .divisions import Divisions, load_divisions
 from .errors import DivisionError, RegistryError
+from .messages import Message, message_of, text_of
 from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, RegistrySchema, empty_registry
 from .text import normalize
 
@@ -76,13 +77,18 @@ class RowIssue:
     value : str
         The raw cell value as read.
     message : str
-        The problem in plain words.
+        The problem in plain words, in English; usually a :class:`coopmap.messages.Message`,
+        which :meth:`text` gives in Chinese too.
     """
 
     row: int | None
     column: str | None
     value: str
     message: str
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``)."""
+        return text_of(self.message, lang)
 
 
 @dataclass
@@ -115,7 +121,7 @@ class ValidationReport:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready data (the CLI's ``validate --json``)."""
-        issue = lambda i: {"row": i.row, "column": i.column, "value": i.value, "message": i.message}  # noqa: E731
+        issue = lambda i: {"row": i.row, "column": i.column, "value": i.value, "message": str(i.message), "message_zh": i.text("zh")}  # noqa: E731
         return {
             "source": self.source,
             "sheet": self.sheet,
@@ -212,7 +218,7 @@ def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
     if utf16:
         try:
             text = data.decode(utf16)
-            notes.append(_note(f"the file is {utf16.upper()} text without a byte-order mark; read as such"))
+            notes.append(_note(Message("load.utf16_no_bom", encoding=utf16.upper())))
             return text, notes
         except UnicodeDecodeError:
             pass
@@ -223,7 +229,7 @@ def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
     if nuls:
         lines = [i + 1 for i, line in enumerate(data.split(b"\n")) if b"\x00" in line]
         shown = ", ".join(map(str, lines[:10])) + (" …" if len(lines) > 10 else "")
-        notes.append(_note(f"removed {nuls} NUL byte(s) (invisible characters that break other programs) on line(s) {shown}"))
+        notes.append(_note(Message("load.nul_bytes", n=nuls, lines=shown)))
         data = data.replace(b"\x00", b"")
     try:
         return data.decode("utf-8-sig"), notes
@@ -236,7 +242,7 @@ def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
     if mixed is not None:
         text, gbk_lines = mixed
         for line in gbk_lines:
-            notes.append(_note("this line is in GBK/GB18030 while the rest of the file is UTF-8; it was read as GBK — save the whole file as 'CSV UTF-8'", line))
+            notes.append(_note(Message("load.gbk_line"), line))
         return text, notes
     best: tuple[int, str, str] | None = None
     for encoding in ("gb18030", "big5"):
@@ -257,7 +263,7 @@ def _decode(data: bytes, source: str) -> tuple[str, list[RowIssue]]:
             "save it again from Excel as 'CSV UTF-8' or as .xlsx"
         ) from None
     if best[1] == "big5":
-        notes.append(_note("the file is in Big5 (traditional Chinese) encoding; read as such"))
+        notes.append(_note(Message("load.big5")))
     return best[2], notes
 
 
@@ -360,7 +366,7 @@ def _read_csv(data: bytes, source: str, fast: bool = False) -> _Sheet:
     split = _read_csv_fast(text, delimiter) if fast else None
     if split is not None:
         if delimiter != ",":
-            notes.append(_note(f"values are separated by {'tabs' if delimiter == chr(9) else 'semicolons (;)'}; read as such"))
+            notes.append(_note(Message("load.tabs" if delimiter == "\t" else "load.semicolons")))
         return _Sheet(split[0], None, notes, split[1])
     rows: list[list[Any]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -378,7 +384,7 @@ def _read_csv(data: bytes, source: str, fast: bool = False) -> _Sheet:
         # a quirk such as 1,"ab"c,2: read leniently, as Excel does
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if delimiter != ",":
-        notes.append(_note(f"values are separated by {'tabs' if delimiter == chr(9) else 'semicolons (;)'}; read as such"))
+        notes.append(_note(Message("load.tabs" if delimiter == "\t" else "load.semicolons")))
     return _Sheet(rows, None, notes)
 
 
@@ -474,7 +480,7 @@ def _read_html(data: bytes, source: str) -> _Sheet:
     parser.close()
     if not parser.rows:
         raise RegistryError(f"{source}: this is a web page (HTML) without a table, not a spreadsheet; {_RESAVE}")
-    notes.append(_note("the file is a web page (HTML table) with a spreadsheet name, as some online systems export; read its first table"))
+    notes.append(_note(Message("load.html_table")))
     return _Sheet(parser.rows, None, notes)
 
 
@@ -543,10 +549,7 @@ def _scan_sheet_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo, source: str
         )
     notes = []
     if uncached:
-        notes.append(_note(
-            f"{uncached} formula cell(s) have no stored value (the file was written by a program that does not "
-            "calculate) and read as empty; open the file in Excel or WPS and save it again"
-        ))
+        notes.append(_note(Message("load.formulas_uncached", n=uncached)))
     return notes
 
 
@@ -672,7 +675,7 @@ def _read_sheets(path: Path, sheet: str | None, fast: bool = False) -> list[_She
         if b"\x00" in head or _CONTROL_BYTES.search(head[:4096]):
             raise RegistryError(f"{path}: this is neither a workbook nor a text table; it may be damaged. {_RESAVE[0].upper() + _RESAVE[1:]}")
         table = _read_csv(data, source, fast)
-        table.notes.insert(0, _note(f"the file is a text (CSV) table despite its {suffix} name; read as CSV"))
+        table.notes.insert(0, _note(Message("load.csv_named", suffix=suffix)))
         return [table]
     return [_read_csv(data, source, fast)]
 
@@ -813,7 +816,7 @@ def _map_columns(header: list[Any], source: str, header_row: int, warnings: list
         match = _match_header(cell)
         if match is None:
             if not parsing.is_blank(cell):
-                warnings.append(RowIssue(header_row, None, str(cell), f"column {_column_letter(j)} is not a registry column and was ignored"))
+                warnings.append(RowIssue(header_row, None, str(cell), Message("load.unknown_column", letter=_column_letter(j))))
             continue
         col_id, scale = match
         if col_id in mapping:
@@ -864,20 +867,17 @@ def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divi
                 return _strip_neutralised(parsing.parse_text(raw)) or None, None
             if kind == "uscc":
                 if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    raise parsing.CellError(
-                        "the code is stored as a number, so Excel has dropped or rounded characters; "
-                        "format the column as text and type the 18-character code again"
-                    )
+                    raise parsing.CellError(Message("load.uscc_number"))
                 return normalize(raw).upper(), None
             if kind == "lead_level":
                 key = normalize(raw)
                 if key not in _LEAD_LEVEL:
-                    raise parsing.CellError(f"lead level must be 乡镇, 村 or 村民小组, got {raw!r}")
+                    raise parsing.CellError(Message("load.lead_level", value=raw))
                 return _LEAD_LEVEL[key], None
             if kind == "formation":
                 key = normalize(raw)
                 if key not in _FORMATION:
-                    raise parsing.CellError(f"formation must be 新组建 or 改造提升, got {raw!r}")
+                    raise parsing.CellError(Message("load.formation", value=raw))
                 return _FORMATION[key], None
             if kind == "township":
                 return divisions.resolve_township(raw), None
@@ -896,7 +896,7 @@ def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divi
             if kind == "number":
                 return parsing.parse_number(raw, scale), None
         except (parsing.CellError, DivisionError) as exc:
-            return None, str(exc).strip("'\"") if isinstance(exc, DivisionError) else str(exc)
+            return None, message_of(exc)
         raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover
 
     # each distinct cell value is parsed once; factorize hashes in C (1, 1.0 and True
@@ -1037,30 +1037,50 @@ def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray
     return np.flatnonzero(~ok)
 
 
+_TABLE_CHECK_ZH = {
+    "village_unless_township_led": "除乡镇领办的联合社外，合作社须填写村（社区）",
+    "group_when_group_led": "村民小组领办的合作社须填写村民小组",
+    "members_at_least_the_legal_minimum": "{header}低于法定最低数：合作社至少 5 名成员，乡镇领办的联合社至少 3 个成员社",
+    "village_in_township": "村（社区）代码须以其乡镇的代码开头",
+}
+"""The schema's table-wide rules in Chinese; the English is the rule's docstring."""
+
+
+def _table_check_strings() -> dict[str, dict[str, str]]:
+    strings = {}
+    for check, zh in _TABLE_CHECK_ZH.items():
+        doc = " ".join(getattr(RegistrySchema, check).__doc__.split()).rstrip(".")
+        strings[f"load.check.{check}"] = {"zh": zh, "en": doc if doc[:1].isupper() else "{header} " + doc}
+    return strings
+
+
+i18n.add_strings(_table_check_strings(), "coopmap.registry")
+
+_CHECK_FORMS = (
+    (re.compile(r"greater_than_or_equal_to\((.*)\)"), "load.check.at_least", "n"),
+    (re.compile(r"less_than_or_equal_to\((.*)\)"), "load.check.at_most", "n"),
+    (re.compile(r"isin\((.*)\)"), "load.check.one_of", "values"),
+)
+
+
 def _plain_check_message(check: str, column: str | None) -> str:
     """Turn a pandera check name into a sentence for officials, led by the column's header."""
-    message = _check_sentence(check)
-    if column in BY_ID and not message[:1].isupper():
-        message = f"{BY_ID[column].header} {message}"
-    return message
-
-
-def _check_sentence(check: str) -> str:
-    m = re.match(r"greater_than_or_equal_to\((.*)\)", check)
-    if m:
-        return f"must be at least {m.group(1)}"
-    m = re.match(r"less_than_or_equal_to\((.*)\)", check)
-    if m:
-        return f"must be at most {m.group(1)}"
-    m = re.match(r"isin\((.*)\)", check)
-    if m:
-        return f"must be one of {m.group(1)}"
+    header = BY_ID[column].header if column in BY_ID else str(column)
+    for pattern, key, name in _CHECK_FORMS:
+        m = pattern.match(check)
+        if m:
+            return Message(key, header=header, **{name: m.group(1)})
     if check.startswith(("str_matches", "code_form")):
-        return "has the wrong form"
+        return Message("load.check.form", header=header)
     if check in ("not_nullable", "field_uniqueness"):
-        return "is required" if check == "not_nullable" else "must be unique"
-    doc = getattr(getattr(RegistrySchema, check, None), "__doc__", None)
-    return (doc or check).strip().rstrip(".")
+        return Message("load.check.required" if check == "not_nullable" else "load.check.unique", header=header)
+    if f"load.check.{check}" in i18n.STRINGS:
+        return Message(f"load.check.{check}", header=header)
+    # a rule without a Chinese text yet: its docstring (or name), in English only
+    message = (getattr(getattr(RegistrySchema, check, None), "__doc__", None) or check).strip().rstrip(".")
+    if column in BY_ID and not message[:1].isupper():
+        message = f"{header} {message}"
+    return message
 
 
 def _choose_sheet(sheets: list[_Sheet], source: str, asked: str | None) -> tuple[_Sheet, int, int, list[Any]]:
@@ -1077,7 +1097,7 @@ def _choose_sheet(sheets: list[_Sheet], source: str, asked: str | None) -> tuple
             passed.append(str(table.name))
             continue
         if passed:
-            table.notes.insert(0, _note(f"read sheet {table.name!r}; sheet(s) {', '.join(passed)} before it hold no registry header"))
+            table.notes.insert(0, _note(Message("load.sheet_chosen", name=table.name, passed=", ".join(passed))))
         return table, header_i, data_i, header
     names = ", ".join(str(t.name) for t in sheets)
     raise RegistryError(f"{first_error} (in none of the sheets: {names})")
@@ -1130,7 +1150,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     mapping = _map_columns(header, source, header_i + 1, report.warnings)
     report.columns = {HEADERS_ZH[k]: _column_letter(j) for k, (j, _) in mapping.items()}
     if data_i > header_i + 1:
-        report.warnings.append(_note(f"the header spans rows {header_i + 1}-{data_i} (merged group headers); read as one", header_i + 1))
+        report.warnings.append(_note(Message("load.header_spans", first=header_i + 1, last=data_i), header_i + 1))
 
     n_body, columns = _body_columns(table, data_i)
     name_idx = mapping["name"][0]
@@ -1175,7 +1195,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
             add_error(int(k), col.id, result.errors_[result.codes[k]])
         if col.required:
             for k in np.flatnonzero(result.missing() & ~has_error):
-                add_error(int(k), col.id, f"{col.header} is empty; it is required")
+                add_error(int(k), col.id, Message("load.required", header=col.header))
 
     # village: resolve against the row's own township; a township never comes from the village
     village, town = parsed["village"], parsed["township"]
@@ -1208,7 +1228,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
         if has_problem[k]:
             add_error(int(k), "uscc", problems[k])
         else:
-            add_error(int(k), "uscc", f"duplicate: the same code is already on row {int(row_numbers[earlier[k]])}")
+            add_error(int(k), "uscc", Message("load.duplicate_uscc", row=int(row_numbers[earlier[k]])))
 
     # one pandera validation of all rows: rows that already failed parsing take part with
     # their good cells (so that a row gets one error per problem, not only its first);
@@ -1362,7 +1382,7 @@ def _warn_beyond_header(columns: list[np.ndarray], keep: np.ndarray, last_header
         js = [j for j, filled in beyond if filled[i]]
         k = keep[i]
         letters = ", ".join(_column_letter(j) for j in js[:5])
-        report.warnings.append(RowIssue(int(data_i + 1 + k), None, _cell_text(columns[js[0]][k]), f"values in column(s) {letters}, right of the last header, were ignored"))
+        report.warnings.append(RowIssue(int(data_i + 1 + k), None, _cell_text(columns[js[0]][k]), Message("load.beyond_header", letters=letters)))
 
 
 def _to_canonical_column(values: pd.Series, dtype: str) -> pd.Series:
@@ -1451,13 +1471,13 @@ def _row_warnings(frame: pd.DataFrame) -> list[RowIssue]:
     warnings = []
     law = pd.Timestamp(COOP_LAW_DATE)
     for row, founded in frame.loc[frame["founded"] < law, ["source_row", "founded"]].itertuples(index=False):
-        warnings.append(RowIssue(int(row), "founded", founded.date().isoformat(), "founded before the Farmers' Cooperatives Law took effect (2007-07-01)"))
+        warnings.append(RowIssue(int(row), "founded", founded.date().isoformat(), Message("load.founded_before_law")))
     for row, code in frame.loc[~frame["uscc"].str.startswith(uscc.FARMER_COOP_PREFIX), ["source_row", "uscc"]].itertuples(index=False):
-        warnings.append(RowIssue(int(row), "uscc", code, "does not start with 93, the code of a farmers' cooperative"))
+        warnings.append(RowIssue(int(row), "uscc", code, Message("load.uscc_not_93")))
     unions = set(frame.loc[frame["lead_level"] == "township", "uscc"])
     linked = frame[frame["union_uscc"].notna()]
     for row, code in linked.loc[~linked["union_uscc"].isin(unions), ["source_row", "union_uscc"]].itertuples(index=False):
-        warnings.append(RowIssue(int(row), "union_uscc", str(code), "names no township-led union in this file"))
+        warnings.append(RowIssue(int(row), "union_uscc", str(code), Message("load.union_unknown")))
     return warnings
 
 

@@ -12,6 +12,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .messages import Message
+
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}
 _WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
@@ -52,13 +54,13 @@ def problem(code: str) -> str | None:
         The normalised code (upper case, no spaces).
     """
     if len(code) != 18:
-        return f"a unified social credit code has 18 characters, this one has {len(code)}"
+        return Message("load.uscc_length", n=len(code))
     bad = sorted({c for c in code if c not in _VALUE})
     if bad:
-        return f"characters not allowed in a unified social credit code: {' '.join(bad)}"
+        return Message("load.uscc_chars", chars=" ".join(bad))
     expected = check_char(code[:17])
     if code[17] != expected:
-        return f"check character is {code[17]}, but the first 17 characters give {expected} (mistyped code?)"
+        return Message("load.uscc_check", got=code[17], expected=expected)
     return None
 
 
