@@ -64,9 +64,12 @@ def test_one_message_per_slide_in_its_title(slides):
 
 def test_figures_slide_shows_computed_and_published(slides):
     html = next(s.html for s in slides if s.id == "figures")
-    assert re.search(r'cm-tile cm-differs"><div class="cm-tile-label">行政村覆盖率</div><div class="cm-tile-value">71.07%</div>'
-                     r'<div class="cm-tile-foot">报告：71.67%</div>', html)
-    assert '<div class="cm-tile-value">1,386.1<span class="cm-unit">万元</span></div><div class="cm-tile-foot">报告：1,300万元以上' in html
+    # the registry's value carries the sample's 示例 mark; the published one beneath does not
+    mark = '<span class="cm-sample-mark">示例</span>'
+    assert re.search(r'cm-tile cm-differs"><div class="cm-tile-label">行政村覆盖率</div><div class="cm-tile-value">71.07%'
+                     + mark + r'</div><div class="cm-tile-foot">报告：71.67%</div>', html)
+    assert ('<div class="cm-tile-value">1,386.1<span class="cm-unit">万元</span>' + mark
+            + '</div><div class="cm-tile-foot">报告：1,300万元以上') in html
 
 
 def test_charts_are_inline_svg_that_scale(slides):
