@@ -21,8 +21,12 @@ def _without_data_name(spec):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_profile_charts_from_a_template_equal_charts_built_for_the_cooperative(data, lang):
-    first, other = data.frame["uscc"].iloc[0], data.frame["uscc"].iloc[-1]
+@pytest.mark.parametrize("unions", [False, True], ids=["cooperatives", "unions"])
+def test_profile_charts_from_a_template_equal_charts_built_for_the_cooperative(data, lang, unions):
+    # a template serves cooperatives of one kind: a union's members are cooperatives, so
+    # its comparison panels are labelled differently (the profile keeps a template per kind)
+    kind = data.frame[(data.frame["lead_level"] == "township") == unions]
+    first, other = kind["uscc"].iloc[0], kind["uscc"].iloc[-1]
     cache = ChartCache()
     income = cache.get(("income", lang), lambda: charts.income_streams(data.coop(first), lang=lang, width=300))
     got = with_rows(income, charts.income_rows(data.coop(other), lang=lang)).to_dict()

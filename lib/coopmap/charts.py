@@ -28,8 +28,8 @@ from shapely.geometry import mapping
 from . import boundaries as bnd
 from .errors import CoopmapError
 from .fonts import FONT_FAMILY
-from .i18n import t, township_label
-from .schema import INCOME_STREAMS
+from .i18n import t, township_label, unit_label
+from .schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
     "ACCENT",
@@ -61,8 +61,8 @@ COMPARISON_MEASURES = ("revenue", "farmer_income", "collective_income", "land_mu
 _MEASURE_UNITS = {
     "revenue": ("万元", "CNY 10k", 1), "farmer_income": ("万元", "CNY 10k", 1),
     "collective_income": ("万元", "CNY 10k", 1), "sales": ("万元", "CNY 10k", 1),
-    "land_mu": ("亩", "mu", 0), "members": ("人", "people", 0), "households": ("户", "households", 0),
-}
+    "land_mu": ("亩", "mu", 0), "households": ("户", "households", 0),
+}  # members: coopmap.schema.members_unit (人, or 个 for a union)
 
 
 # -- shared helpers ----------------------------------------------------------------------
@@ -506,12 +506,19 @@ def comparison_rows(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = CO
     ``value_text``; always ``3 * len(measures)`` rows in the same order.
     """
     table = comparison_table(frame, uscc, measures)
+    level = frame.loc[frame["uscc"] == uscc, "lead_level"].iloc[0]
     rows = []
     for record in table.to_dict("records"):
-        zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
-        unit = zh_unit if lang == "zh" else en_unit
-        label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
-        panel = f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+        if record["measure"] == "members":  # people, or a union's member cooperatives
+            label, decimals = members_label(level, lang), 0
+            kind = members_unit(level)
+            # "Member cooperatives", not "Member cooperatives (member cooperatives)"
+            unit = "" if lang == "en" and kind == "member_coops" else unit_label(kind, lang)
+        else:
+            zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
+            unit = zh_unit if lang == "zh" else en_unit
+            label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
+        panel = label if not unit else f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
         for column, key in _COMPARISON_SERIES:
             value = record[column]
             rows.append({

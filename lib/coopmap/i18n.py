@@ -54,6 +54,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "income_inputs": {"zh": "农资销售", "en": "Farm-input sales"},
     # registry measures used in comparisons (schema ids)
     "members": {"zh": "成员数", "en": "Members"},
+    "members_union": {"zh": "成员合作社", "en": "Member cooperatives"},
     "households": {"zh": "带动农户数", "en": "Households reached"},
     "land_mu": {"zh": "流转土地", "en": "Land transferred"},
     "revenue": {"zh": "经营收入", "en": "Revenue"},
@@ -87,6 +88,7 @@ UNITS: dict[str, tuple[str, str, int]] = {
     "people": ("人", "people", 0),
     "households": ("户", "households", 0),
     "coops": ("个", "", 0),
+    "member_coops": ("个", "member cooperatives", 0),  # a union's members (coopmap.schema.members_unit)
     "km2": ("平方千米", "km²", 1),
 }
 _UNIT_ALIASES = {
@@ -211,7 +213,7 @@ def format_number(value: Any, unit: str = "count", lang: str = "zh", decimals: i
         ``None``/NaN gives ``"—"``.
     unit : str
         A unit id of :data:`UNITS` (``money``, ``mu``, ``pct``, ``count``, ``people``,
-        ``households``, ``coops``, ``km2``) or its Chinese symbol (万元, 亩, %).
+        ``households``, ``coops``, ``member_coops``, ``km2``) or its Chinese symbol (万元, 亩, %).
     lang : {"zh", "en"}
     decimals : int, optional
         Digits after the point; default per unit (money 1, mu 1, pct 1, counts 0).

@@ -26,7 +26,8 @@ from typing import Iterable, Optional
 from . import i18n
 from .briefing import Briefing, CaseView, FigureView, esc, number
 from .errors import ExportError
-from .i18n import t
+from .i18n import format_number, t
+from .schema import members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 
@@ -248,7 +249,8 @@ def _township_body(b: Briefing, code: str) -> str:
                      esc(number(v["coops"], "个", lang))] for _, v in view.villages.iterrows()]
     villages = _table([(t("report.village", lang), False), (t("status.title", lang), False), (t("brief.coops", lang), True)], village_rows)
     coop_rows = [[esc(c["name"]), esc(t("level." + c["level"], lang)), esc(c["village"]), esc(c["industry"]),
-                  esc(number(c["members"], "人", lang)), esc(number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
+                  esc(format_number(c["members"], members_unit(c["level"]), lang)),  # 人, or a union's 个
+                  esc(number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
                  for _, c in view.coops.iterrows()]
     coops = _table([(t("report.coop_name", lang), False), (t("report.level", lang), False), (t("report.village", lang), False),
                     (t("report.industry", lang), False), (t("members", lang), True), (t("revenue", lang), True),

@@ -17,6 +17,7 @@ import pandera.pandas as pa
 from pandera.api.extensions import register_check_method
 from pandera.typing import Series
 
+from .i18n import t
 from .uscc import CHARSET
 
 LEAD_LEVELS = ("township", "village", "group")
@@ -26,6 +27,43 @@ COOP_MIN_MEMBERS = 5
 UNION_MIN_MEMBERS = 3
 """Legal minimum number of member cooperatives of a union of cooperatives (联合社; same law)."""
 INCOME_STREAMS = ("income_rent", "income_wages", "income_dividends", "income_commission", "income_inputs")
+
+
+def members_unit(lead_level: str) -> str:
+    """Return what a cooperative's ``members`` counts, as a unit id of :data:`coopmap.i18n.UNITS`.
+
+    Parameters
+    ----------
+    lead_level : str
+        The cooperative's ``lead_level``.
+
+    Returns
+    -------
+    str
+        ``"member_coops"`` (个 / member cooperatives) for a township-led union (联合社),
+        whose members are cooperatives; ``"people"`` (人 / people) for every other
+        cooperative. Every page, chart, report and slide that shows one cooperative's
+        ``members`` takes its unit from here.
+    """
+    return "member_coops" if lead_level == "township" else "people"
+
+
+def members_label(lead_level: str, lang: str = "zh") -> str:
+    """Return the label of a cooperative's ``members``: 成员数, or 成员合作社 for a union.
+
+    Parameters
+    ----------
+    lead_level : str
+        The cooperative's ``lead_level``.
+    lang : {"zh", "en"}
+
+    Returns
+    -------
+    str
+        ``成员数`` / ``Members`` (people), or ``成员合作社`` / ``Member cooperatives``
+        for a township-led union (see :func:`members_unit`).
+    """
+    return t("members_union" if members_unit(lead_level) == "member_coops" else "members", lang)
 
 
 @dataclass(frozen=True)
@@ -48,7 +86,8 @@ class Column:
     minimum : float or None
         Smallest allowed value for numbers.
     unit : str
-        Unit shown beside values (万元, 亩, 人, 户).
+        Unit shown beside values (万元, 亩, 人, 户); empty for ``members``, whose unit
+        depends on the row (:func:`members_unit`).
     aliases : tuple of str
         Other header spellings accepted on load.
     """
@@ -77,7 +116,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("industry", "主导产业", "Main industry", "text", True, aliases=("产业",)),
     Column("chair_is_secretary", "书记兼任理事长", "Secretary as chair", "bool", True, aliases=("书记任理事长", "支部书记兼任理事长")),
     Column("cross_appointed", "交叉任职人数", "Cross-appointed", "int", True, 0, "人", "people"),
-    Column("members", "成员数", "Members", "int", True, 5, "人", "people", ("社员数", "成员人数")),
+    Column("members", "成员数", "Members", "int", True, 5, aliases=("社员数", "成员人数")),  # 人 or 个: members_unit
     Column("households", "带动农户数", "Households reached", "int", True, 0, "户", "households", ("带动户数",)),
     Column("land_mu", "流转土地（亩）", "Land transferred", "number", True, 0, "亩", "mu", ("流转土地", "流转面积(亩)")),
     Column("revenue", "经营收入（万元）", "Revenue", "money", True, 0, "万元", "CNY 10k", ("经营收入",)),

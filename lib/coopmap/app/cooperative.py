@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import charts
 from ..i18n import t
-from ..schema import COLUMNS
+from ..schema import COLUMNS, members_label, members_unit
 from .data import AppData
 from .html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from .slots import ChartSlot, with_rows
@@ -89,7 +89,9 @@ class CoopView:
         data = self._data
         coop = data.coop(uscc)
         self.heading.value = self._heading_html(coop, lang)
-        self.tiles.value = tiles([tile(t(c, lang), column_value(c, coop[c], lang), sample=data.illustrative, lang=lang)
+        level = coop["lead_level"]
+        self.tiles.value = tiles([tile(members_label(level, lang) if c == "members" else t(c, lang),
+                                       column_value(c, coop[c], lang, level), sample=data.illustrative, lang=lang)
                                   for c in KEY_FIGURES], "cm-tiles-coop")
         self._show_partner(coop, lang)
         self._show_union(coop, lang)
@@ -105,14 +107,17 @@ class CoopView:
         if uscc is None:
             return
         coop = data.coop(uscc)
-        # Both charts have the same structure for every cooperative: build each once per
-        # language (the first cooperative shown) and swap in the rows of the others.
+        # Both charts have the same structure for every cooperative of a kind: build each
+        # once per language (the first cooperative shown) and swap in the rows of the others.
+        # A union's members are cooperatives, so its comparison panels are labelled
+        # differently and it has a template of its own.
         cache = data.charts
+        kind = members_unit(coop["lead_level"])
         self.income.show((lang, uscc), lambda: with_rows(
             cache.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH)),
             charts.income_rows(coop, lang=lang)))
         self.comparison.show((lang, uscc), lambda: with_rows(
-            cache.get(("comparison-template", lang),
+            cache.get(("comparison-template", lang, kind),
                       lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH)),
             charts.comparison_rows(data.frame, uscc, lang=lang)))
 
@@ -121,11 +126,14 @@ class CoopView:
         data = self._data
         if data.frame.empty:
             return
-        uscc = str(data.frame["uscc"].iloc[0])
+        frame = data.frame
+        uscc = str(frame["uscc"].iloc[0])
         coop = data.coop(uscc)
         data.charts.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH))
-        data.charts.get(("comparison-template", lang),
-                        lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH))
+        # one comparison template per kind of cooperative (a union's panels are labelled differently)
+        for kind, first in frame.groupby(frame["lead_level"].map(members_unit), sort=False)["uscc"].first().items():
+            data.charts.get(("comparison-template", lang, kind),
+                            lambda code=str(first): charts.median_comparison(frame, code, lang=lang, width=COMPARISON_WIDTH))
 
     def _heading_html(self, coop: pd.Series, lang: str) -> str:
         data = self._data
@@ -204,7 +212,7 @@ class CoopView:
             elif col.id == "union_uscc":
                 text = f"{data.coop(value)['name']} ({value})" if isinstance(value, str) and data.has_coop(value) else (value if isinstance(value, str) else "")
             elif col.kind in ("money", "number", "int"):
-                text = column_value(col.id, value, lang) if pd.notna(value) else ""
+                text = column_value(col.id, value, lang, coop["lead_level"]) if pd.notna(value) else ""
             elif col.kind == "year":
                 text = str(int(value)) if pd.notna(value) else ""
             else:

@@ -16,10 +16,12 @@ import pandas as pd
 
 from ..i18n import format_number, t, township_label
 from ..metrics import Metric
+from ..schema import members_unit
 
-#: Units of registry columns as :func:`coopmap.i18n.format_number` names them.
+#: Units of registry columns as :func:`coopmap.i18n.format_number` names them
+#: (``members`` has none of its own: :func:`coopmap.schema.members_unit`).
 COLUMN_UNITS = {
-    "members": ("people", 0), "households": ("households", 0), "cross_appointed": ("people", 0),
+    "households": ("households", 0), "cross_appointed": ("people", 0),
     "land_mu": ("mu", 1), "revenue": ("money", 1), "farmer_income": ("money", 1),
     "collective_income": ("money", 1), "sales": ("money", 1), "income_rent": ("money", 1),
     "income_wages": ("money", 1), "income_dividends": ("money", 1), "income_commission": ("money", 1),
@@ -41,8 +43,16 @@ def num(value: Any, unit: str = "count", lang: str = "zh", decimals: Optional[in
     return format_number(value, unit, lang, decimals)
 
 
-def column_value(column: str, value: Any, lang: str) -> str:
-    """Format a registry column's value with its unit."""
+def column_value(column: str, value: Any, lang: str, lead_level: Optional[str] = None) -> str:
+    """Format a registry column's value with its unit.
+
+    ``members`` needs the cooperative's ``lead_level``: a union's members are
+    cooperatives (个), any other cooperative's are people (人).
+    """
+    if column == "members":
+        if lead_level is None:
+            raise ValueError("column_value('members', ...) needs the cooperative's lead_level: a union's members are cooperatives")
+        return num(value, members_unit(lead_level), lang, 0)
     unit, decimals = COLUMN_UNITS.get(column, ("count", 0))
     return num(value, unit, lang, decimals)
 

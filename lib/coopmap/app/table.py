@@ -271,7 +271,8 @@ class CoopTable:
                 "uscc": str(rec["uscc"]),
                 "name": str(rec["name"]),
                 "cells": [str(rec["place"]), level_label(rec["lead_level"], lang), str(rec["industry"]),
-                          column_value("members", rec["members"], lang), column_value("revenue", rec["revenue"], lang)],
+                          column_value("members", rec["members"], lang, rec["lead_level"]),
+                          column_value("revenue", rec["revenue"], lang)],
             })
         if ordered.empty:
             status = t("app.table.empty", lang)
