@@ -62,6 +62,8 @@ def check_outcome(path: Path, expected: dict) -> None:
         assert set(expected["warning_rows"]) <= {w.row for w in report.warnings}
     if "skipped_rows" in expected:
         assert [s.row for s in report.skipped_rows] == expected["skipped_rows"]
+    if "skipped_reasons" in expected:
+        assert [s.text("zh") for s in report.skipped_rows] == expected["skipped_reasons"]
     if "header_row" in expected:
         assert report.header_row == expected["header_row"]
     if "sheet" in expected:

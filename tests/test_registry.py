@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -105,6 +106,33 @@ def test_blank_and_total_rows_are_skipped_and_counted(registry_csv):
     r = load(registry_csv(rows)).report
     assert (r.rows_read, r.accepted, r.rejected, r.skipped) == (5, 2, 0, 3)
     assert [s.row for s in r.skipped_rows] == [3, 5, 6]
+
+
+def test_template_numbers_and_signature_lines_are_skipped_with_their_reason(tmp_path):
+    """A county template numbered further than it was filled, signed at the bottom (CSV: every cell is text)."""
+    header = ["序号"] + HEADER
+    rows = [["1"] + [coop_row(1)[h] for h in HEADER], ["2"] + [coop_row(2)[h] for h in HEADER]]
+    rows.append(["3", "", "龙陵县测试3号专业合作社", "村", "碧寨乡"])  # begun, not finished: a cooperative's row
+    rows += [["4"], ["５"], ["6."], ["7", "", "", "", "", "", "", "", "", "", "", "", "", "30"]]  # the last has a value
+    rows.append(["合计", "", "", "", "", "", "", "", "", "", "", "", "", "24"])
+    rows.append(["填表人：", "张三", "", "审核人：", "李四", "", "填报日期：2024年1月5日"])
+    rows.append(["审核人", "王五"])
+    path = tmp_path / "county.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([["龙陵县党组织领办合作社台账"], header] + rows)
+    r = load(path).report
+    assert r.rows_read == r.accepted + r.rejected + r.skipped == 10
+    assert (r.accepted, r.rejected, r.skipped) == (2, 2, 6)
+    assert [(s.row, s.value, s.text("zh")) for s in r.skipped_rows] == [
+        (6, "4", "空行（仅有序号）"), (7, "５", "空行（仅有序号）"), (8, "6.", "空行（仅有序号）"),
+        (10, "合计", "合计行（合计/小计/总计）"), (11, "填表人：", "签字行"), (12, "审核人", "签字行"),
+    ]
+    assert r.skipped_rows[0].text("en") == "blank row with only its serial number (序号)"
+    assert r.skipped_rows[-1].text("en").startswith("signature line")
+    # a number and anything else is a cooperative's row: rejected, each missing cell named
+    assert sorted({e.row for e in r.errors}) == [5, 9]
+    assert {e.column for e in r.errors if e.row == 5} >= {"uscc", "members", "year"}
+    assert not [w for w in r.warnings if "序号" in w.value], "the serial column is expected, not an unknown column"
 
 
 def test_money_in_yuan_header_converted(registry_csv):

@@ -43,6 +43,16 @@ from .text import normalize
 
 COOP_LAW_DATE = dt.date(2007, 7, 1)
 _TOTAL_WORDS = ("合计", "小计", "总计")
+_SERIAL_HEADERS = frozenset({"序号", "序", "编号", "顺序号", "排序", "no", "no.", "#"})
+"""Headers of a serial-number column (compared normalised, lower case): read as no registry column."""
+_SERIAL_VALUE = re.compile(r"^\d{1,6}[.、]?$")
+_SIGNATURE_LABELS = (
+    "填表人", "制表人", "填报人", "审核人", "审批人", "复核人", "核对人", "统计人", "经办人", "联系人", "联系电话",
+    "单位负责人", "主要负责人", "负责人", "分管领导", "填报日期", "填表日期", "制表日期", "报送日期", "日期", "填报单位",
+)
+_SIGNATURE = re.compile(rf"^(?:{'|'.join(_SIGNATURE_LABELS)})(?:\([^)]*\))?(?::|$)")
+"""A signature line's first cell, normalised: 填表人：张三, 审核人, 填报单位(盖章)：…"""
+_SIGNATURE_HINT = re.compile("[人期位话导]")
 _MAX_HEADER_SEARCH = 30
 _LEAD_LEVEL = {
     "乡镇": "township", "乡镇领办": "township", "镇级": "township", "乡级": "township",
@@ -815,7 +825,7 @@ def _map_columns(header: list[Any], source: str, header_row: int, warnings: list
     for j, cell in enumerate(header):
         match = _match_header(cell)
         if match is None:
-            if not parsing.is_blank(cell):
+            if not parsing.is_blank(cell) and not _is_serial_header(cell):
                 warnings.append(RowIssue(header_row, None, str(cell), Message("load.unknown_column", letter=_column_letter(j))))
             continue
         col_id, scale = match
@@ -1162,7 +1172,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     n_read = report.rows_read
     first_col = first_col[:n_read]
     columns = [col[:n_read] for col in columns]
-    keep = _classify_rows(columns, first_col, name_idx, data_i, report)
+    keep = _classify_rows(columns, first_col, name_idx, data_i, report, _serial_columns(header, mapping))
     last_header = max(j for j, cell in enumerate(header) if not parsing.is_blank(cell))
     _warn_beyond_header(columns, keep, last_header, data_i, report)
     row_numbers = (data_i + 1 + keep).astype(np.int64)
@@ -1317,23 +1327,56 @@ def _first_filled(columns: list[np.ndarray], n: int) -> np.ndarray:
     return first
 
 
-def _maybe_total(values: np.ndarray) -> np.ndarray:
-    """Cells that are text containing 计 or 計 (a quick filter before :func:`_is_total_row`)."""
+def _is_serial_header(cell: Any) -> bool:
+    return normalize(cell).lower() in _SERIAL_HEADERS
+
+
+def _serial_columns(header: list[Any], mapping: dict[str, tuple[int, float]]) -> list[int]:
+    """Columns headed 序号 (or 编号, No.): a template's pre-numbered serial numbers."""
+    mapped = {j for j, _ in mapping.values()}
+    return [j for j, cell in enumerate(header) if j not in mapped and _is_serial_header(cell)]
+
+
+def _text_with(values: np.ndarray, hint: "re.Pattern[str]") -> np.ndarray:
+    """Cells that are text containing a match of ``hint`` (a quick filter before a closer look)."""
     if pd.api.types.infer_dtype(values, skipna=False) == "string":
         joined = "\n".join(values)
-        if "计" not in joined and "計" not in joined:
-            return np.zeros(len(values), dtype=bool)
         # the cells holding one: each match's offset in the joined text mapped to its cell
-        ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
-        hits = np.fromiter((m.start() for m in _TOTAL_CHAR.finditer(joined)), dtype=np.int64)
+        hits = np.fromiter((m.start() for m in hint.finditer(joined)), dtype=np.int64)
         out = np.zeros(len(values), dtype=bool)
-        out[np.searchsorted(ends, hits, side="right")] = True
+        if len(hits):
+            ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
+            out[np.searchsorted(ends, hits, side="right")] = True
         return out
-    return np.fromiter((isinstance(v, str) and ("计" in v or "計" in v) for v in values), dtype=bool, count=len(values))
+    return np.fromiter((isinstance(v, str) and hint.search(v) is not None for v in values), dtype=bool, count=len(values))
 
 
-def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: int, data_i: int, report: ValidationReport) -> np.ndarray:
-    """Record blank, total and note rows in ``report.skipped_rows``; return the other rows' indices."""
+def _maybe_total(values: np.ndarray) -> np.ndarray:
+    """Cells that are text containing 计 or 計 (a quick filter before :func:`_is_total_row`)."""
+    return _text_with(values, _TOTAL_CHAR)
+
+
+def _is_serial_value(value: Any) -> bool:
+    """A serial number: a whole number (1, 1.0) or its text (1, １, 1., 1、)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, np.integer)):
+        return True
+    if isinstance(value, (float, np.floating)):
+        return float(value).is_integer()
+    return isinstance(value, str) and _SERIAL_VALUE.match(normalize(value)) is not None
+
+
+def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: int, data_i: int, report: ValidationReport,
+                   serial_cols: Iterable[int] = ()) -> np.ndarray:
+    """Record the rows that are no cooperative in ``report.skipped_rows``; return the other rows' indices.
+
+    Each skipped row has its reason: blank; only its serial number (a template numbered
+    further than it was filled); a total (合计, 小计, 总计); a signature line (填表人：…
+    审核人：… 填报日期：…, its first cell a signature label); a note (one text value,
+    perhaps repeated across merged cells, and nothing else). A row with a serial number
+    and any other value is a cooperative's row, checked like every other.
+    """
     n = len(first_col)
     filled = first_col >= 0
     first = np.full(n, None, dtype=object)
@@ -1344,12 +1387,28 @@ def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: i
     name = columns[name_idx] if name_idx < len(columns) else np.full(n, None, dtype=object)
     for k in np.flatnonzero(filled & (_maybe_total(first) | _maybe_total(name))):
         total[k] = _is_total_row([name[k]] if name_idx < len(columns) else [], 0 if name_idx < len(columns) else None, first[k])
+    signature = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(filled & ~total & _text_with(first, _SIGNATURE_HINT)):
+        signature[k] = _SIGNATURE.match(normalize(first[k])) is not None
+    # only a serial number: the row's first value is in a serial column and nothing follows it
+    serial_only = np.zeros(n, dtype=bool)
+    serial_cols = [j for j in serial_cols if j < len(columns)]
+    open_rows = np.flatnonzero(filled & ~total & ~signature & np.isin(first_col, serial_cols))
+    if len(open_rows):
+        for j, column in enumerate(columns):
+            if not len(open_rows):
+                break
+            if j in serial_cols:
+                continue
+            open_rows = open_rows[_blank_mask(column[open_rows])]
+        for k in open_rows:
+            serial_only[k] = all(parsing.is_blank(columns[j][k]) or _is_serial_value(columns[j][k]) for j in serial_cols)
     # a note row: one text value, perhaps repeated across merged cells, and nothing else
     if pd.api.types.infer_dtype(first, skipna=True) == "string":  # every value text or missing
         is_text = pd.notna(first)
     else:
         is_text = np.fromiter((isinstance(v, str) for v in first), dtype=bool, count=n)
-    open_rows = np.flatnonzero(filled & ~total & is_text)
+    open_rows = np.flatnonzero(filled & ~total & ~signature & ~serial_only & is_text)
     for column in columns:
         if not len(open_rows):
             break
@@ -1360,15 +1419,15 @@ def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: i
         open_rows = open_rows[same]
     note = np.zeros(n, dtype=bool)
     note[open_rows] = True
-    for k in np.flatnonzero(~filled | total | note):
+    for k in np.flatnonzero(~filled | total | signature | serial_only | note):
         row_no = data_i + 1 + k
         if not filled[k]:
-            report.skipped_rows.append(RowIssue(row_no, None, "", "blank row"))
-        elif total[k]:
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first[k]), "total row (合计/小计/总计)"))
-        elif note[k]:
-            report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first[k]), "note row: only one value, not a cooperative"))
-    return np.flatnonzero(filled & ~total & ~note)
+            report.skipped_rows.append(RowIssue(row_no, None, "", Message("load.skip.blank")))
+            continue
+        reason = ("load.skip.total" if total[k] else "load.skip.signature" if signature[k]
+                  else "load.skip.serial_only" if serial_only[k] else "load.skip.note")
+        report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first[k]), Message(reason)))
+    return np.flatnonzero(filled & ~total & ~signature & ~serial_only & ~note)
 
 
 def _warn_beyond_header(columns: list[np.ndarray], keep: np.ndarray, last_header: int, data_i: int, report: ValidationReport) -> None:

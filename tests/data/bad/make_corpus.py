@@ -13,6 +13,8 @@ binary ones included). Each case is a file ``NAME.<ext>`` and ``NAME.expected.js
     The set of canonical column ids that the row errors name.
 ``warnings``
     Fragments each found in some warning message.
+``skipped_rows``, ``skipped_reasons``
+    The skipped rows' numbers and their reasons in Chinese (optional).
 ``values``
     ``[row, column, value]``: the accepted row from spreadsheet row ``row`` holds
     ``value`` in ``column`` (dates as ``YYYY-MM-DD``).
@@ -601,6 +603,43 @@ def _quote() -> bytes:
 ))
 def _instructions() -> bytes:
     return xlsx_bytes([], sheets={"说明": [["填表说明"], ["1. 每个合作社一行"], ["2. 金额单位为万元"]], "台账": table(rows_of(1, 2, 3))})
+
+
+COUNTY_HEADER = ["序号"] + HEADER
+COUNTY_REQUIRED = ["uscc", "lead_level", "township", "formation", "standardized", "founded", "industry", "chair_is_secretary",
+                   "cross_appointed", "members", "households", "land_mu", "revenue", "farmer_income", "collective_income", "year"]
+
+
+@case("county_sheet", ".xlsx", rows_expected(
+    "a county sheet as offices fill it: an instructions sheet first; on the register sheet a title, the reporting unit, "
+    "a two-row header (序号, a merged group 收益（万元）), five cooperatives, a sixth row with its number and name only, "
+    "rows 7-15 numbered in advance and left empty, a 合计 row, a blank row and a signature line spread over three cells",
+    18, 5, 1, 12, sheet="台账", header_row=3, error_columns=COUNTY_REQUIRED, error_rows=[10],
+    skipped_rows=list(range(11, 23)),
+    skipped_reasons=["空行（仅有序号）"] * 9 + ["合计行（合计/小计/总计）", "空行", "签字行"],
+    warnings=["read sheet '台账'", "header spans rows 3-4"],
+    values=[[5, "name", "龙陵县测试1号专业合作社"], [5, "revenue", 12.5], [9, "collective_income", 3.0], [9, "year", 2023]],
+))
+def _county_sheet() -> bytes:
+    from openpyxl.utils import get_column_letter
+
+    header = COUNTY_HEADER
+    group = ["经营收入（万元）", "带动群众增收（万元）", "村集体增收（万元）"]
+    upper = ["收益（万元）" if h == group[0] else ("" if h in group else h) for h in header]
+    lower = [h.replace("（万元）", "") if h in group else "" for h in header]
+    body: list[list[Any]] = [[k] + [r[h] for h in HEADER] for k, r in enumerate(rows_of(1, 2, 3, 4, 5), start=1)]
+    body.append([6, "", "龙陵县测试6号专业合作社"])  # begun, not finished: a real row, rejected
+    body += [[k] for k in range(7, 16)]  # the template's numbers, never filled
+    total: list[Any] = [""] * len(header)
+    total[0], total[header.index("成员数")], total[header.index("经营收入（万元）")] = "合计", 60, 62.5
+    signature: list[Any] = [""] * len(header)
+    signature[0], signature[5], signature[10] = "填表人：张三", "审核人：李四", "填报日期：2024年1月5日"
+    cells = [[TITLE], ["填报单位（盖章）：碧寨乡党委"], upper, lower] + body + [total, [], signature]
+    first, last = header.index(group[0]) + 1, get_column_letter(len(header))
+    merges = [f"A1:{last}1", f"A2:{last}2", f"{get_column_letter(first)}3:{get_column_letter(first + 2)}3"]
+    merges += [f"{get_column_letter(j)}3:{get_column_letter(j)}4" for j, h in enumerate(header, start=1) if h not in group]
+    instructions = [["填表说明"], ["1. 每个合作社填一行，序号已预先编好"], ["2. 金额单位为万元"], ["3. 统一社会信用代码按营业执照填写"]]
+    return xlsx_bytes([], merges=tuple(merges), sheets={"填表说明": instructions, "台账": cells})
 
 
 @case("no_header_in_any_sheet", ".xlsx", error_expected("a workbook of notes only", "in none of the sheets: 说明, 附表"))
