@@ -71,6 +71,76 @@ def test_environment_registry_still_wins(store, files, monkeypatch):
     assert paths.default_registry() == files["v2"]
 
 
+# -- the base version: the shipped sample, or the file the server was started with ----------
+
+
+def test_after_an_accept_the_shipped_sample_is_listed_and_can_be_made_active_again(store, files):
+    sample = load_registry(paths.SAMPLE_XLSX).report.accepted
+    assert sample == 98
+    (base,) = versions.list_versions(include_base=True)
+    assert base.id == versions.BASE and base.active and base.shipped_sample and base.path == paths.SAMPLE_XLSX
+
+    v1 = versions.accept(files["v1"], now=T1, today=TODAY)
+    v2 = versions.accept(files["v2"], now=T2, today=TODAY)
+    listed = versions.list_versions(include_base=True)
+    assert [v.id for v in listed] == [v2.id, v1.id, "base"], "the sample is still there, last"
+    assert [v.active for v in listed] == [True, False, False]
+    assert [v.id for v in versions.list_versions()] == [v2.id, v1.id], "the stored versions alone, as before"
+    assert accepted_count(versions.current_registry()) == 3
+
+    back = versions.activate("base")
+    assert back.base and back.active and back.path == paths.SAMPLE_XLSX
+    assert (store / versions.POINTER).read_text(encoding="utf-8").strip() == "base"
+    assert versions.active_version() is None
+    assert [v.active for v in versions.list_versions(include_base=True)] == [False, False, True]
+    # what the CLI and notebooks read, and what a dashboard page opened now shows
+    assert paths.default_registry() == paths.SAMPLE_XLSX
+    assert versions.current_registry() == paths.SAMPLE_XLSX
+    assert accepted_count(paths.default_registry()) == sample
+    assert v1.path.is_file() and v2.path.is_file(), "switching to the sample removes no version"
+
+    assert versions.activate(v1.id).active and accepted_count(paths.default_registry()) == 2
+    assert versions.get_version("base").base and not versions.get_version("base").active
+    with pytest.raises(RegistryError, match="no stored registry version 'bas'"):
+        versions.activate("bas")  # the base is named in full, never by a prefix
+
+
+def test_a_registry_named_at_start_is_the_base_version(store, files, monkeypatch):
+    """``coopmap serve --registry FILE`` passes FILE as COOPMAP_REGISTRY: the base of the store."""
+    monkeypatch.setenv("COOPMAP_REGISTRY", str(files["v1"]))
+    assert versions.current_registry() == files["v1"]
+    uploaded = versions.accept(files["v2"], now=T2, today=TODAY)
+    base = versions.list_versions(include_base=True)[-1]
+    assert base.base and not base.shipped_sample and base.path == files["v1"] and base.original_name == "台账2023.csv"
+    assert versions.current_registry() == uploaded.path, "a page opened now shows the accepted version"
+    assert paths.default_registry() == files["v1"], "the CLI and notebooks still read the file they were given"
+    versions.activate("base")
+    assert versions.current_registry() == files["v1"]
+    monkeypatch.delenv("COOPMAP_REGISTRY")
+    assert versions.current_registry() == paths.SAMPLE_XLSX, "the base is whatever the program was started with"
+
+
+def test_a_base_that_does_not_load_is_never_made_active(store, files, monkeypatch, tmp_path):
+    v1 = versions.accept(files["v1"], now=T1, today=TODAY)
+    missing = tmp_path / "gone.xlsx"
+    monkeypatch.setenv("COOPMAP_REGISTRY", str(missing))
+    base = versions.list_versions(include_base=True)[-1]
+    assert base.base and base.created is None and base.size == 0
+    with pytest.raises(RegistryError, match="gone.xlsx"):
+        versions.activate("base")
+    assert versions.active_version().id == v1.id
+
+
+def test_every_switch_changes_the_pointer_stamp(store, files):
+    assert versions.pointer_stamp() is None
+    v1 = versions.accept(files["v1"], now=T1, today=TODAY)
+    stamps = [versions.pointer_stamp()]
+    for version_id in ("base", v1.id, "base"):  # three writes within the same second
+        versions.activate(version_id)
+        stamps.append(versions.pointer_stamp())
+    assert None not in stamps and len(set(stamps)) == 4
+
+
 def test_rejected_rows_need_an_acknowledgement(store, files):
     first = versions.accept(files["v1"], now=T1, today=TODAY)
     with pytest.raises(versions.RejectedRowsError, match="1 row\\(s\\) are rejected.*acknowledge") as info:
@@ -276,7 +346,8 @@ def test_cli_accept_versions_activate(store, files, capsys):
 
     assert main(["versions", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
-    assert [v["active"] for v in listed] == [True, False] and listed[0]["id"] == second["id"]
+    assert [v["active"] for v in listed] == [True, False, False] and listed[0]["id"] == second["id"]
+    assert listed[2]["id"] == "base" and listed[2]["shipped_sample"] and listed[2]["path"] == str(paths.SAMPLE_XLSX)
 
     first_id = listed[1]["id"]
     assert main(["activate", first_id]) == 0
@@ -284,6 +355,12 @@ def test_cli_accept_versions_activate(store, files, capsys):
     assert main(["versions"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[1].startswith(f"  {second['id']}") and lines[2].startswith(f"* {first_id}")
+
+    assert main(["activate", "base"]) == 0
+    assert capsys.readouterr().out.startswith(f"* base  {paths.SAMPLE_XLSX}  (the shipped illustrative sample")
+    assert main(["versions"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("* base")
+    assert paths.default_registry() == paths.SAMPLE_XLSX
 
     assert main(["activate", "no-such-version"]) == 2
     assert "no stored registry version 'no-such-version'" in capsys.readouterr().err

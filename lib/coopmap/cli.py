@@ -95,6 +95,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _print_version(version) -> None:
     mark = "*" if version.active else " "
+    if version.base:
+        what = "the shipped illustrative sample (示例数据)" if version.shipped_sample else "the file named by COOPMAP_REGISTRY / --registry"
+        print(f"{mark} {version.id}  {version.path}  ({what}; shown when no stored version is active)")
+        return
     counts = "counts unknown" if version.accepted is None else (
         f"accepted {version.accepted}, rejected {version.rejected}, skipped {version.skipped}"
         + (" (rejected rows acknowledged)" if version.acknowledged_rejected else "")
@@ -105,15 +109,15 @@ def _print_version(version) -> None:
 def _cmd_versions(args: argparse.Namespace) -> int:
     from . import paths, versions
 
-    stored = versions.list_versions()
+    listed = versions.list_versions(include_base=True)
     if args.json:
-        _print_json([v.to_dict() for v in stored])
+        _print_json([v.to_dict() for v in listed])
         return 0
-    if not stored:
+    if len(listed) == 1:
         print(f"no stored registry versions in {versions.store_dir()}; in use: {paths.default_registry()}")
         return 0
-    print(f"{versions.store_dir()} (* = active)")
-    for version in stored:
+    print(f"{versions.store_dir()} (* = active; 'coopmap activate base' switches back to the base version)")
+    for version in listed:
         _print_version(version)
     return 0
 
@@ -238,7 +242,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_versions)
 
     p = sub.add_parser("activate", help="make a stored registry version the active one (switch back)")
-    p.add_argument("version", help="version id, or a unique start of it such as 20240601-0900")
+    p.add_argument("version", help="version id, or a unique start of it such as 20240601-0900; 'base' for the "
+                                   "shipped sample (or the COOPMAP_REGISTRY file)")
     p.set_defaults(func=_cmd_activate)
 
     p = sub.add_parser("accept", help="check a registry file and store it as the new active version")

@@ -4,7 +4,9 @@ Environment variables let a user point the dashboard and the CLI at their own fi
 without editing code:
 
 ``COOPMAP_REGISTRY``
-    A registry file (.xlsx or .csv) used instead of the shipped illustrative sample.
+    A registry file (.xlsx or .csv) used instead of the shipped illustrative sample
+    (``coopmap serve --registry`` sets it; the dashboard takes it as the base version of
+    the local store, see :mod:`coopmap.versions`).
 ``COOPMAP_BOUNDARIES``
     An official township boundary file used instead of the schematic default.
 ``COOPMAP_DATA_LOCAL``
@@ -36,11 +38,23 @@ def local_dir() -> Path:
     return Path(os.environ.get("COOPMAP_DATA_LOCAL", DATA_DIR / "local"))
 
 
-def default_registry() -> Path:
-    """Return the registry the dashboard and CLI use when none is named.
+def base_registry() -> Path:
+    """Return the registry a program was started with: ``COOPMAP_REGISTRY``, else the shipped sample.
 
-    ``COOPMAP_REGISTRY`` wins; then the active version accepted into the local store
-    (:mod:`coopmap.versions`); otherwise the shipped illustrative sample (xlsx).
+    It is the *base version* of the local store (:func:`coopmap.versions.base_version`):
+    shown until a version is accepted, and always one to switch back to.
+    """
+    env = os.environ.get("COOPMAP_REGISTRY")
+    return Path(env) if env else SAMPLE_XLSX
+
+
+def default_registry() -> Path:
+    """Return the registry the CLI and the notebooks use when none is named.
+
+    ``COOPMAP_REGISTRY`` wins (a file named for this program); then the active version
+    accepted into the local store (:mod:`coopmap.versions`); otherwise the shipped
+    illustrative sample (xlsx). The dashboard, whose data panel switches versions,
+    takes the store's choice first: :func:`coopmap.versions.current_registry`.
     """
     env = os.environ.get("COOPMAP_REGISTRY")
     if env:

@@ -11,15 +11,27 @@ Layout of the store, ``paths.local_dir() / "registry"``::
 
     20240630-101500-台账.xlsx         a stored version (never modified)
     20240630-101500-台账.xlsx.json    what its validation found (counts, checksum)
-    active                           the id of the active version, one line
+    active                           the id of the active version, or ``base``, one line
     .lock                            serialises writers (accept, activate)
     .incoming/                       uploads waiting to be accepted (dashboard)
 
+Besides the stored versions there is always the *base version* (id ``base``): the
+file the program was started with (``COOPMAP_REGISTRY``, which ``coopmap serve
+--registry`` sets) or else the shipped illustrative sample,
+:func:`coopmap.paths.base_registry`. It is shown until a version is accepted, and it can
+be made active again like any stored version (the pointer then reads ``base``). It is
+referred to, never copied into the store: the sample belongs to the installed package
+(a new release brings its new sample along), and a ``--registry`` file is the one the
+person who started the server named, read where it is.
+
 The dashboard calls :func:`save_upload` with the uploaded bytes, shows the report of
 :func:`stage`, and on "accept" calls :func:`accept` (with ``acknowledge_rejected=True``
-only after the official ticked the acknowledgement); :func:`list_versions` and
-:func:`activate` serve its version list. :func:`coopmap.paths.default_registry` serves
-the active version when there is one.
+only after the official ticked the acknowledgement); ``list_versions(include_base=True)``
+and :func:`activate` serve its version list, :func:`current_registry` says what a
+page opened now shows, and :func:`pointer_stamp` lets an open page notice, with one
+``stat``, that another page switched. :func:`coopmap.paths.default_registry` (the CLI,
+the notebooks) serves the active stored version when there is one, unless
+``COOPMAP_REGISTRY`` names a file.
 """
 
 from __future__ import annotations
@@ -44,6 +56,8 @@ from .registry import MAX_FILE_BYTES, Registry, load_registry
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 POINTER = "active"
+#: The id of the base version (the pointer's text when it is active).
+BASE = "base"
 _ID = re.compile(r"^(\d{8}-\d{6})-(.+)$")
 _STAMP = "%Y%m%d-%H%M%S"
 
@@ -74,11 +88,13 @@ class Version:
     Attributes
     ----------
     id : str
-        ``YYYYMMDD-HHMMSS-<file name>``; also the stored file's name.
+        ``YYYYMMDD-HHMMSS-<file name>``, also the stored file's name; ``base`` for the
+        base version.
     path : Path
-        The stored file.
-    created : datetime.datetime
-        When it was accepted (local time).
+        The stored file (the base version: the file itself, not a copy).
+    created : datetime.datetime or None
+        When it was accepted (local time); for the base version the file's
+        modification time (``None`` when the file is missing).
     original_name : str
         The name of the file as uploaded or given.
     size : int
@@ -93,11 +109,13 @@ class Version:
         The title row of the file.
     active : bool
         Whether this is the active version.
+    base : bool
+        Whether this is the base version (:func:`base_version`).
     """
 
     id: str
     path: Path
-    created: dt.datetime
+    created: dt.datetime | None
     original_name: str
     size: int
     sha256: str = ""
@@ -108,13 +126,28 @@ class Version:
     acknowledged_rejected: bool = False
     title: str = ""
     active: bool = False
+    base: bool = False
+
+    @property
+    def shipped_sample(self) -> bool:
+        """Whether this is the base version and the base is the shipped illustrative sample."""
+        return self.base and any(same_file(self.path, sample) for sample in (paths.SAMPLE_XLSX, paths.SAMPLE_CSV))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the version as JSON-ready data (``coopmap versions --json``)."""
         data = asdict(self)
         data["path"] = str(self.path)
-        data["created"] = self.created.isoformat(timespec="seconds")
+        data["created"] = self.created.isoformat(timespec="seconds") if self.created else None
+        data["shipped_sample"] = self.shipped_sample
         return data
+
+
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name the same file (no file system access beyond resolving links)."""
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):
+        return str(a) == str(b)
 
 
 # -- the store ------------------------------------------------------------------------
@@ -159,22 +192,53 @@ def _pointer(root: Path) -> str | None:
     return text or None
 
 
-def list_versions(root: str | Path | None = None) -> list[Version]:
+def list_versions(root: str | Path | None = None, *, include_base: bool = False) -> list[Version]:
     """Return the stored versions, newest first; the active one has ``active=True``.
 
     Temporary files of an interrupted write are never listed.
+
+    Parameters
+    ----------
+    root : str or Path, optional
+        The store folder (default ``paths.local_dir() / "registry"``).
+    include_base : bool
+        Add the base version (:func:`base_version`) at the end: the list of every
+        version one can switch to. It is active when no stored version is.
     """
     folder = store_dir(root)
-    if not folder.is_dir():
-        return []
-    active_id = _resolved_active_id(folder)
-    found = [p for p in folder.iterdir() if p.is_file() and _is_version_name(p.name)]
-    versions = [_version(p, active_id) for p in found]
-    return sorted(versions, key=lambda v: (v.created, v.id), reverse=True)
+    stored: list[Version] = []
+    active_id = None
+    if folder.is_dir():
+        active_id = _resolved_active_id(folder)
+        found = [p for p in folder.iterdir() if p.is_file() and _is_version_name(p.name)]
+        stored = sorted((_version(p, active_id) for p in found), key=lambda v: (v.created, v.id), reverse=True)
+    if include_base:
+        stored.append(base_version(active=active_id is None))
+    return stored
+
+
+def base_version(*, active: bool = False) -> Version:
+    """Return the base version: the file the program was started with, else the shipped sample.
+
+    It is :func:`coopmap.paths.base_registry` (``COOPMAP_REGISTRY``, which ``coopmap
+    serve --registry`` sets, or the shipped illustrative sample), listed under the id
+    ``base`` and never copied. Its counts are not known without loading it (``None``).
+    """
+    path = paths.base_registry()
+    try:
+        stat = path.stat()
+        created: dt.datetime | None = dt.datetime.fromtimestamp(stat.st_mtime)
+        size = stat.st_size
+    except OSError:
+        created, size = None, 0
+    return Version(id=BASE, path=path, created=created, original_name=path.name, size=size, active=active, base=True)
 
 
 def _resolved_active_id(folder: Path) -> str | None:
+    """The id of the active stored version, or ``None`` when the base version is active."""
     pointed = _pointer(folder)
+    if pointed == BASE:
+        return None
     if pointed and _is_version_name(pointed) and (folder / pointed).is_file():
         return pointed
     stored = sorted((p.name for p in folder.iterdir() if p.is_file() and _is_version_name(p.name)), reverse=True)
@@ -185,7 +249,8 @@ def _resolved_active_id(folder: Path) -> str | None:
 
 
 def active_version(root: str | Path | None = None) -> Version | None:
-    """Return the active version, or ``None`` when nothing has been accepted yet.
+    """Return the active stored version, or ``None`` when the base version is active
+    (nothing accepted yet, or the base switched back to).
 
     Should the pointer name a version that is no longer there (removed by hand), the
     newest stored version is used, with a warning.
@@ -193,8 +258,33 @@ def active_version(root: str | Path | None = None) -> Version | None:
     return next((v for v in list_versions(root) if v.active), None)
 
 
+def current_registry(root: str | Path | None = None) -> Path:
+    """Return the file a dashboard page opened now shows: the active stored version, else the base.
+
+    Unlike :func:`coopmap.paths.default_registry`, ``COOPMAP_REGISTRY`` does not win
+    over the store: it is the base version, which the data panel switches away from
+    and back to. Never raises.
+    """
+    return active_registry_path(root) or paths.base_registry()
+
+
+def pointer_stamp(root: str | Path | None = None) -> tuple[int, int, int] | None:
+    """Return what identifies the pointer's last write (inode, mtime in ns, size), or ``None``.
+
+    One ``stat``, cheap enough to call every few seconds from every open page. Every
+    write of the pointer renames a new file over it (:func:`write_atomic`), so two
+    writes look alike only if they fall within one tick of the file system's clock,
+    get the same inode and have the same length.
+    """
+    try:
+        stat = (store_dir(root) / POINTER).stat()
+    except OSError:
+        return None
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
 def active_registry_path(root: str | Path | None = None) -> Path | None:
-    """Return the active version's file, or ``None``; never raises (used on every start)."""
+    """Return the active stored version's file, or ``None`` (the base version is active); never raises."""
     try:
         folder = store_dir(root)
         if not folder.is_dir():
@@ -206,19 +296,19 @@ def active_registry_path(root: str | Path | None = None) -> Path | None:
 
 
 def get_version(version_id: str, root: str | Path | None = None) -> Version:
-    """Return the version with this id, or the only one whose id starts with it.
+    """Return the version with this id (``base``: the base version), or the only stored one whose id starts with it.
 
     Raises
     ------
     RegistryError
         When no stored version, or more than one, matches.
     """
-    versions = list_versions(root)
+    versions = list_versions(root, include_base=True)
     exact = [v for v in versions if v.id == version_id]
-    matches = exact or [v for v in versions if version_id and v.id.startswith(version_id)]
+    matches = exact or [v for v in versions if version_id and not v.base and v.id.startswith(version_id)]
     if len(matches) == 1:
         return matches[0]
-    listing = ", ".join(v.id for v in versions[:10]) or "none yet"
+    listing = ", ".join(v.id for v in versions[:10])
     if not matches:
         raise RegistryError(f"no stored registry version {version_id!r} in {store_dir(root)}; the versions are: {listing}")
     raise RegistryError(f"{version_id!r} matches {len(matches)} versions ({', '.join(v.id for v in matches)}); give the whole id")
@@ -443,7 +533,7 @@ def accept(
 
 
 def activate(version_id: str, root: str | Path | None = None, *, today: dt.date | None = None) -> Version:
-    """Make a stored version the active one (a switch back is the same call).
+    """Make a stored version, or the base version (``"base"``), the active one (a switch back is the same call).
 
     The version is loaded first, so a damaged file is never made active.
 
@@ -457,4 +547,4 @@ def activate(version_id: str, root: str | Path | None = None, *, today: dt.date 
         version = get_version(version_id, folder)
         stage(version.path, today=today)
         write_atomic(folder / POINTER, f"{version.id}\n".encode("utf-8"))
-    return _version(version.path, version.id)
+    return base_version(active=True) if version.base else _version(version.path, version.id)
