@@ -109,7 +109,7 @@ def test_a_clean_file_is_shown_then_stored_only_on_accept(app: App, store: Path,
     assert "已接受" in text(panel.status.value) and version.id in panel.status.value
     listed = text(panel.versions.value)
     assert "第二版.csv" in listed and "当前" in listed and "5 / 0" in listed
-    assert [v for _, v in panel.version_pick.options] == [version.id]
+    assert [v for _, v in panel.version_pick.options] == [version.id, "base"]
     assert not (PROJECT / "data" / "local" / "registry" / version.id).exists()
 
 
@@ -145,7 +145,7 @@ def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Pat
     second = panel.accept()
     assert first is not None and second is not None and first.id != second.id
     assert len(app.data.frame) == 2
-    assert [v for _, v in panel.version_pick.options] == [second.id, first.id]
+    assert [v for _, v in panel.version_pick.options] == [second.id, first.id, "base"]
     assert panel.activate_button.disabled  # the newest, active and shown, is chosen
     app.state.update(lang="en")
     panel.version_pick.value = first.id

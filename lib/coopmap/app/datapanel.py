@@ -8,13 +8,15 @@ scrollable table (the whole list also downloads as CSV). Nothing is stored until
 official presses 接受 / Accept; a file with rejected rows can be accepted only after
 ticking the acknowledgement beside the button. Accepting stores the file as a new
 dated version (:func:`coopmap.versions.accept`, written atomically) and makes it the
-one shown; the stored versions are listed and any of them can be made active again
-(:func:`coopmap.versions.activate`).
+one shown; the stored versions are listed, with the base version last (the shipped
+sample, 内置示例数据, or the file the server was started with), and any of them can be
+made active again (:func:`coopmap.versions.activate`).
 
 After accepting or switching, the panel loads the version (:func:`data_of_version`)
 and hands it to :meth:`coopmap.app.main.App.reload`, the dashboard's one refresh path;
 the header's provenance line then names the new file. Other visitors' pages load the
-active version when they open (a preheated page checks it then).
+active version when they open (a preheated page checks it then); pages already open
+say that the data were updated (:mod:`coopmap.app.watch`).
 """
 
 from __future__ import annotations
@@ -54,10 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "app.update.title": {"zh": "更新台账数据", "en": "Update the registry"},
     "app.update.intro": {
         "zh": "上传新的台账文件（.xlsx、.xls 或 .csv，不超过 8 MB）。文件先经校验，只有点击“接受”后才保存为新的版本并在"
-              "仪表板中显示；旧版本全部保留，可随时切换回去。",
+              "仪表板中显示；旧版本和最初的数据全部保留，可随时切换回去。",
         "en": "Upload a new registry file (.xlsx, .xls or .csv, up to 8 MB). It is checked first and stored as a new "
-              "version, shown in the dashboard, only when you press Accept; older versions are kept and can be made "
-              "active again at any time.",
+              "version, shown in the dashboard, only when you press Accept; older versions and the original data are "
+              "kept and can be made active again at any time.",
     },
     "app.update.choose": {"zh": "选择文件", "en": "Choose file"},
     "app.update.checking": {"zh": "正在校验 {name}…", "en": "Checking {name}…"},
@@ -98,9 +100,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "app.update.saving": {"zh": "正在保存并载入…", "en": "Storing and loading…"},
     "app.update.done": {"zh": "已接受：版本 {id} 现为当前数据。", "en": "Accepted: version {id} is now shown."},
     "app.update.activated": {"zh": "已切换到版本 {id}。", "en": "Switched to version {id}."},
+    "app.update.activated_base": {"zh": "已切换回{name}。", "en": "Switched back to {name}."},
     "app.update.failed": {"zh": "未能完成：{message}", "en": "Not done: {message}"},
     "app.update.discarded": {"zh": "已放弃上传的文件，未保存任何内容。", "en": "The upload was discarded; nothing was stored."},
-    "app.update.versions": {"zh": "已保存的版本", "en": "Stored versions"},
+    "app.update.versions": {"zh": "可切换的版本", "en": "Versions"},
     "app.update.no_versions": {"zh": "尚未接受任何版本；当前显示 {source}。",
                                "en": "No version accepted yet; the dashboard shows {source}."},
     "app.update.col.created": {"zh": "接受时间", "en": "Accepted"},
@@ -112,13 +115,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "app.update.acknowledged": {"zh": "已确认拒绝行", "en": "rejections acknowledged"},
     "app.update.pick": {"zh": "版本", "en": "Version"},
     "app.update.activate": {"zh": "切换到此版本", "en": "Make this version active"},
-    "app.update.fixed_registry": {
-        "zh": "注意：本服务启动时指定了台账文件（--registry / COOPMAP_REGISTRY）。接受或切换的版本在本页显示，"
-              "但新打开的页面仍显示启动时指定的文件。",
-        "en": "Note: this server was started with a registry file (--registry / COOPMAP_REGISTRY). Versions you accept "
-              "or switch to are shown on this page, but newly opened pages still show that file.",
-    },
     "app.update.sample": {"zh": "内置示例数据", "en": "the shipped sample data"},
+    "app.update.base_sample": {"zh": "内置示例数据", "en": "Shipped sample data"},
+    "app.update.base_file": {"zh": "启动时指定的文件", "en": "the file the server was started with"},
+    "app.update.base_when": {"zh": "最初的数据", "en": "original data"},
 }
 
 
@@ -265,9 +265,9 @@ class DataPanel:
     status : ipywidgets.HTML
         What happened last (accepted, switched, an error).
     versions : ipywidgets.HTML
-        The table of stored versions.
+        The table of the versions: stored ones, then the base version.
     version_pick : ipywidgets.Dropdown
-        Stored version ids.
+        Version ids (``base``: the shipped sample or the server's ``--registry`` file).
     pending : Upload or None
         The file waiting for accept or discard.
     """
@@ -315,7 +315,6 @@ class DataPanel:
         self.activate_button = widgets.Button(layout=widgets.Layout(width="auto"))
         self.activate_button.add_class("cm-activate")
         self.activate_button.on_click(lambda _: self.activate(self.version_pick.value))
-        self.fixed_note = widgets.HTML()
         self._pending_box = widgets.VBox([
             self.report, self.acknowledge,
             widgets.HBox([self.accept_button, self.discard_button, self.report_download, self.reason],
@@ -342,7 +341,6 @@ class DataPanel:
                     self._pending_box,
                     self.versions_title, self.versions,
                     widgets.HBox([self.version_pick, self.activate_button], layout=widgets.Layout(align_items="center")),
-                    self.fixed_note,
                 )
                 self._built = True
             self._app.close_drawers(keep=self)
@@ -456,7 +454,10 @@ class DataPanel:
             self.refresh()
             return None
         if self._show(version.path):
-            self._set_status("app.update.activated", {"id": version.id}, "ok")
+            if version.base:
+                self._set_status("app.update.activated_base", {"name": self._base_name(version)}, "ok")
+            else:
+                self._set_status("app.update.activated", {"id": version.id}, "ok")
         return version
 
     def _show(self, path: Path) -> bool:
@@ -509,36 +510,74 @@ class DataPanel:
         self.accept_button.disabled = not ok
         self.reason.value = f'<span class="cm-muted">{esc(t(reason, lang))}</span>' if reason else ""
 
-    def _update_activate(self) -> None:
-        active = versions.active_registry_path()
-        chosen = self.version_pick.value
-        self.activate_button.disabled = not chosen or Path(self._app.data.registry_source).name == chosen and (
-            active is not None and active.name == chosen)
+    def _shows(self, version: versions.Version) -> bool:
+        """Whether this page shows ``version``."""
+        return versions.same_file(version.path, self._app.data.registry_source)
 
-    def versions_html(self, lang: str) -> str:
-        """The stored versions, newest first, the active one and the one this page shows marked."""
-        stored = versions.list_versions()
-        shown = Path(self._app.data.registry_source)
-        if not stored:
-            source = t("app.update.sample", lang) if self._app.data.illustrative else shown.name
-            return f'<div class="cm-muted">{esc(t("app.update.no_versions", lang, source=source))}</div>'
+    def _base_name(self, version: versions.Version, lang: Optional[str] = None) -> str:
+        """The base version as the panel names it: 内置示例数据, or the file's name."""
+        if version.shipped_sample:
+            return t("app.update.sample", lang or self._app.state.lang)
+        return version.original_name
+
+    def _update_activate(self) -> None:
+        chosen = next((v for v in versions.list_versions(include_base=True) if v.id == self.version_pick.value), None)
+        self.activate_button.disabled = chosen is None or (chosen.active and self._shows(chosen))
+
+    def versions_html(self, lang: str, listed: Optional[list[versions.Version]] = None) -> str:
+        """The versions one can switch to: the stored ones, newest first, then the base version
+        (the shipped sample or the server's ``--registry`` file); the active one and the one
+        this page shows are marked."""
+        listed = versions.list_versions(include_base=True) if listed is None else listed
+        parts = []
+        if not any(not v.base for v in listed):
+            data = self._app.data
+            source = t("app.update.sample", lang) if data.illustrative else Path(data.registry_source).name
+            parts.append(f'<div class="cm-muted">{esc(t("app.update.no_versions", lang, source=source))}</div>')
         head = "".join(f"<th>{esc(t(f'app.update.col.{k}', lang))}</th>" for k in ("created", "file", "rows", "state"))
         rows = []
-        for v in stored:
+        for v in listed:
+            shown = self._shows(v)
             marks = []
             if v.active:
                 marks.append(f'<span class="cm-badge ok">{esc(t("app.update.active", lang))}</span>')
-            if v.path.name == shown.name:
+            if shown:
                 marks.append(f'<span class="cm-badge">{esc(t("app.update.shown", lang))}</span>')
             if v.acknowledged_rejected:
                 marks.append(f'<span class="cm-badge warn">{esc(t("app.update.acknowledged", lang))}</span>')
-            counts = "—" if v.accepted is None else f"{v.accepted} / {v.rejected or 0}"
-            rows.append(f'<tr class="{"cm-version-active" if v.active else ""}" data-version="{esc(v.id)}">'
-                        f'<td class="cm-num">{esc(v.created.strftime("%Y-%m-%d %H:%M:%S"))}</td>'
-                        f'<td>{esc(v.original_name)} <span class="cm-muted cm-mono">{esc(v.id)}</span></td>'
+            if v.base:
+                report = self._app.data.report if shown else None  # the base's counts are known once it is loaded
+                counts = "—" if report is None else f"{report.accepted} / {report.rejected}"
+                when = esc(t("app.update.base_when", lang))
+                if v.shipped_sample:
+                    name = (f'{esc(t("app.update.base_sample", lang))} '
+                            f'<span class="cm-badge sample">{esc(t("app.sample", lang))}</span>')
+                else:
+                    name = f'{esc(v.original_name)} <span class="cm-muted">{esc(t("app.update.base_file", lang))}</span>'
+            else:
+                counts = "—" if v.accepted is None else f"{v.accepted} / {v.rejected or 0}"
+                when = esc(v.created.strftime("%Y-%m-%d %H:%M:%S")) if v.created else "—"
+                name = f'{esc(v.original_name)} <span class="cm-muted cm-mono">{esc(v.id)}</span>'
+            css = " ".join(c for c, on in (("cm-version-active", v.active), ("cm-version-base", v.base)) if on)
+            rows.append(f'<tr class="{css}" data-version="{esc(v.id)}">'
+                        f'<td class="cm-num">{when}</td><td>{name}</td>'
                         f'<td class="cm-num">{esc(counts)}</td><td>{"".join(marks)}</td></tr>')
-        return (f'<div class="cm-issues-scroll"><table class="cm-issues cm-version-table"><thead><tr>{head}</tr></thead>'
-                f'<tbody>{"".join(rows)}</tbody></table></div>')
+        parts.append(f'<div class="cm-issues-scroll"><table class="cm-issues cm-version-table"><thead><tr>{head}</tr></thead>'
+                     f'<tbody>{"".join(rows)}</tbody></table></div>')
+        return "".join(parts)
+
+    def _option_label(self, version: versions.Version, lang: str) -> str:
+        """A version in the dropdown: date and file, or the base version's name; the active one marked."""
+        if version.base:
+            text = (f'{t("app.update.base_sample", lang)} · {t("app.sample", lang)}' if version.shipped_sample
+                    else f'{version.original_name} · {t("app.update.base_file", lang)}')
+        else:
+            when = version.created.strftime("%Y-%m-%d %H:%M:%S") if version.created else ""
+            text = f"{when} · {version.original_name}"
+        if version.active:
+            active = t("app.update.active", lang)
+            text += f" （{active}）" if lang == "zh" else f" ({active})"
+        return text
 
     def refresh(self) -> None:
         """Label the toggle; if the panel is open, show its text, the report and the versions in the page's language."""
@@ -556,23 +595,20 @@ class DataPanel:
         self.report_download.busy_label = "…"
         self.activate_button.description = t("app.update.activate", lang)
         self.versions_title.value = f'<h4>{esc(t("app.update.versions", lang))}</h4>'
-        self.versions.value = self.versions_html(lang)
-        stored = versions.list_versions()
-        options = [(f'{v.created.strftime("%Y-%m-%d %H:%M:%S")} · {v.original_name}'
-                    + (f' （{t("app.update.active", lang)}）' if lang == "zh" and v.active else
-                       f' ({t("app.update.active", lang)})' if v.active else ""), v.id) for v in stored]
+        listed = versions.list_versions(include_base=True)
+        self.versions.value = self.versions_html(lang, listed)
         current = self.version_pick.value
-        self.version_pick.options = options
-        ids = [v.id for v in stored]
-        active = next((v.id for v in stored if v.active), ids[0] if ids else None)
+        self.version_pick.options = [(self._option_label(v, lang), v.id) for v in listed]
+        ids = [v.id for v in listed]
+        active = next((v.id for v in listed if v.active), ids[0])
         self.version_pick.value = current if current in ids and not self._pick_active else active
         self._pick_active = False
         self.version_pick.description = ""
-        self.version_pick.layout.display = None if stored else "none"
-        self.activate_button.layout.display = None if stored else "none"
+        # hidden while there is nothing to switch to: only the base version, and this page shows it
+        switchable = len(listed) > 1 or not self._shows(listed[0])
+        self.version_pick.layout.display = None if switchable else "none"
+        self.activate_button.layout.display = None if switchable else "none"
         self._update_activate()
-        fixed = bool(os.environ.get("COOPMAP_REGISTRY"))
-        self.fixed_note.value = f'<div class="cm-drawer-note">{esc(t("app.update.fixed_registry", lang))}</div>' if fixed else ""
         key, values, kind = self._status
         self._set_status(key, values, kind)
         self._show_pending()

@@ -35,7 +35,7 @@ from .data import AppData
 from .mappanel import MapPanel
 from .overview import OverviewView
 from .slots import enable_offline
-from .. import paths
+from .. import versions
 from ..errors import CoopmapError
 from ..plugins import load_plugins
 from .state import DEFAULT_METRIC, AppState, Notice
@@ -155,16 +155,20 @@ class App:
     @classmethod
     def from_files(cls, registry: Optional[str | os.PathLike[str]] = None,
                    boundaries: Optional[str | os.PathLike[str]] = None) -> "App":
-        """Load metric plug-ins and the data (defaults: environment, then shipped files).
+        """Load metric plug-ins and the data.
 
-        A plug-in that fails does not stop the dashboard: the page says which one.
+        The registry is by default the active version of the local store, else the file
+        the server was started with (``COOPMAP_REGISTRY``), else the shipped sample
+        (:func:`coopmap.versions.current_registry`); the boundaries come from the
+        environment, else the shipped files. A plug-in that fails does not stop the
+        dashboard: the page says which one.
         """
         notices: tuple[Notice, ...] = ()
         try:
             load_plugins()
         except CoopmapError as exc:
             notices = (Notice("app.notice.plugin_failed", str(exc)),)
-        app = cls(AppData.load(registry, boundaries), notices)
+        app = cls(AppData.load(registry if registry is not None else versions.current_registry(), boundaries), notices)
         app.follows_default = registry is None
         return app
 
@@ -271,11 +275,8 @@ class App:
     def _catch_up(self) -> None:
         if not self.follows_default:
             return
-        try:
-            latest = paths.default_registry()
-        except OSError:
-            return
-        if latest.is_file() and str(latest) != self.data.registry_source:
+        latest = versions.current_registry()
+        if latest.is_file() and not versions.same_file(latest, self.data.registry_source):
             try:
                 self.reload(data_of_version(self.data, latest))
             except CoopmapError:
@@ -335,9 +336,10 @@ def build_app(registry: Optional[str | os.PathLike[str]] = None,
     Parameters
     ----------
     registry, boundaries : path, optional
-        Files to show; by default the ``COOPMAP_REGISTRY`` / ``COOPMAP_BOUNDARIES``
-        environment variables (set by ``coopmap serve``), else the shipped sample and
-        the schematic boundaries.
+        Files to show; by default the active version of the local store, else the
+        ``COOPMAP_REGISTRY`` file (set by ``coopmap serve --registry``), else the shipped
+        sample (:func:`coopmap.versions.current_registry`), and the
+        ``COOPMAP_BOUNDARIES`` file, else the schematic boundaries.
 
     Returns
     -------
