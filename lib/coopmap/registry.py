@@ -28,7 +28,7 @@ import zlib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from . import i18n, parsing, uscc
 from .divisions import Divisions, load_divisions
 from .errors import DivisionError, RegistryError
 from .messages import Message, message_of, text_of
-from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, RegistrySchema, empty_registry
+from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
 from .text import normalize
 
 COOP_LAW_DATE = dt.date(2007, 7, 1)
@@ -862,6 +862,41 @@ def _is_total_row(row: list[Any], name_index: int | None, first: Any) -> bool:
     )
 
 
+_LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
+
+
+def _village_list(raw: Any) -> str | None:
+    """A cell listing villages (坡头村、半坡村; commas, semicolons, line breaks) as names joined by 、."""
+    names = [n.strip() for n in _LIST_SEPARATORS.split(parsing.parse_text(raw))]
+    return "、".join(dict.fromkeys(n for n in names if n)) or None
+
+
+def _resolve_served(serves: np.ndarray, town: np.ndarray, divisions: Divisions,
+                    add_error: Callable[[int, str | None, str], None]) -> np.ndarray:
+    """Resolve each row's list of villages served against the row's own township.
+
+    Returns per row the village codes joined by :data:`coopmap.schema.SERVES_SEPARATOR`
+    (``None`` without a list); each name that is no village of the township is an error
+    of the row, in the ``serves_villages`` column.
+    """
+    out = np.full(len(serves), None, dtype=object)
+    rows = np.flatnonzero(pd.notna(serves) & pd.notna(np.asarray(town, dtype=object)))
+    if not len(rows):
+        return out
+    lists = [str(serves[k]).split("、") for k in rows]
+    of_row = np.repeat(rows, [len(names) for names in lists])
+    codes, problems = divisions.resolve_villages([n for names in lists for n in names], np.asarray(town, dtype=object)[of_row])
+    resolved: dict[int, list[str]] = {}
+    for k, code, problem in zip(of_row, codes, problems):
+        if problem is not None:
+            add_error(int(k), "serves_villages", problem)
+        elif code not in resolved.setdefault(int(k), []):
+            resolved[int(k)].append(code)
+    for k, found in resolved.items():
+        out[k] = SERVES_SEPARATOR.join(found) or None
+    return out
+
+
 def _strip_neutralised(text: str) -> str:
     """Undo the apostrophe our exports put before = + - @ (formula-injection guard)."""
     return text[1:] if text[:1] == "'" and text.lstrip("'").startswith(_FORMULA_START) else text
@@ -893,6 +928,8 @@ def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divi
                 return divisions.resolve_township(raw), None
             if kind == "village":
                 return parsing.parse_text(raw), None  # resolved later, against the row's township
+            if kind == "villages":
+                return _village_list(raw), None  # each resolved later, against the row's township
             if kind == "bool":
                 return parsing.parse_bool(raw), None
             if kind == "date":
@@ -1052,6 +1089,7 @@ _TABLE_CHECK_ZH = {
     "group_when_group_led": "村民小组领办的合作社须填写村民小组",
     "members_at_least_the_legal_minimum": "{header}低于法定最低数：合作社至少 5 名成员，乡镇领办的联合社至少 3 个成员社",
     "village_in_township": "村（社区）代码须以其乡镇的代码开头",
+    "serves_villages_in_township": "{header}只能填本乡镇的村（社区）",
 }
 """The schema's table-wide rules in Chinese; the English is the rule's docstring."""
 
@@ -1222,6 +1260,9 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
         for i in np.flatnonzero(pd.notna(problem_of_row)):
             add_error(int(both[i]), "village", problem_of_row[i])
 
+    parsed["serves_villages"] = _resolve_served(np.asarray(parsed["serves_villages"], dtype=object), parsed["township"],
+                                                divisions, add_error)
+
     # a duplicate USCC rejects the later row and names the earlier one
     codes = parsed["uscc"]
     problems = np.asarray(uscc.problems(codes), dtype=object)
@@ -1253,6 +1294,8 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
             failed = {k for k in broken for e in errors[k] if e.column == col_id}
             if failed:
                 cells &= ~np.isin(broken, list(failed))
+            if col_id == "village":  # a village is read (as its code) only against a township that was
+                cells &= pd.notna(np.asarray(parsed["township"], dtype=object)[broken])
             good[col_id] = cells
     is_candidate = np.ones(n_keep, dtype=bool)
     is_candidate[broken] = False
@@ -1522,6 +1565,7 @@ _TABLE_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
     "group_when_group_led": ("group", ("lead_level", "group")),
     "village_in_township": ("village", ("village", "township")),
     "members_at_least_the_legal_minimum": ("members", ("members", "lead_level")),
+    "serves_villages_in_township": ("serves_villages", ("serves_villages", "township")),
 }
 """The schema's table-wide rules: the column a failure is reported in, and the columns the rule reads."""
 
@@ -1563,6 +1607,7 @@ def to_display_table(frame: pd.DataFrame, divisions: Divisions | None = None) ->
     divisions = divisions or load_divisions()
     towns = dict(zip(divisions.townships["code"], divisions.townships["name"]))
     vills = dict(zip(divisions.villages["code"], divisions.villages["name"]))
+    shorts = dict(zip(divisions.villages["code"], divisions.villages["short"]))
     out = pd.DataFrame(index=frame.index)
     for col in COLUMNS:
         values = frame[col.id] if col.id in frame else pd.Series([None] * len(frame), index=frame.index)
@@ -1570,6 +1615,8 @@ def to_display_table(frame: pd.DataFrame, divisions: Divisions | None = None) ->
             values = values.map(towns)
         elif col.id == "village":
             values = values.map(lambda v: vills.get(v) if isinstance(v, str) else None)
+        elif col.kind == "villages":  # short names (坡头村、半坡村), as officials write them
+            values = values.map(lambda v: "、".join(shorts.get(c, c) for c in v.split(SERVES_SEPARATOR)) if isinstance(v, str) else None)
         elif col.id == "lead_level":
             values = values.map(_LEAD_LEVEL_ZH)
         elif col.id == "formation":
