@@ -265,6 +265,22 @@ def test_report_json_keys(registry_csv):
     assert {"rows_read", "accepted", "rejected", "skipped", "errors", "warnings"} <= set(data)
 
 
+def test_rejected_rows_name_their_cooperative(registry_csv):
+    from coopmap import uscc
+
+    code = uscc.make("530523", 2)
+    rows = [coop_row(1), coop_row(2, 成员数="3O", 乡镇="勐糯镇", **{"村（社区）": "田坡社区"}),
+            coop_row(3, 统一社会信用代码=code.lower()[:-1] + "O", 合作社名称="", 乡镇="不存在乡"),
+            coop_row(4, 统一社会信用代码=935305231234567890)]
+    report = load(registry_csv(rows)).report
+    assert [(r.row, r.name, r.uscc, r.township) for r in report.rejected_rows] == [
+        (3, "龙陵县测试2号专业合作社", code, "勐糯镇"),
+        (4, "", code[:-1] + "O", "不存在乡"),
+        (5, "龙陵县测试4号专业合作社", "935305231234567890", "碧寨乡"),
+    ]
+    assert json.loads(report.to_json())["rejected_rows"][0] == {"row": 3, "name": "龙陵县测试2号专业合作社", "uscc": code, "township": "勐糯镇"}
+
+
 def test_a_union_needs_three_member_cooperatives_and_a_cooperative_five_members(registry_csv):
     union = {"领办层级": "乡镇", "村（社区）": ""}
     reg = load(registry_csv([

@@ -101,6 +101,28 @@ class RowIssue:
         return text_of(self.message, lang)
 
 
+@dataclass(frozen=True)
+class RejectedRow:
+    """A rejected row's cooperative, as far as its cells say (to name it to the official).
+
+    Attributes
+    ----------
+    row : int
+        Row number as the spreadsheet shows it.
+    name : str
+        The cooperative's name as read (``""`` when blank).
+    uscc : str
+        The credit code as typed, valid or not (``""`` when blank).
+    township : str
+        The township's official name, or the cell as typed when it names none.
+    """
+
+    row: int
+    name: str
+    uscc: str
+    township: str
+
+
 @dataclass
 class ValidationReport:
     """What happened to every row of a registry file."""
@@ -117,6 +139,7 @@ class ValidationReport:
     warnings: list[RowIssue] = field(default_factory=list)
     skipped_rows: list[RowIssue] = field(default_factory=list)
     columns: dict[str, str] = field(default_factory=dict)
+    rejected_rows: list[RejectedRow] = field(default_factory=list)
 
     @property
     def illustrative(self) -> bool:
@@ -145,6 +168,7 @@ class ValidationReport:
             "errors": [issue(i) for i in self.errors],
             "warnings": [issue(i) for i in self.warnings],
             "skipped_rows": [issue(i) for i in self.skipped_rows],
+            "rejected_rows": [{"row": r.row, "name": r.name, "uscc": r.uscc, "township": r.township} for r in self.rejected_rows],
         }
 
     def to_json(self) -> str:
@@ -1317,11 +1341,23 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
 
     report.errors = sorted((e for errs in errors.values() for e in errs), key=lambda e: (e.row or 0))
     report.rejected = len(errors)
+    report.rejected_rows = [_rejected_row(k, int(row_numbers[k]), parsed, raw_text, divisions) for k in sorted(errors)]
     report.skipped = len(report.skipped_rows)
     report.accepted = len(typed)
     report.warnings.extend(_row_warnings(typed))
     assert report.balanced, "rows_read must equal accepted + rejected + skipped"
     return Registry(typed, report)
+
+
+def _rejected_row(k: int, row: int, parsed: dict[str, Any], raw_text: dict[str, np.ndarray], divisions: Divisions) -> RejectedRow:
+    """Name the cooperative of rejected row ``k`` from what its cells hold."""
+    name = parsed["name"][k]
+    town = parsed["township"][k]
+    return RejectedRow(
+        row, name if isinstance(name, str) else _cell_text(raw_text["name"][k]).strip(),
+        normalize(_cell_text(raw_text["uscc"][k])).upper(),
+        divisions.township_name(town) if isinstance(town, str) else _cell_text(raw_text["township"][k]).strip(),
+    )
 
 
 def _body_columns(table: _Sheet, data_i: int) -> tuple[int, list[np.ndarray]]:
