@@ -6,8 +6,10 @@ into the project's ``data/local``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -120,8 +122,10 @@ def test_rejected_rows_are_listed_and_need_the_acknowledgement(app: App, store: 
     assert upload is not None and upload.registry.report.rejected == 1
     html = panel.report.value
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, "values show as text"
-    rows = re.findall(r"<tr><td class=\"cm-num\">(\d+)</td><td>([^<]*)</td><td class=\"cm-issue-value\">([^<]*)</td>", html)
-    assert rows == [("7", "成员数", "&lt;img src=x onerror=alert(1)&gt;")], "title row 1, header row 2, fifth cooperative on row 7"
+    rows = re.findall(r'<tr><td class="cm-num">(\d+)</td><td class="cm-issue-coop"><div class="cm-issue-name">([^<]*)</div>'
+                      r'.*?</td><td>([^<]*)</td><td class="cm-issue-value">([^<]*)</td>', html)
+    assert rows == [("7", "龙陵县测试920号专业合作社", "成员数", "&lt;img src=x onerror=alert(1)&gt;")], \
+        "title row 1, header row 2, fifth cooperative on row 7"
     assert "拒绝 1 行" in text(html) and "接受 4 行" in text(html)
     assert 'class="cm-issues-scroll cm-upload-errors"' in html
     # Accept waits for the visible acknowledgement
@@ -211,8 +215,10 @@ def test_check_report_lists_every_issue_and_is_safe_in_excel(tmp_path: Path) -> 
     data = report_csv(report, "zh")
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "类别,行,列,值,问题" and len(lines) == 4
+    assert lines[0] == "类别,行,合作社,统一社会信用代码,列,值,问题" and len(lines) == 4
     assert all(",'=1+" in line for line in lines[1:]), "formula-like values are neutralised"
+    assert lines[1].startswith("错误,3,龙陵县测试940号专业合作社,9353052300") and "不是数字" in lines[1]
+    assert "not a number" in report_csv(report, "en").decode("utf-8-sig").splitlines()[1]
     assert can_accept(report, True) == (False, "app.update.no_rows")
     assert can_accept(None, True)[0] is False
 
@@ -225,3 +231,68 @@ def test_a_page_prepared_before_an_accept_opens_on_the_active_version(base: AppD
     prepared.open("township=" + MENGNUO)
     assert prepared.data.registry_source == str(version.path)
     assert prepared.state.township == MENGNUO and len(prepared.township.table.matching) == 4
+
+
+def _marked(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<mark class="cm-odd[^"]*" title="([^"]*)">([^<]*)</mark>', html)
+
+
+def test_a_rejected_value_is_explained_in_the_page_language_naming_its_cooperative(app: App, tmp_path: Path) -> None:
+    panel = app.data_panel
+    code = str(coop_row(920)["统一社会信用代码"])
+    panel.receive("有错.csv", csv_bytes(tmp_path, second_rows({"成员数": "3O"}), "有错"))
+    html = panel.report.value
+    errors = html[html.index("cm-upload-errors"):html.index("</table>", html.index("cm-upload-errors"))]
+    assert "龙陵县测试920号专业合作社" in errors and code in errors, "the row's cooperative: name and credit code"
+    assert '<td class="cm-issue-value">3<mark' in errors and _marked(errors) == [("字母 O，不是数字 0", "O")]
+    assert "“3O”中的 O 是字母，不是数字 0；请改为数字" in text(errors)
+    assert "holds the letter" not in html, "no English in the Chinese page"
+    app.state.update(lang="en")
+    html = panel.report.value
+    assert _marked(html) == [("the letter O, not the digit 0", "O")]
+    assert "'3O' holds the letter O, not the digit 0; type the digit" in unescape(text(html))
+
+
+def test_skipped_rows_and_warnings_follow_the_page_language(app: App, tmp_path: Path) -> None:
+    rows = second_rows() + [{"统一社会信用代码": "合计", "成员数": "60"}]
+    app.data_panel.receive("合计.csv", csv_bytes(tmp_path, rows, "带合计"))
+    assert "合计行（合计/小计/总计）" in text(app.data_panel.report.value)
+    app.state.update(lang="en")
+    assert "total row (合计/小计/总计)" in text(app.data_panel.report.value)
+
+
+def test_before_accepting_the_panel_names_who_is_left_out_and_what_changes_per_township(store: Path, tmp_path: Path) -> None:
+    """The issue's case: one village-led cooperative of 龙山镇 with 成员数 3O takes 龙山镇 from 61.1% to 55.6%."""
+    sample = PROJECT / "data" / "registry" / "longling_coops_2023_sample.csv"
+    app = App(AppData.load(sample))
+    app.data_panel.open()
+    lines = sample.read_text(encoding="utf-8-sig").splitlines()
+    header = next(csv.reader([lines[1]]))
+    rows = [dict(zip(header, r)) for r in csv.reader(lines[2:])]
+    villages = load_divisions().villages_of("530523101")
+    covered = {r["村（社区）"] for r in rows if r["乡镇"] == "龙山镇" and r["领办层级"] in ("村", "村民小组")}
+    alone = next(r for r in rows if r["乡镇"] == "龙山镇" and r["领办层级"] == "村"
+                 and sum(o["村（社区）"] == r["村（社区）"] and o["领办层级"] != "乡镇" for o in rows) == 1)
+    alone["成员数"] = "3O"
+    before, after = 100 * len(covered) / len(villages), 100 * (len(covered) - 1) / len(villages)
+    assert (f"{before:.1f}", f"{after:.1f}") == ("61.1", "55.6")
+    coops = sum(r["乡镇"] == "龙山镇" for r in rows)
+    upload = app.data_panel.receive("改.csv", write_csv(tmp_path / "改.csv", rows, title="龙陵县台账（改）", header=header).read_bytes())
+    assert upload is not None and upload.registry.report.rejected == 1
+    html = app.data_panel.report.value
+    left_out = html[html.index("cm-left-out"):]
+    assert "以下 1 个合作社未通过校验，不会在仪表板中显示" in text(html)
+    assert alone["合作社名称"] in left_out and alone["统一社会信用代码"] in left_out
+    changes = re.findall(r"<tr><td>([^<]*)</td><td class=\"cm-num\">(.*?)</td><td class=\"cm-num\">(.*?)</td></tr>",
+                         html[html.index("cm-changes"):])
+    assert [(town, text(n).strip(), text(c).strip()) for town, n, c in changes] == [
+        ("龙山镇", f"{coops} → {coops - 1}", f"{before:.1f}% → {after:.1f}%")], "only 龙山镇 changes"
+    app.state.update(lang="en")
+    english = text(app.data_panel.report.value)
+    assert "1 cooperative(s) failed the checks" in english and "Longshan 12 → 11 61.1% → 55.6%" in english
+
+
+def test_a_file_that_changes_nothing_says_so(app: App, tmp_path: Path) -> None:
+    app.data_panel.receive("同.csv", csv_bytes(tmp_path, first_rows(), "同"))
+    assert "各乡镇的合作社数和村级覆盖率与本页现在显示的数据相同" in text(app.data_panel.report.value)
+    assert "cm-left-out" not in app.data_panel.report.value

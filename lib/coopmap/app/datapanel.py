@@ -3,8 +3,12 @@
 An official uploads a registry file (.xlsx, .xls or .csv). It is kept aside
 (:func:`coopmap.versions.save_upload`) and checked (:func:`coopmap.versions.stage`),
 and the panel shows what the check found: rows read, accepted, rejected and skipped,
-and every rejected row with its row number, column, value and the problem, in a
-scrollable table (the whole list also downloads as CSV). Nothing is stored until the
+and every rejected row with its row number, its cooperative (name and credit code),
+the column, the raw value (the characters the column cannot hold marked, such as the
+letter O in ``3O``) and the problem in the interface language, in a scrollable table
+(the whole list also downloads as CSV). Before accepting it lists the cooperatives
+that would be left out and how each township's cooperative count and village
+coverage would change against the data the page shows (:func:`township_changes`). Nothing is stored until the
 official presses 接受 / Accept; a file with rejected rows can be accepted only after
 ticking the acknowledgement beside the button. Accepting stores the file as a new
 dated version (:func:`coopmap.versions.accept`, written atomically) and makes it the
@@ -24,19 +28,25 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import logging
 import os
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 import ipywidgets as widgets
+import pandas as pd
 
 from .. import i18n, versions
+from ..divisions import Divisions
 from ..downloads import DownloadButton, Payload
 from ..errors import RegistryError
-from ..i18n import t
-from ..registry import Registry, RowIssue, ValidationReport, load_registry, neutralise
+from ..i18n import format_number, t, township_label
+from ..messages import odd_characters
+from ..metrics import township_table
+from ..registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
 from ..schema import BY_ID
 from .data import AppData
 from .html import esc
@@ -119,6 +129,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "app.update.base_sample": {"zh": "内置示例数据", "en": "Shipped sample data"},
     "app.update.base_file": {"zh": "启动时指定的文件", "en": "the file the server was started with"},
     "app.update.base_when": {"zh": "最初的数据", "en": "original data"},
+    # the check of an uploaded file: who the rejected rows are, what accepting changes
+    "app.update.check.col.coop": {"zh": "合作社", "en": "Cooperative"},
+    "app.update.check.col.uscc": {"zh": "统一社会信用代码", "en": "Credit code"},
+    "app.update.check.col.township": {"zh": "乡镇", "en": "Township"},
+    "app.update.check.col.coops": {"zh": "合作社数", "en": "Cooperatives"},
+    "app.update.check.col.coverage": {"zh": "村级覆盖率", "en": "Village coverage"},
+    "app.update.check.no_name": {"zh": "（未填名称）", "en": "(no name)"},
+    "app.update.check.if_accepted": {"zh": "如果接受", "en": "If you accept"},
+    "app.update.check.left_out": {"zh": "以下 {n} 个合作社未通过校验，不会在仪表板中显示：",
+                                  "en": "{n} cooperative(s) failed the checks and will be left out of the dashboard:"},
+    "app.update.check.left_out_fix": {"zh": "改正后重新上传，即可显示。", "en": "Correct them and upload the file again to include them."},
+    "app.update.check.changes": {"zh": "各乡镇的变化（与本页现在显示的数据相比）：",
+                                 "en": "What changes per township (against the data this page shows now):"},
+    "app.update.check.no_changes": {"zh": "各乡镇的合作社数和村级覆盖率与本页现在显示的数据相同。",
+                                    "en": "Every township keeps its cooperative count and village coverage."},
 }
 
 
@@ -153,12 +178,65 @@ def can_accept(report: Optional[ValidationReport], acknowledged: bool) -> tuple[
     return True, "app.update.ready"
 
 
+def marked_value(value: str, column: Optional[str], lang: str = "zh") -> str:
+    """A raw cell value as HTML: escaped, the characters its column cannot hold in ``<mark>``.
+
+    Each mark's ``title`` says in ``lang`` what the character is (字母 O，不是数字 0;
+    see :func:`coopmap.messages.odd_characters`). A value that is no number at all (more
+    odd characters than digits: ``abc``, ``#N/A``) is shown unmarked: its message says
+    so, and marking every character would point at nothing.
+    """
+    col = BY_ID.get(column or "")
+    odd = odd_characters(value, col.kind) if col is not None else []
+    solid = sum(not c.char.isspace() for c in odd)
+    digits = sum(ch.isdigit() for ch in unicodedata.normalize("NFKC", value))
+    if not odd or solid > digits:
+        return esc(value)
+    marks = {c.index: c for c in odd}
+    out = []
+    for i, char in enumerate(value):
+        mark = marks.get(i)
+        if mark is None:
+            out.append(esc(char))
+            continue
+        kind = "cm-odd-space" if char.isspace() else "cm-odd-invisible" if not char.isprintable() or unicodedata.category(char) == "Cf" else ""
+        out.append(f'<mark class="cm-odd {kind}" title="{esc(mark.reason.text(lang))}">{esc(char)}</mark>')
+    return "".join(out)
+
+
+def _coop_html(coop: Optional[RejectedRow], lang: str) -> str:
+    if coop is None:
+        return ""
+    name = esc(coop.name) if coop.name else f'<span class="cm-muted">{esc(t("app.update.check.no_name", lang))}</span>'
+    code = f'<div class="cm-mono cm-muted cm-issue-uscc">{esc(coop.uscc)}</div>' if coop.uscc else ""
+    return f'<div class="cm-issue-name">{name}</div>{code}'
+
+
+def _issue_cells(issue: RowIssue, lang: str) -> str:
+    return (f"<td>{esc(column_label(issue.column, lang))}</td>"
+            f'<td class="cm-issue-value">{marked_value(issue.value, issue.column, lang)}</td>'
+            f"<td>{esc(issue.text(lang))}</td>")
+
+
 def _issue_rows(issues: list[RowIssue], lang: str, limit: Optional[int]) -> str:
     rows = []
     for issue in issues[:limit] if limit is not None else issues:
         row = str(issue.row) if issue.row is not None else t("app.update.whole_file", lang)
-        rows.append(f'<tr><td class="cm-num">{esc(row)}</td><td>{esc(column_label(issue.column, lang))}</td>'
-                    f'<td class="cm-issue-value">{esc(issue.value)}</td><td>{esc(issue.message)}</td></tr>')
+        rows.append(f'<tr><td class="cm-num">{esc(row)}</td>{_issue_cells(issue, lang)}</tr>')
+    return "".join(rows)
+
+
+def _error_rows(report: ValidationReport, lang: str, limit: Optional[int]) -> str:
+    """The rejected rows' problems, each row's number and cooperative once beside all its problems."""
+    coops = {c.row: c for c in report.rejected_rows}
+    rows = []
+    shown = report.errors[:limit] if limit is not None else report.errors
+    for row, group in itertools.groupby(shown, key=lambda e: e.row):
+        issues = list(group)
+        span = f' rowspan="{len(issues)}"' if len(issues) > 1 else ""
+        lead = (f'<td class="cm-num"{span}>{esc(row)}</td>'
+                f'<td class="cm-issue-coop"{span}>{_coop_html(coops.get(row) if row is not None else None, lang)}</td>')
+        rows.extend(f'<tr>{lead if i == 0 else ""}{_issue_cells(issue, lang)}</tr>' for i, issue in enumerate(issues))
     return "".join(rows)
 
 
@@ -168,12 +246,102 @@ def _issue_table(issues: list[RowIssue], lang: str, limit: Optional[int], css: s
             f"<tbody>{_issue_rows(issues, lang, limit)}</tbody></table></div>")
 
 
-def report_html(report: ValidationReport, name: str, lang: str, limit: int = MAX_SHOWN) -> str:
-    """The validation report of an uploaded file as HTML (every value escaped).
+def _error_table(report: ValidationReport, lang: str, limit: Optional[int]) -> str:
+    keys = ("app.update.col.row", "app.update.check.col.coop", "app.update.col.column", "app.update.col.value", "app.update.col.message")
+    head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in keys)
+    return (f'<div class="cm-issues-scroll cm-upload-errors"><table class="cm-issues"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{_error_rows(report, lang, limit)}</tbody></table></div>")
+
+
+def township_changes(before: pd.DataFrame, after: pd.DataFrame, divisions: Divisions) -> pd.DataFrame:
+    """The townships whose cooperative count or village coverage differs between two registries.
+
+    Both go through :func:`coopmap.metrics.township_table`, so the figures are those
+    the dashboard shows.
+
+    Parameters
+    ----------
+    before, after : pandas.DataFrame
+        Canonical registries (the data shown now; an uploaded file's accepted rows).
+    divisions : Divisions
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``code``, ``name``, ``coops_before``, ``coops_after``, ``coverage_before`` and
+        ``coverage_after`` (percent), one row per township that changes (a coverage
+        change counts when it shows at one decimal), in the official order.
+    """
+    old, new = township_table(before, divisions), township_table(after, divisions)
+    table = pd.DataFrame({
+        "code": old["code"], "name": old["name"], "coops_before": old["coops"], "coops_after": new["coops"],
+        "coverage_before": old["coverage_pct"], "coverage_after": new["coverage_pct"],
+    })
+    changed = (table["coops_before"] != table["coops_after"]) | (table["coverage_before"].round(1) != table["coverage_after"].round(1))
+    return table[changed].reset_index(drop=True)
+
+
+def _change(before: Any, after: Any, unit: str, lang: str) -> str:
+    old, new = format_number(before, unit, lang), format_number(after, unit, lang)
+    if old == new:
+        return f'<span class="cm-muted">{esc(new)}</span>'
+    return f'{esc(old)} → <b class="cm-change-{"down" if after < before else "up"}">{esc(new)}</b>'
+
+
+def impact_html(report: ValidationReport, changes: Optional[pd.DataFrame], lang: str, limit: int = MAX_SHOWN) -> str:
+    """What accepting a checked file would do: the cooperatives left out and the townships' figures that change.
+
+    Parameters
+    ----------
+    report : ValidationReport
+        The file's check (its :attr:`~coopmap.registry.ValidationReport.rejected_rows`).
+    changes : pandas.DataFrame or None
+        :func:`township_changes` between the data shown and the file's accepted rows
+        (``None``: not computed, not shown).
+    lang : {"zh", "en"}
+    limit : int
+        Cooperatives listed at most (the check report CSV has all rejected rows).
+    """
+    parts = [f'<h4>{esc(t("app.update.check.if_accepted", lang))}</h4>']
+    if report.rejected_rows:
+        keys = ("app.update.col.row", "app.update.check.col.coop", "app.update.check.col.uscc", "app.update.check.col.township")
+        head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in keys)
+        body = "".join(
+            f'<tr><td class="cm-num">{esc(c.row)}</td>'
+            f'<td>{esc(c.name) if c.name else esc(t("app.update.check.no_name", lang))}</td>'
+            f'<td class="cm-mono">{esc(c.uscc)}</td><td>{esc(c.township)}</td></tr>'
+            for c in report.rejected_rows[:limit])
+        parts.append(f'<div class="cm-left-out-note">{esc(t("app.update.check.left_out", lang, n=len(report.rejected_rows)))}</div>'
+                     f'<div class="cm-issues-scroll cm-left-out"><table class="cm-issues"><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{body}</tbody></table></div>")
+        if len(report.rejected_rows) > limit:
+            parts.append(f'<div class="cm-muted">{esc(t("app.update.more", lang, n=len(report.rejected_rows) - limit))}</div>')
+        parts.append(f'<div class="cm-muted">{esc(t("app.update.check.left_out_fix", lang))}</div>')
+    if changes is not None:
+        if changes.empty:
+            parts.append(f'<div class="cm-changes-none">{esc(t("app.update.check.no_changes", lang))}</div>')
+        else:
+            keys = ("app.update.check.col.township", "app.update.check.col.coops", "app.update.check.col.coverage")
+            head = "".join(f"<th>{esc(t(k, lang))}</th>" for k in keys)
+            body = "".join(
+                f'<tr><td>{esc(township_label(r.code, r.name, lang))}</td>'
+                f'<td class="cm-num">{_change(r.coops_before, r.coops_after, "count", lang)}</td>'
+                f'<td class="cm-num">{_change(r.coverage_before, r.coverage_after, "pct", lang)}</td></tr>'
+                for r in changes.itertuples(index=False))
+            parts.append(f'<div class="cm-changes-note">{esc(t("app.update.check.changes", lang))}</div>'
+                         f'<div class="cm-issues-scroll cm-changes"><table class="cm-issues"><thead><tr>{head}</tr></thead>'
+                         f"<tbody>{body}</tbody></table></div>")
+    return "".join(parts) if len(parts) > 1 else ""
+
+
+def report_html(report: ValidationReport, name: str, lang: str, limit: int = MAX_SHOWN,
+                changes: Optional[pd.DataFrame] = None) -> str:
+    """The validation report of an uploaded file as HTML (every value escaped), in ``lang``.
 
     Counts (read, accepted, rejected, skipped), then every rejected row's problems in
-    a scrollable table (the first ``limit``; the CSV has them all), then the skipped
-    rows and the warnings, folded.
+    a scrollable table (the first ``limit``; the CSV has them all) naming the row's
+    cooperative and marking the odd characters of each value, then the skipped rows
+    and the warnings, folded, then what accepting would do (:func:`impact_html`).
     """
     badges = [
         f'<span class="cm-badge">{esc(t("app.update.rows_read", lang, n=report.rows_read))}</span>',
@@ -186,7 +354,7 @@ def report_html(report: ValidationReport, name: str, lang: str, limit: int = MAX
              f'<div class="cm-upload-counts">{"".join(badges)}</div>']
     if report.errors:
         parts.append(f'<h4>{esc(t("app.update.errors", lang))}</h4>')
-        parts.append(_issue_table(report.errors, lang, limit, "cm-upload-errors"))
+        parts.append(_error_table(report, lang, limit))
         if len(report.errors) > limit:
             parts.append(f'<div class="cm-muted">{esc(t("app.update.more", lang, n=len(report.errors) - limit))}</div>')
     else:
@@ -195,19 +363,29 @@ def report_html(report: ValidationReport, name: str, lang: str, limit: int = MAX
         if issues:
             parts.append(f"<details><summary>{esc(t(key, lang, n=len(issues)))}</summary>"
                          f"{_issue_table(issues, lang, limit, 'cm-upload-notes')}</details>")
+    if report.accepted:
+        parts.append(impact_html(report, changes, lang, limit))
     return "".join(parts)
 
 
 def report_csv(report: ValidationReport, lang: str = "zh") -> bytes:
-    """Every error, skipped row and warning of a check as CSV (UTF-8 with a BOM, formulas neutralised)."""
+    """Every error, skipped row and warning of a check as CSV (UTF-8 with a BOM, formulas neutralised).
+
+    Messages are in ``lang``; an error's row names its cooperative (name and credit code).
+    """
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([t(f"app.update.col.{k}", lang) for k in ("kind", "row", "column", "value", "message")])
+    writer.writerow([t(k, lang) for k in ("app.update.col.kind", "app.update.col.row", "app.update.check.col.coop",
+                                          "app.update.check.col.uscc", "app.update.col.column", "app.update.col.value",
+                                          "app.update.col.message")])
+    coops = {c.row: c for c in report.rejected_rows}
     for kind, issues in (("error", report.errors), ("skipped", report.skipped_rows), ("warning", report.warnings)):
         for issue in issues:
+            coop = coops.get(issue.row) if kind == "error" and issue.row is not None else None
             writer.writerow([neutralise(v) for v in (
                 t(f"app.update.kind.{kind}", lang), "" if issue.row is None else issue.row,
-                column_label(issue.column, lang), issue.value, issue.message)])
+                coop.name if coop else "", coop.uscc if coop else "",
+                column_label(issue.column, lang), issue.value, issue.text(lang))])
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -237,6 +415,13 @@ class Upload:
     path: Path
     name: str
     registry: Registry
+    _changes: tuple[int, pd.DataFrame] | None = field(default=None, repr=False)
+
+    def changes(self, shown: AppData) -> pd.DataFrame:
+        """:func:`township_changes` from the data ``shown`` to this file's accepted rows (computed once per shown data)."""
+        if self._changes is None or self._changes[0] != id(shown.frame):
+            self._changes = (id(shown.frame), township_changes(shown.frame, self.registry.frame, shown.divisions))
+        return self._changes[1]
 
 
 # -- the panel --------------------------------------------------------------------------------
@@ -498,7 +683,8 @@ class DataPanel:
         else:
             report = pending.registry.report
             self._pending_box.layout.display = None
-            self.report.value = report_html(report, pending.name, lang)
+            changes = pending.changes(self._app.data) if report.accepted else None
+            self.report.value = report_html(report, pending.name, lang, changes=changes)
             self.acknowledge.description = t("app.update.acknowledge", lang, n=report.rejected)
             self.acknowledge.layout.display = None if report.rejected and report.accepted else "none"
         self._update_buttons()
@@ -614,4 +800,5 @@ class DataPanel:
         self._show_pending()
 
 
-__all__ = ["DataPanel", "MAX_SHOWN", "Upload", "can_accept", "column_label", "data_of_version", "report_csv", "report_html"]
+__all__ = ["DataPanel", "MAX_SHOWN", "Upload", "can_accept", "column_label", "data_of_version", "impact_html", "marked_value",
+           "report_csv", "report_html", "township_changes"]
