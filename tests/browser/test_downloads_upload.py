@@ -5,7 +5,9 @@ temporary directory: the official downloads the county table and report, uploads
 table again (stored as a first version), uploads a file with one bad row (the report
 shows the row; Accept waits for the acknowledgement), accepts it, and switches back to
 the first version; the header's provenance line follows each step. A second visitor,
-whose page was prepared before these changes, opens on the active version.
+whose page was prepared before these changes, opens on the active version. After an
+upload the shipped sample is still in the version list; switching back to it shows its
+figures again, and a page open elsewhere says that the data were updated.
 """
 
 from __future__ import annotations
@@ -16,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from conftest import coop_row, write_csv
-from coopmap import paths
+from coopmap import paths, versions
 from coopmap.registry import load_registry
 
-from .conftest import LOAD_TIMEOUT_MS, start_dashboard
+from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
@@ -27,6 +29,7 @@ expect = playwright_api.expect
 MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
 PROVENANCE = ".cm-provenance"
 STATUS = ".cm-update-status"
+NOTICES = ".cm-notices"
 
 
 @pytest.fixture(scope="module")
@@ -123,8 +126,11 @@ def test_download_then_upload_accept_and_switch_back(page, updatable, local: Pat
     provenance = page.locator(PROVENANCE)
     expect(provenance).to_contain_text("-勐糯镇更新.csv")
     expect(provenance).to_contain_text("5 行有效，1 行未通过校验")
-    expect(page.locator(".cm-versions tr[data-version]")).to_have_count(2)
+    expect(page.locator(".cm-versions tr[data-version]")).to_have_count(3)  # two accepted, and the sample
     assert "示例数据" not in provenance.inner_text()
+    base = page.locator('.cm-versions tr[data-version="base"]')
+    expect(base).to_contain_text("内置示例数据")
+    expect(base).to_contain_text("示例数据")
 
     # -- switch back to the first version ---------------------------------------------------------------
     labels = page.locator(".cm-version-pick option").all_inner_texts()
@@ -149,4 +155,62 @@ def test_a_new_visitor_opens_on_the_active_version(page, updatable, local: Path)
     page.goto(updatable.url, timeout=LOAD_TIMEOUT_MS)
     page.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
     expect(page.locator(PROVENANCE)).to_contain_text(re.sub(r"\s", "", active))
+    page.guard.assert_clean()
+
+
+def coops_tile(page) -> str:
+    """The big number of the overview's 党组织领办合作社 tile."""
+    tile = page.locator(".cm-overview-tiles .cm-tile").filter(has_text="党组织领办合作社").first
+    return tile.locator(".cm-tile-number").inner_text()
+
+
+def test_back_to_the_sample_after_an_upload_and_an_open_page_is_told(page, updatable, local: Path, tmp_path: Path) -> None:
+    """Two officials: one switches back to the shipped sample, the other's open page says the data changed."""
+    store = local / "registry"
+    # an upload is active (accepted as the test above does through the panel)
+    upload = versions.accept(bad_registry(tmp_path), acknowledge_rejected=True, name="勐糯镇更新.csv", root=store)
+    sample = len(load_registry(paths.SAMPLE_XLSX).frame)
+    assert sample == 98
+
+    other = page.context.new_page()  # the second official's page, open before the switch
+    errors: list[str] = []
+    other.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    other.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    other.goto(updatable.url, timeout=LOAD_TIMEOUT_MS)
+    other.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    expect(other.locator(PROVENANCE)).to_contain_text(upload.id)
+    assert coops_tile(other) == "5"
+
+    page.goto(updatable.url, timeout=LOAD_TIMEOUT_MS)
+    page.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    expect(page.locator(PROVENANCE)).to_contain_text(upload.id)
+    page.locator(".cm-data-toggle").click()
+    base = page.locator('.cm-versions tr[data-version="base"]')
+    expect(base).to_contain_text("内置示例数据")
+    expect(base.locator(".cm-badge.sample")).to_have_text("示例数据")
+    page.locator(".cm-version-pick select").select_option(label="内置示例数据 · 示例数据")
+    page.locator("button.cm-activate").click()
+    expect(page.locator(STATUS)).to_contain_text("已切换回内置示例数据", timeout=90_000)
+    provenance = page.locator(PROVENANCE)
+    expect(provenance).to_contain_text("示例数据")
+    expect(provenance).to_contain_text(paths.SAMPLE_XLSX.name)
+    page.locator(MAP_SHAPES).first.wait_for()
+    assert coops_tile(page) == str(sample), "the sample's figures are back"
+    assert "报告 98个" in page.locator(".cm-overview-tiles").inner_text()
+    assert (store / "active").read_text(encoding="utf-8").strip() == "base"
+    assert page.locator(".cm-versions tr.cm-version-active").get_attribute("data-version") == "base"
+    screenshot(page, "data-panel-sample-restored")
+
+    # the other page: told within a few seconds, its figures left as they were
+    notice = other.locator(NOTICES)
+    expect(notice).to_contain_text("数据已更新为内置示例数据（示例数据），刷新后查看", timeout=20_000)
+    assert coops_tile(other) == "5" and upload.id in other.locator(PROVENANCE).inner_text()
+    screenshot(other, "data-updated-notice")
+    other.reload(timeout=LOAD_TIMEOUT_MS)  # what the notice asks for
+    other.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+    expect(other.locator(PROVENANCE)).to_contain_text(paths.SAMPLE_XLSX.name)
+    assert coops_tile(other) == str(sample)
+    expect(notice).to_be_hidden()
+    other.close(run_before_unload=True)
+    assert not errors, f"console errors on the second page: {errors}"
     page.guard.assert_clean()

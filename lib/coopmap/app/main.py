@@ -29,6 +29,7 @@ import ipywidgets as widgets
 from . import strings  # noqa: F401  (registers the interface text)
 from .chrome import Breadcrumb, FilterBar, Header, NoticeBar
 from .datapanel import DataPanel, data_of_version
+from .watch import VersionWatch
 from .downloadbar import DownloadMenu
 from .cooperative import CoopView
 from .data import AppData
@@ -81,6 +82,8 @@ class App:
         # The download menu and the data panel stay when the data change (see reload).
         self.downloads = DownloadMenu(self)
         self.data_panel = DataPanel(self)
+        #: Tells the page when another page makes another registry version active (started by build_app).
+        self.watch = VersionWatch(self)
         self.widget = widgets.VBox()
         self.widget.add_class("cm-app")
         self._build(data)
@@ -339,7 +342,9 @@ def build_app(registry: Optional[str | os.PathLike[str]] = None,
         Files to show; by default the active version of the local store, else the
         ``COOPMAP_REGISTRY`` file (set by ``coopmap serve --registry``), else the shipped
         sample (:func:`coopmap.versions.current_registry`), and the
-        ``COOPMAP_BOUNDARIES`` file, else the schematic boundaries.
+        ``COOPMAP_BOUNDARIES`` file, else the schematic boundaries. In a kernel, the
+        page then looks every few seconds whether another page made another version
+        active (:class:`coopmap.app.watch.VersionWatch`).
 
     Returns
     -------
@@ -349,4 +354,6 @@ def build_app(registry: Optional[str | os.PathLike[str]] = None,
     app = App.from_files(registry, boundaries)
     if os.environ.get("VOILA_PREHEAT") == "True":  # a kernel waiting for its visitor
         app.prepare()
+    if _in_kernel():
+        app.watch.start()  # the kernel's event loop runs it between the visitor's messages
     return app

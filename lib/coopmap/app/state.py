@@ -29,10 +29,15 @@ QUERY_KEYS = ("township", "coop", "lang", "metric", "level", "formation", "stand
 
 @dataclass(frozen=True)
 class Notice:
-    """A message for the visitor (kept as a key so that it follows the language)."""
+    """A message for the visitor (kept as a key so that it follows the language).
+
+    A ``sticky`` notice is about the page, not the link (the data were updated
+    elsewhere): it stays when the visitor moves to another view or follows a link.
+    """
 
     key: str
     value: str = ""
+    sticky: bool = False
 
     @staticmethod
     def quote(value: str) -> str:
@@ -88,6 +93,10 @@ class AppState:
             return "township"
         return "overview"
 
+    def sticky_notices(self) -> tuple[Notice, ...]:
+        """The notices that stay when the view changes (:attr:`Notice.sticky`)."""
+        return tuple(n for n in self.notices if n.sticky)
+
     def snapshot(self) -> dict[str, Any]:
         """Return the state's fields as a dict."""
         return {name: getattr(self, name) for name in self.FIELDS}
@@ -102,7 +111,7 @@ class AppState:
 
         Choosing a cooperative also selects its township; choosing a township (or the
         overview, ``township=None``) leaves any cooperative. Moving to another view
-        clears the notices unless new ones are given.
+        clears the notices (but the sticky ones) unless new ones are given.
 
         Returns
         -------
@@ -135,7 +144,7 @@ class AppState:
             raise CoopmapError("filters must be a coopmap.app.data.Filters")
         moved = (new["township"], new["coop"]) != (self.township, self.coop)
         if moved and "notices" not in changes:
-            new["notices"] = ()
+            new["notices"] = self.sticky_notices()
         changed = {name for name in self.FIELDS if new[name] != getattr(self, name)}
         for name in changed:
             setattr(self, name, new[name])
@@ -179,7 +188,7 @@ class AppState:
         try:
             parsed = parse_qs(query or "", keep_blank_values=False, max_num_fields=50)
         except ValueError:
-            return self.update(notices=(Notice("app.notice.bad_link"),))
+            return self.update(notices=self.sticky_notices() + (Notice("app.notice.bad_link"),))
         # A key given twice with different values is ambiguous: neither is followed.
         repeated = sorted(key for key, values in parsed.items() if len({v.strip() for v in values}) > 1)
         params = {key: values[0].strip() for key, values in parsed.items() if values and key not in repeated}
@@ -226,5 +235,5 @@ class AppState:
         # voila*: Voila's own; token: the Jupyter server token of `coopmap serve --public`.
         notices.extend(Notice("app.notice.bad_param", Notice.quote(f"{k}={params[k]}")) for k in unknown
                        if not k.startswith("voila") and k != "token")
-        changes["notices"] = tuple(notices)
+        changes["notices"] = self.sticky_notices() + tuple(notices)
         return self.update(**changes)
