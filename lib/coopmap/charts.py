@@ -17,7 +17,7 @@ geometry is simplified with :func:`coopmap.boundaries.simplify_for_web`.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from typing import Any, Collection, Mapping, Sequence
 
 import altair as alt
 import geopandas as gpd
@@ -28,7 +28,7 @@ from shapely.geometry import mapping
 from . import boundaries as bnd
 from .errors import CoopmapError
 from .fonts import FONT_FAMILY
-from .i18n import t, township_label, unit_label
+from .i18n import STRINGS, add_strings, t, township_label, unit_label
 from .schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
@@ -41,10 +41,22 @@ __all__ = [
     "income_streams",
     "median_comparison",
     "outline_township",
+    "status_text",
     "township_map",
     "township_ranking",
     "village_grid",
 ]
+
+STRINGS_CHARTS: dict[str, dict[str, str]] = {
+    "chart.no_data": {"zh": "无数据", "en": "No data"},
+    "chart.filtered_suffix": {"zh": "（筛选后）", "en": " (filtered)"},
+    "chart.filtered_empty": {"zh": "筛选结果为空", "en": "Nothing matches the filters"},
+    # a village's status under filters: only the matching cooperatives count
+    "status.filtered.coop": {"zh": "有符合筛选的村级或组级合作社", "en": "Matching village- or group-led cooperative"},
+    "status.filtered.reached": {"zh": "由符合筛选的外村或联合社合作社服务", "en": "Served by a matching cooperative based elsewhere"},
+    "status.filtered.none": {"zh": "无符合筛选的合作社", "en": "No matching cooperative"},
+}
+add_strings(STRINGS_CHARTS, "coopmap.charts")
 
 #: The one accent colour (a restrained red) for selections and highlights.
 ACCENT = "#b0302a"
@@ -100,29 +112,53 @@ def _metric_values(table: pd.DataFrame, metric) -> pd.Series:
     return pd.to_numeric(values, errors="coerce")
 
 
-def _township_frame(table: pd.DataFrame, metric_id: str, lang: str) -> tuple[pd.DataFrame, Any]:
-    """Return code, name, label, value, value_text for each township of ``table``."""
+def _township_frame(table: pd.DataFrame, metric_id: str, lang: str,
+                    no_data: Collection[str] = ()) -> tuple[pd.DataFrame, Any]:
+    """Return code, name, label, value, value_text and missing for each township of ``table``.
+
+    A township in ``no_data`` has no value (text 无数据); one whose value is NaN is
+    未填报. ``missing`` holds that text for the townships without a value, else None.
+    """
     for column in ("code", "name"):
         if column not in table.columns:
             raise CoopmapError(f"the township table lacks column {column!r}; pass coopmap.metrics.township_table(...)")
     metric = _metric(metric_id)
     values = _metric_values(table, metric)
     unit = metric.unit(lang)
+    codes = table["code"].astype(str).to_numpy()
+    empty = {str(c) for c in no_data}
+    no_data_text = t("chart.no_data", lang)
     out = pd.DataFrame({
-        "code": table["code"].astype(str).to_numpy(),
-        "name": [township_label(c, n, lang) for c, n in zip(table["code"].astype(str), table["name"])],
-        "short": [township_label(c, n, lang, short=True) for c, n in zip(table["code"].astype(str), table["name"])],
-        "value": [None if pd.isna(v) else round(float(v), 6) for v in values],
-        "value_text": [_format(v, unit, metric.decimals, lang) for v in values],
+        "code": codes,
+        "name": [township_label(c, n, lang) for c, n in zip(codes, table["name"])],
+        "short": [township_label(c, n, lang, short=True) for c, n in zip(codes, table["name"])],
+        "value": [None if c in empty or pd.isna(v) else round(float(v), 6) for c, v in zip(codes, values)],
+        "value_text": [no_data_text if c in empty else _format(v, unit, metric.decimals, lang) for c, v in zip(codes, values)],
     })
+    out["missing"] = [text if pd.isna(v) else None for v, text in zip(out["value"], out["value_text"])]
     return out, metric
 
 
-def _legend_title(metric, lang: str) -> str:
+def _legend_title(metric, lang: str, filtered: bool = False) -> str:
     unit = metric.unit(lang)
-    if not unit:
-        return metric.label(lang)
-    return f"{metric.label(lang)}（{unit}）" if lang == "zh" else f"{metric.label(lang)} ({unit})"
+    title = metric.label(lang)
+    if unit:
+        title = f"{title}（{unit}）" if lang == "zh" else f"{title} ({unit})"
+    return f"{title}{t('chart.filtered_suffix', lang)}" if filtered else title
+
+
+def status_text(status: str, lang: str = "zh", filtered: bool = False) -> str:
+    """The words for a village's coverage status; under filters, what they mean there.
+
+    Filtered, a village's status counts only the cooperatives that match: a village
+    whose own cooperative is filtered out is not 未覆盖, it has none that matches.
+    """
+    if filtered:
+        key = f"status.filtered.{status}"
+        if key in STRINGS:
+            return t(key, lang)
+        return f"{t(f'status.{status}', lang)}{t('chart.filtered_suffix', lang)}"
+    return t(f"status.{status}", lang)
 
 
 def _selection(name: str) -> alt.Parameter:
@@ -142,6 +178,8 @@ def township_map(
     height: int = 440,
     tolerance: float = 0.002,
     title: str | None = None,
+    no_data: Collection[str] = (),
+    filtered: bool = False,
 ) -> alt.LayerChart:
     """Draw a township choropleth of one registered metric.
 
@@ -167,16 +205,23 @@ def township_map(
         Simplification tolerance (degrees) for the browser.
     title : str, optional
         Chart title.
+    no_data : collection of str
+        Codes of townships to draw as having no data (grey, labelled 无数据): under
+        filters, those none of whose cooperatives match.
+    filtered : bool
+        The table counts only the cooperatives that match filters: the legend says
+        （筛选后）.
 
     Returns
     -------
     altair.LayerChart
         With a point selection parameter ``township`` on field ``code`` (click to
-        select, double-click to clear).
+        select, double-click to clear). Townships without a value are grey, with a
+        legend entry saying why (无数据 or 未填报).
     """
     if schematic is None:
         schematic = bool(boundaries.attrs.get("schematic", False))
-    rows, metric_obj = _township_frame(table, metric, lang)
+    rows, metric_obj = _township_frame(table, metric, lang, no_data)
     by_code = rows.set_index("code")
     unknown = sorted(set(boundaries["code"]) - set(by_code.index))
     if unknown:
@@ -185,10 +230,13 @@ def township_map(
     features = []
     for code, geom in zip(web["code"], web.geometry):
         row = by_code.loc[code]
+        value = None if pd.isna(row["value"]) else float(row["value"])
         features.append({
             "type": "Feature", "geometry": mapping(geom), "properties": {},
             "code": code, "name": row["name"], "value_text": row["value_text"],
-            "value": None if pd.isna(row["value"]) else float(row["value"]),
+            # the colour's field is never empty: Vega-Lite drops (or colours as 0) a
+            # shape whose colour field is null; "value" says whether it is shaded
+            "value": value, "shade": 0.0 if value is None else value,
         })
     labels = bnd.label_points(web).merge(rows[["code", "short", "value_text"]], on="code")
     shapes = alt.Data(values=features)
@@ -197,12 +245,14 @@ def township_map(
                alt.Tooltip("value_text:N", title=metric_obj.label(lang))]
     stroke_dash = [4, 3] if schematic else [1, 0]
 
+    shaded = any(f["value"] is not None for f in features)
     base = alt.Chart(shapes).mark_geoshape(strokeWidth=0.8, strokeDash=stroke_dash).encode(
         color=alt.when("isValid(datum.value)").then(
-            alt.Color("value:Q", title=_legend_title(metric_obj, lang),
+            alt.Color("shade:Q", title=_legend_title(metric_obj, lang, filtered),
                       scale=alt.Scale(scheme=MAP_SCHEME, zero=True),
+                      # with no township shaded a gradient would claim a range of values
                       legend=alt.Legend(orient="bottom-left", direction="vertical", gradientLength=110,
-                                        format=",~f"))
+                                        format=",~f") if shaded else None)
         ).otherwise(alt.value(_MISSING)),
         stroke=alt.when(township).then(alt.value(ACCENT)).otherwise(alt.value("#ffffff")),
         strokeWidth=alt.when(township).then(alt.value(3)).otherwise(alt.value(0.8)),
@@ -222,6 +272,9 @@ def township_map(
     figures = alt.Chart(labels).encode(longitude="lon:Q", latitude="lat:Q", text="value_text:N")
     layers.append(figures.mark_text(fontSize=10, dy=8, stroke="#ffffff", strokeWidth=2.5, strokeOpacity=0.85))
     layers.append(figures.mark_text(fontSize=10, color=_INK, dy=8))
+    missing = _missing_legend(labels.merge(rows[["code", "missing"]], on="code"), filtered and not shaded, lang)
+    if missing is not None:
+        layers.append(missing)
     chart = alt.layer(*layers).project(type="mercator").properties(width=width, height=height)
     if schematic:
         note = t("map.schematic_note", lang)
@@ -233,6 +286,25 @@ def township_map(
     elif title:
         chart = chart.properties(title=title)
     return configure(chart)
+
+
+def _missing_legend(points: pd.DataFrame, title: bool, lang: str) -> alt.Chart | None:
+    """A legend entry per reason townships are grey (无数据, 未填报), or None when all have values.
+
+    Drawn as points of size 0 at the townships' label points: the entry is in the
+    legend, nothing is drawn over the map, so clicks and tooltips reach the shapes.
+    """
+    points = points[points["missing"].notna()]
+    if points.empty:
+        return None
+    reasons = list(dict.fromkeys(points["missing"]))
+    return alt.Chart(points[["lon", "lat", "missing"]]).mark_point(size=0, opacity=0, filled=True).encode(
+        longitude="lon:Q", latitude="lat:Q",
+        fill=alt.Fill("missing:N", scale=alt.Scale(domain=reasons, range=[_MISSING] * len(reasons)),
+                      legend=alt.Legend(title=t("chart.filtered_empty", lang) if title else None, orient="bottom-left",
+                                        symbolType="square", symbolSize=160, symbolOpacity=1,
+                                        symbolStrokeColor="#9a9a9a", symbolStrokeWidth=0.5, labelLimit=0)),
+    )
 
 
 def outline_township(spec: dict[str, Any], highlight: str) -> dict[str, Any]:
@@ -274,6 +346,8 @@ def township_ranking(
     lang: str = "zh",
     width: int = 320,
     height: int | None = None,
+    no_data: Collection[str] = (),
+    filtered: bool = False,
 ) -> alt.LayerChart:
     """Rank the townships by a registered metric as horizontal bars.
 
@@ -288,15 +362,23 @@ def township_ranking(
     lang : {"zh", "en"}
     width, height : int
         Size in pixels (height default: 24 px per township).
+    no_data : collection of str
+        Codes of townships without data (under filters, none of their cooperatives
+        match): no bar, the text 无数据, listed last.
+    filtered : bool
+        The table counts only the cooperatives that match filters: the axis says
+        （筛选后）.
 
     Returns
     -------
     altair.LayerChart
         With a point selection parameter ``township`` on field ``code``.
     """
-    rows, metric_obj = _township_frame(table, metric, lang)
+    rows, metric_obj = _township_frame(table, metric, lang, no_data)
     rows = rows.sort_values("value", ascending=False, na_position="last", kind="stable").reset_index(drop=True)
     rows["highlight"] = rows["code"] == highlight
+    # the text of a township without a value (无数据, 未填报) stands at 0, where its bar would start
+    rows["bar"] = rows["value"].fillna(0.0).astype(float)
     township = _selection("township")
     order = list(rows["name"])
     y = alt.Y("name:N", sort=order, title=None, axis=alt.Axis(ticks=False, domain=False, labelPadding=6))
@@ -304,14 +386,14 @@ def township_ranking(
                alt.Tooltip("value_text:N", title=metric_obj.label(lang))]
     base = alt.Chart(rows).encode(y=y, tooltip=tooltip)
     bars = base.mark_bar(height={"band": 0.7}).encode(
-        x=alt.X("value:Q", title=_legend_title(metric_obj, lang),
+        x=alt.X("value:Q", title=_legend_title(metric_obj, lang, filtered),
                 axis=alt.Axis(format=",~f", tickCount=4)),
         color=alt.when(township).then(alt.value(ACCENT))
         .when("datum.highlight").then(alt.value(ACCENT))
         .otherwise(alt.value(_BAR)),
     ).add_params(township)
     text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(
-        x=alt.X("value:Q"), text="value_text:N")
+        x=alt.X("bar:Q"), text="value_text:N")
     chart = alt.layer(bars, text).properties(width=width, height=height or 24 * len(rows))
     return configure(chart)
 

@@ -401,7 +401,39 @@ def _add_metrics(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-VILLAGE_STATUSES = ("coop", "union_only", "none")
+def township_ranks(table: pd.DataFrame, metric_id: str, *, no_data: Any = ()) -> pd.Series:
+    """Rank the townships by a metric (1 = the highest value; ties share the better rank).
+
+    Only townships with a value are ranked: a township without one (NaN), or named in
+    ``no_data`` (under filters, the townships none of whose cooperatives match), has
+    no rank, so that it is never "ranked first" among zeros it does not have.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`township_table` (``code`` and the metric's column).
+    metric_id : str
+        A registered metric's id.
+    no_data : collection of str
+        Township codes to leave unranked.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable integers (``Int64``) indexed by township code; ``<NA>`` for a
+        township without a rank. The number ranked is ``ranks.notna().sum()``.
+    """
+    metric = get_metric(metric_id)
+    values = pd.to_numeric(pd.Series(metric.compute(table) if metric.id not in table else table[metric.id]),
+                           errors="coerce")
+    values.index = table["code"].astype(str).to_numpy()
+    values[values.index.isin(list(no_data))] = np.nan
+    return values.rank(ascending=False, method="min").astype("Int64")
+
+
+VILLAGE_STATUSES = ("coop", "reached", "none")
+"""A village's coverage: a cooperative of its own, reached by one based elsewhere (the
+registry says so), or not covered (未覆盖)."""
 
 
 def village_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -> pd.DataFrame:

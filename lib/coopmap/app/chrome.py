@@ -200,7 +200,8 @@ class FilterBar:
             self.clear.layout.display = None if filters.active else "none"
             if filters.active:
                 n = len(self._data.tables(filters).frame)
-                self.summary.value = f'<span class="cm-badge accent">{esc(t("app.filter.active", lang, n=n))}</span>'
+                self.summary.value = (f'<span class="cm-badge accent">{esc(t("app.filter.active", lang, n=n))}</span>' if n else
+                                      f'<span class="cm-badge warn">{esc(t("app.filter.empty", lang))}</span>')
             else:
                 self.summary.value = ""
         finally:

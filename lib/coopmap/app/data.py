@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import metrics, paths
 from ..divisions import Divisions, load_divisions
+from ..i18n import t
 from ..industries import industry_counts, industry_mask, split_industries
 from ..reported import Reported, load_reported
 from ..schema import FORMATIONS, LEAD_LEVELS
@@ -68,6 +69,21 @@ class Filters:
         if self.industry is not None:
             mask &= industry_mask(frame["industry"], self.industry)
         return frame[mask]
+
+    def describe(self, lang: str = "zh") -> str:
+        """Say what the filters keep: ``领办层级：村级领办；主导产业：茶叶`` (empty when none is on)."""
+        parts = []
+        if self.lead_level is not None:
+            parts.append((t("app.filter.lead_level", lang), t(f"app.level.{self.lead_level}", lang)))
+        if self.formation is not None:
+            parts.append((t("app.filter.formation", lang), t(f"app.formation.{self.formation}", lang)))
+        if self.standardized is not None:
+            parts.append((t("app.filter.standardized", lang), t("app.yes" if self.standardized else "app.no", lang)))
+        if self.industry is not None:
+            parts.append((t("app.filter.industry", lang), self.industry))
+        if lang == "zh":
+            return "；".join(f"{name}：{value}" for name, value in parts)
+        return "; ".join(f"{name}: {value}" for name, value in parts)
 
     def query_items(self) -> list[tuple[str, str]]:
         """Return the filters as query-string pairs (``level``, ``formation``, ``standardized``, ``industry``)."""
@@ -121,13 +137,34 @@ class Filters:
 
 @dataclass(frozen=True)
 class Tables:
-    """Everything derived from the registry under one set of filters."""
+    """Everything derived from the registry under one set of filters.
+
+    Attributes
+    ----------
+    filters : Filters
+    frame : pandas.DataFrame
+        The matching cooperatives.
+    townships, villages : pandas.DataFrame
+        :func:`coopmap.metrics.township_table` and :func:`coopmap.metrics.village_table`
+        of ``frame``.
+    summary : dict
+        :func:`coopmap.metrics.county_summary` of ``frame``.
+    empty : frozenset of str
+        Under filters, the townships none of whose cooperatives match: they have no
+        data (no rank, grey on the map), not zeros. Empty without filters.
+    """
 
     filters: Filters
     frame: pd.DataFrame
     townships: pd.DataFrame
     villages: pd.DataFrame
     summary: dict[str, Any]
+    empty: frozenset[str] = frozenset()
+
+    @property
+    def nothing_matches(self) -> bool:
+        """Whether filters are on and no cooperative of the county matches them."""
+        return self.filters.active and self.frame.empty
 
 
 @dataclass
@@ -269,12 +306,15 @@ class AppData:
         cached = self._cache.get(key)
         if cached is None:
             frame = filters.apply(self.frame)
+            townships = metrics.township_table(frame, self.divisions)
+            empty = frozenset(townships.loc[townships["coops"] == 0, "code"].astype(str)) if filters.active else frozenset()
             cached = Tables(
                 filters=filters,
                 frame=frame,
-                townships=metrics.township_table(frame, self.divisions),
+                townships=townships,
                 villages=metrics.village_table(frame, self.divisions),
                 summary=metrics.county_summary(frame, self.divisions),
+                empty=empty,
             )
             self._cache[key] = cached
         return cached

@@ -53,6 +53,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "报告和表格包含本页的全部合作社，不受筛选影响。",
         "en": "The report and the table cover every cooperative of this page, whatever the filters.",
     },
+    "app.download.charts_filtered": {
+        "zh": "地图、排名和村级覆盖图是筛选后的结果（{filters}），文件名注明“筛选后”。",
+        "en": "The map, ranking and village charts show the filtered view ({filters}); their file names say “filtered”.",
+    },
+    "app.download.filtered_stem": {"zh": "筛选后", "en": "filtered"},
     "app.download.hint": {
         "zh": "文件在本机生成并直接保存，不经过网络。",
         "en": "Files are made on this computer and saved directly; nothing goes over the internet.",
@@ -98,6 +103,8 @@ CHARTS: tuple[ChartSource, ...] = (
     ChartSource("income", "chart.income_streams_title", ("coop",), lambda app: app.coop.income),
     ChartSource("comparison", "chart.comparison_title", ("coop",), lambda app: app.coop.comparison),
 )
+#: Charts that show the filtered view (the profile's charts compare with the whole registry).
+FILTERED_CHARTS = ("map", "ranking", "villages")
 CHART_FORMATS = ("png", "svg")
 REPORT_FORMATS = ("html", "pdf")
 TABLE_FORMATS = ("xlsx", "csv")
@@ -128,13 +135,19 @@ def briefing_of(data: AppData, lang: str, now: Optional[dt.datetime] = None) -> 
     return Briefing(data.frame, provenance, data.boundaries, lang=lang, reported=data.reported, divisions=data.divisions)
 
 
-def chart_file_stem(label: str, township: Optional[str], coop: Optional[str], data: AppData, lang: str) -> str:
-    """``龙陵县党组织领办合作社_地图_勐糯镇``: what a chart's file is called (no folders, no odd characters)."""
+def chart_file_stem(label: str, township: Optional[str], coop: Optional[str], data: AppData, lang: str,
+                    filtered: bool = False) -> str:
+    """``龙陵县党组织领办合作社_地图_勐糯镇``: what a chart's file is called (no folders, no odd characters).
+
+    A chart of the filtered view (``filtered``) says so: ``…_地图_勐糯镇_筛选后``.
+    """
     parts = ["龙陵县党组织领办合作社" if lang == "zh" else "longling-cooperatives", label]
     if coop:
         parts.append(coop)
     elif township:
         parts.append(data.divisions.township_name(township) if lang == "zh" else township)
+    if filtered:
+        parts.append(t("app.download.filtered_stem", lang))
     return "_".join(_UNSAFE.sub("-", p).strip("-") for p in parts if p)
 
 
@@ -255,7 +268,8 @@ class DownloadMenu:
                 if slot.chart is None or state.view not in source.views:
                     raise ExportError(t("app.download.not_drawn", lang))
                 coop = state.coop if state.view == "coop" and chart_id in ("income", "comparison") else None
-                stem = chart_file_stem(t(source.label, lang), township, coop, app.data, lang)
+                filtered = state.filters.active and chart_id in FILTERED_CHARTS
+                stem = chart_file_stem(t(source.label, lang), township, coop, app.data, lang, filtered)
                 return chart_payload(slot.chart.chart, fmt, stem)
         raise ExportError(f"no download {item!r}; the dashboard offers {', '.join(ITEMS)}")
 
@@ -279,7 +293,8 @@ class DownloadMenu:
         self._scope.value = f'<div class="cm-drawer-title">{esc(t("app.download.scope", lang, place=place))}</div>'
         notes = [t("app.download.hint", lang)]
         if state.filters.active:
-            notes.insert(0, t("app.download.unfiltered", lang))
+            notes[:0] = [t("app.download.unfiltered", lang),
+                         t("app.download.charts_filtered", lang, filters=state.filters.describe(lang))]
         self._note.value = "".join(f"<div>{esc(n)}</div>" for n in notes)
         labels = {"report": t("app.download.report", lang), "table": t("app.download.table", lang)}
         labels.update({f"chart-{c.id}": t(c.label, lang) for c in CHARTS})

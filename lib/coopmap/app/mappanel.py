@@ -92,9 +92,23 @@ class MapPanel:
             self.picker.value = state.township or ""
         finally:
             self._syncing = False
-        self.hint.value = esc(t("app.map.hint", lang))
+        self.hint.value = self.hint_html(lang)
         base = (lang, state.filters, state.metric)
         self.slot.present(base, state.township, self._builder(lang, state.filters, state.metric, state.township))
+
+    def hint_html(self, lang: str) -> str:
+        """How to use the map, and under filters what it shows (grey: no matching cooperative)."""
+        hint = esc(t("app.map.hint", lang))
+        tables = self._data.tables(self._state.filters)
+        if tables.nothing_matches:
+            note = t("app.map.filtered_empty", lang, filters=tables.filters.describe(lang))
+        elif tables.filters.active:
+            note = t("app.map.filtered", lang, filters=tables.filters.describe(lang))
+            if tables.empty:
+                note += ("" if lang == "zh" else " ") + t("app.map.filtered_grey", lang, n=len(tables.empty))
+        else:
+            return hint
+        return f'<div class="cm-filter-note">{esc(note)}</div>{hint}'
 
     def prepare(self, lang: str, filters: Filters, metric: str, highlight: Optional[str] = None) -> None:
         """Build the map for another language, filters or township before it is asked for.
@@ -112,9 +126,12 @@ class MapPanel:
         data = self._data
 
         def build(outline: Optional[str]):
-            return lambda: charts.township_map(
-                data.boundaries, data.tables(filters).townships, metric, schematic=data.schematic,
-                highlight=outline, lang=lang, width=MAP_WIDTH, height=MAP_HEIGHT)
+            def draw():
+                tables = data.tables(filters)
+                return charts.township_map(
+                    data.boundaries, tables.townships, metric, schematic=data.schematic, highlight=outline, lang=lang,
+                    width=MAP_WIDTH, height=MAP_HEIGHT, no_data=tables.empty, filtered=filters.active)
+            return draw
 
         if highlight is None:
             return build(None)

@@ -102,9 +102,12 @@ class OverviewView:
 
     # -- drawing -------------------------------------------------------------------------
     def tiles_html(self, lang: str) -> str:
-        """The programme tiles under the state's filters."""
+        """The programme tiles under the state's filters (a message instead when nothing matches)."""
         data, filters = self._data, self._state.filters
         tables = data.tables(filters)
+        if tables.nothing_matches:
+            return (f'<div class="cm-empty-result" role="status"><b>{esc(t("app.filter.empty", lang))}</b> '
+                    f'{esc(t("app.filter.empty_detail", lang, filters=filters.describe(lang)))}</div>')
         summary = tables.summary
         reconciled = data.reconciliation(lang).set_index("id")
         sample = data.illustrative
@@ -130,7 +133,8 @@ class OverviewView:
                                      ("group", "coops_group_led")))
                 foot = f"{foot} · {levels}" if foot else levels
             items.append(tile(label, shown, foot, mark=mark, sample=sample, lang=lang))
-        note = f'<div class="cm-filter-note">{esc(t("app.tile.filtered", lang))}</div>' if filters.active else ""
+        note = (f'<div class="cm-filter-note">{esc(t("app.tile.filtered", lang, filters=filters.describe(lang), n=len(tables.frame)))}</div>'
+                if filters.active else "")
         return tiles(items, "cm-tiles-county") + note
 
     def reconciliation_html(self, lang: str) -> str:
@@ -167,8 +171,9 @@ class OverviewView:
         key = (lang, state.filters, state.metric)
         if key != self._key:
             self.tiles.value = self.tiles_html(lang)
-            self.ranking_title.value = f'<h3>{esc(t("chart.ranking_title", lang))}</h3>'
-            self.villages_title.value = f'<h3>{esc(t("chart.village_grid_title", lang))}</h3>'
+            suffix = t("chart.filtered_suffix", lang) if state.filters.active else ""
+            self.ranking_title.value = f'<h3>{esc(t("chart.ranking_title", lang) + suffix)}</h3>'
+            self.villages_title.value = f'<h3>{esc(t("chart.village_grid_title", lang) + suffix)}</h3>'
             if self._key is None or self._key[0] != lang:
                 self.reconciliation_table.value = self.reconciliation_html(lang)
                 self.reconciliation.set_title(0, t("app.reconcile.title", lang))
@@ -192,7 +197,11 @@ class OverviewView:
 
     def _ranking_builder(self, lang: str, filters: Filters, metric: str):
         data = self._data
-        return lambda: charts.township_ranking(data.tables(filters).townships, metric, lang=lang, width=RANKING_WIDTH)
+        def draw():
+            tables = data.tables(filters)
+            return charts.township_ranking(tables.townships, metric, lang=lang, width=RANKING_WIDTH,
+                                           no_data=tables.empty, filtered=filters.active)
+        return draw
 
     def _villages_builder(self, lang: str, filters: Filters):
         data = self._data

@@ -41,6 +41,11 @@ APP_STRINGS: dict[str, dict[str, str]] = {
     "app.filter.all": {"zh": "全部", "en": "All"},
     "app.filter.clear": {"zh": "清除筛选", "en": "Clear filters"},
     "app.filter.active": {"zh": "已筛选：{n} 个合作社", "en": "Filtered: {n} cooperatives"},
+    "app.filter.empty": {"zh": "筛选结果为空", "en": "Nothing matches the filters"},
+    "app.filter.empty_detail": {
+        "zh": "全县没有合作社符合筛选条件（{filters}）。请更改或清除筛选。",
+        "en": "No cooperative of the county matches ({filters}). Change or clear the filters.",
+    },
     # categories
     "app.level.township": {"zh": "乡镇领办", "en": "Township-led"},
     "app.level.village": {"zh": "村级领办", "en": "Village-led"},
@@ -93,8 +98,8 @@ APP_STRINGS: dict[str, dict[str, str]] = {
     "app.tile.differs": {"zh": "与报告数不同", "en": "differs from the published figure"},
     "app.tile.within": {"zh": "在报告范围内", "en": "within the published figure"},
     "app.tile.filtered": {
-        "zh": "已筛选：数值只含符合条件的合作社，不与报告数比较。",
-        "en": "Filtered: figures cover the matching cooperatives only and are not compared with the published ones.",
+        "zh": "已筛选（{filters}）：数值只含符合条件的 {n} 个合作社，不与报告数比较。",
+        "en": "Filtered ({filters}): figures cover the {n} matching cooperatives only and are not compared with the published ones.",
     },
     "app.tile.villages_covered": {"zh": "覆盖村（社区）", "en": "Villages covered"},
     "app.tile.of": {"zh": "共 {total} 个", "en": "of {total}"},
@@ -103,6 +108,18 @@ APP_STRINGS: dict[str, dict[str, str]] = {
     "app.map.metric": {"zh": "地图指标", "en": "Map shows"},
     "app.map.hint": {"zh": "点击地图、排名或列表中的乡镇查看详情", "en": "Click a township on the map, the ranking or the list for its details"},
     "app.map.pick": {"zh": "选择乡镇", "en": "Pick a township"},
+    "app.map.filtered": {
+        "zh": "筛选后（{filters}）：地图只计符合条件的合作社。",
+        "en": "Filtered ({filters}): the map counts the matching cooperatives only.",
+    },
+    "app.map.filtered_grey": {
+        "zh": "灰色的 {n} 个乡镇没有符合条件的合作社（无数据）。",
+        "en": "The {n} grey townships have no matching cooperative (no data).",
+    },
+    "app.map.filtered_empty": {
+        "zh": "筛选结果为空：全县没有合作社符合筛选条件（{filters}），地图无数据。",
+        "en": "Nothing matches the filters ({filters}) anywhere in the county: the map has no data.",
+    },
     "app.reconcile.title": {"zh": "报告数与计算数核对", "en": "Published and computed figures"},
     "app.reconcile.figure": {"zh": "指标", "en": "Figure"},
     "app.reconcile.reported": {"zh": "报告数", "en": "Published"},
@@ -122,6 +139,23 @@ APP_STRINGS: dict[str, dict[str, str]] = {
     "app.township.union_members": {"zh": "成员合作社 {n} 个", "en": "{n} member cooperatives"},
     "app.township.coops": {"zh": "合作社名录", "en": "Cooperatives"},
     "app.township.county_rank": {"zh": "全县第 {rank} 位", "en": "ranked {rank} of 10"},
+    "app.township.rank_filtered": {"zh": "筛选后全县第 {rank} 位（{n} 个乡镇有数据）",
+                                   "en": "filtered: ranked {rank} of the {n} townships with data"},
+    "app.township.no_data_filtered": {"zh": "筛选后无数据", "en": "no data under the filters"},
+    "app.township.filtered": {
+        "zh": "已筛选（{filters}）：本页的数值、村覆盖情况和名录只含本乡镇符合条件的 {shown} 个合作社（共 {total} 个）。",
+        "en": "Filtered ({filters}): the figures, villages and list cover the {shown} matching cooperatives of this township ({total} in all).",
+    },
+    "app.township.filtered_empty": {
+        "zh": "筛选后无数据：本乡镇的 {total} 个合作社都不符合筛选条件（{filters}）。",
+        "en": "No data under the filters: none of this township's {total} cooperatives matches ({filters}).",
+    },
+    "app.township.no_union_filtered": {
+        "zh": "筛选后本乡镇没有乡镇领办的联合社（共有 {n} 个联合社未显示）。",
+        "en": "No township-led union here matches the filters ({n} not shown).",
+    },
+    "app.township.coops_filtered": {"zh": "（筛选后 {shown}/{total} 个）", "en": " (filtered: {shown} of {total})"},
+    "app.tile.county_share_filtered": {"zh": "占筛选结果 {pct}", "en": "{pct} of the matching cooperatives"},
     # table
     "app.table.search": {"zh": "搜索名称、村、产业、代码", "en": "Search name, village, industry, code"},
     "app.table.sort": {"zh": "排序", "en": "Sort by"},

@@ -79,24 +79,62 @@ class TownshipView:
             return
         self._key = key
         data = self._data
-        tables = data.tables(state.filters)
+        filters = state.filters
+        tables = data.tables(filters)
         towns = tables.townships.set_index("code")
         row = towns.loc[code]
         name = township_name(code, row["name"], lang)
-        metric = metrics.get_metric(state.metric)
-        ranked = towns[metric.id].rank(ascending=False, method="min")
-        rank = "" if pd.isna(ranked[code]) else t("app.township.county_rank", lang, rank=int(ranked[code]))
-        sub = f'{esc(metric.label(lang))} {esc(metric_value(row[metric.id], metric, lang))} · {esc(rank)}'
         official = f' <span class="cm-muted">{esc(row["name"])}</span>' if lang == "en" else ""
-        self.heading.value = f'<h2>{esc(name)}{official}</h2><div class="cm-sub">{sub}</div>'
-        self.tiles.value = self._tiles_html(row, tables.summary, lang)
-        self.villages_title.value = (f'<h3>{esc(t("app.township.villages", lang))} '
+        coops = tables.frame[tables.frame["township"] == code]
+        total = int((data.frame["township"] == code).sum())
+        self.heading.value = (f'<h2>{esc(name)}{official}</h2><div class="cm-sub">{esc(self.rank_text(code, lang))}</div>'
+                              f'{self._filter_note(len(coops), total, lang)}')
+        no_data = code in tables.empty
+        # a township none of whose cooperatives match has no figures (not zeros): the note says so
+        self.tiles.value = "" if no_data else self._tiles_html(row, tables.summary, lang)
+        suffix = t("chart.filtered_suffix", lang) if filters.active else ""
+        self.villages_title.value = (f'<h3>{esc(t("app.township.villages", lang) + suffix)} '
                                      f'<span class="cm-muted">{int(row["villages_covered"])}/{int(row["villages_total"])}</span></h3>')
         self.villages.value = self._villages_html(tables.villages[tables.villages["township"] == code], lang)
         self._show_union(tables.frame, code, lang)
-        self.table_title.value = f'<h3>{esc(t("app.township.coops", lang))}</h3>'
-        coops = tables.frame[tables.frame["township"] == code]
+        shown = t("app.township.coops_filtered", lang, shown=len(coops), total=total) if filters.active else ""
+        self.table_title.value = f'<h3>{esc(t("app.township.coops", lang) + shown)}</h3>'
         self.table.set_rows(coops, lang, places(data, coops))
+
+    def rank_text(self, code: str, lang: str) -> str:
+        """The township's value of the map's metric and its rank in the county, under the filters.
+
+        Under filters a township none of whose cooperatives match has no data and no
+        rank; the others are ranked among the townships that have data, and the text
+        says the rank is of the filtered view.
+        """
+        state = self._state
+        tables = self._data.tables(state.filters)
+        metric = metrics.get_metric(state.metric)
+        label = metric.label(lang)
+        if code in tables.empty:
+            return f'{label}{"：" if lang == "zh" else ": "}{t("app.township.no_data_filtered", lang)}'
+        towns = tables.townships.set_index("code")
+        ranks = metrics.township_ranks(tables.townships, metric.id, no_data=tables.empty)
+        value = f"{label} {metric_value(towns.at[code, metric.id], metric, lang)}"
+        if pd.isna(ranks[code]):
+            return value
+        if state.filters.active:
+            rank = t("app.township.rank_filtered", lang, rank=int(ranks[code]), n=int(ranks.notna().sum()))
+        else:
+            rank = t("app.township.county_rank", lang, rank=int(ranks[code]))
+        return f"{value} · {rank}"
+
+    def _filter_note(self, shown: int, total: int, lang: str) -> str:
+        """Under filters: what the page counts (or that none of its cooperatives match)."""
+        filters = self._state.filters
+        if not filters.active:
+            return ""
+        if shown:
+            text = t("app.township.filtered", lang, filters=filters.describe(lang), shown=shown, total=total)
+        else:
+            text = t("app.township.filtered_empty", lang, filters=filters.describe(lang), total=total)
+        return f'<div class="cm-filter-note" role="status">{esc(text)}</div>'
 
     def refresh_charts(self) -> None:
         """The township view has no charts of its own (the map shows it)."""
@@ -105,10 +143,11 @@ class TownshipView:
         sample = self._data.illustrative
         coops = int(row["coops"])
         share = num(100.0 * coops / county["coops_total"], "pct", lang) if county["coops_total"] else "—"
+        share_key = "app.tile.county_share_filtered" if self._state.filters.active else "app.tile.county_share"
         levels = " · ".join(f"{t(f'app.level.{lvl}', lang)} {int(row[col])}" for lvl, col in (
             ("township", "coops_township"), ("village", "coops_village"), ("group", "coops_group")))
         items = [
-            tile(t("chart.coops", lang), num(coops, "count", lang), f"{levels} · {t('app.tile.county_share', lang, pct=share)}",
+            tile(t("chart.coops", lang), num(coops, "count", lang), f"{levels} · {t(share_key, lang, pct=share)}",
                  sample=sample, lang=lang),
             tile(t("app.tile.villages_covered", lang), f'{int(row["villages_covered"])}',
                  t("app.tile.of", lang, total=int(row["villages_total"])), sample=sample, lang=lang),
@@ -136,17 +175,25 @@ class TownshipView:
 
     def _show_union(self, frame: pd.DataFrame, code: str, lang: str) -> None:
         self.union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
+        """The township's union as the filters show it; its members are those of the whole registry."""
         unions = frame[(frame["township"] == code) & (frame["lead_level"] == "township")]
         if unions.empty:
             self._union = None
             self.union.layout.display = "none"
-            self.union_info.value = f'<div class="cm-muted">{esc(t("app.township.no_union", lang))}</div>'
+            registry = self._data.frame
+            hidden = int(((registry["township"] == code) & (registry["lead_level"] == "township")).sum())
+            # filtered out is not absent: say how many the filters hide
+            text = (t("app.township.no_union_filtered", lang, n=hidden) if hidden and self._state.filters.active
+                    else t("app.township.no_union", lang))
+            self.union_info.value = f'<div class="cm-muted">{esc(text)}</div>'
             return
         union = unions.iloc[0]
         self._union = str(union["uscc"])
         self.union.layout.display = None
         self.union.description = str(union["name"])
-        members = frame[frame["union_uscc"].astype("string") == self._union]
+        # a union's members are a fact about it, whatever the filters keep on the page
+        registry = self._data.frame
+        members = registry[registry["union_uscc"].astype("string") == self._union]
         names = "、".join(members["name"].astype(str)) if lang == "zh" else "; ".join(members["name"].astype(str))
         partner = union["partner"]
         partner_html = (f' · {esc(t("app.coop.partner", lang))}：{esc(partner)}' if lang == "zh" else
