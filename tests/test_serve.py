@@ -147,3 +147,41 @@ def test_kernels_use_unix_sockets_so_no_other_server_can_take_their_ports(tmp_pa
         client.stop_channels()
     finally:
         manager.shutdown_kernel(now=True)
+
+
+def test_kernels_of_pages_gone_without_closing_are_culled_but_never_a_connected_page():
+    """Jupyter's culler shuts down kernels that have been idle and unconnected for the
+    timeout (a page that went without its shutdown request: crashed browser, laptop
+    asleep); connected pages and running cells are left alone."""
+    argv = _config().argv()
+    assert _setting(argv, "MappingKernelManager.cull_idle_timeout") == str(server.DEFAULT_IDLE_TIMEOUT) == "600"
+    assert _setting(argv, "MappingKernelManager.cull_interval") == "60"
+    assert _setting(argv, "MappingKernelManager.cull_connected") == "False"
+    assert _setting(argv, "MappingKernelManager.cull_busy") == "False"
+    argv = _config("--idle-timeout", "90").argv()
+    assert _setting(argv, "MappingKernelManager.cull_idle_timeout") == "90"
+    assert _setting(argv, "MappingKernelManager.cull_interval") == "18"
+    assert _setting(_config("--idle-timeout", "0").argv(), "MappingKernelManager.cull_idle_timeout") == "0"
+
+
+@pytest.mark.parametrize("seconds", ["-1", "30"])
+def test_idle_timeout_out_of_range_is_refused(seconds):
+    with pytest.raises(CoopmapError, match="--idle-timeout"):
+        _config("--idle-timeout", seconds)
+
+
+def test_the_meeting_server_culls_kernels_the_same_way():
+    from coopmap.meeting import serve as meeting
+
+    argv = meeting.voila_argv(9003)
+    assert argv[-1] == str(meeting.NOTEBOOK)
+    assert _setting(argv, "MappingKernelManager.cull_idle_timeout") == "600"
+    assert _setting(argv, "MappingKernelManager.cull_connected") == "False"
+
+
+def test_the_page_text_is_in_both_languages():
+    texts = server.page_texts("page.")
+    assert set(texts) == {"zh", "en"}
+    assert texts["zh"].keys() == texts["en"].keys() >= {"page.title", "page.wait", "page.gone", "page.reload"}
+    assert texts["zh"]["page.title"] == "龙陵县党组织领办合作社"
+    assert "刷新" in texts["zh"]["page.gone"] and "reload" in texts["en"]["page.gone"]

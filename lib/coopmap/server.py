@@ -19,6 +19,16 @@ an office laptop without internet:
 - ``--public`` listens on every interface (``0.0.0.0``) for colleagues on the office
   network and then requires a Jupyter server token, generated at start and printed
   in the URL; ``--no-token`` turns that off explicitly, with a warning.
+- a page frees its kernel when it is closed: Voila's page sends a shutdown request
+  (a beacon) on leaving, with the ``_xsrf`` cookie's value, and the server sets that
+  cookie with the page (Voila does not, so every request was refused with a 403:
+  voila-dashboards/voila#1458). As a safety net, a kernel whose page is gone without
+  saying so (a crashed browser, a laptop put to sleep) is shut down after
+  ``--idle-timeout`` seconds without activity and without a connected page; an open
+  page is never cut off, nor a preheated kernel;
+- while a visitor waits, the page shows the title and what is being done, in the
+  link's language, instead of Voila's spinner; an open page whose kernel is gone says
+  that it must be reloaded (``templates/coopmap/static/page.js``).
 
 Charts run offline. altair's offline mode (``alt.JupyterChart.enable_offline()``) puts
 its 0.9 MB vega bundle into every chart widget's state; the dashboard has up to five
@@ -48,7 +58,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import paths
+from . import i18n, paths
 from .errors import CoopmapError
 
 NOTEBOOK = paths.PROJECT_DIR / "dashboards" / "longling.ipynb"
@@ -68,6 +78,44 @@ CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 FILL_DELAY = 3
 #: Environment variable naming the chart bundle's URL path for the kernels.
 BUNDLE_ENV = "COOPMAP_CHART_BUNDLE"
+#: Seconds a kernel may go without activity and without a connected page before it is
+#: shut down (a page closed without its shutdown request getting through). Long enough
+#: for a page that is slow to load (it connects within seconds of the kernel's last
+#: output), short enough that a day of such pages does not fill the memory (~250 MB each).
+DEFAULT_IDLE_TIMEOUT = 600
+#: Shortest ``--idle-timeout`` accepted (0 aside). A page connects to its kernel only once
+#: its scripts have loaded, and until then the kernel counts as idle and unconnected: with
+#: a load average of 10 on 2 cores, a page took more than 10 s after its kernel's last
+#: output, and a 10 s timeout shut its kernel down before it connected.
+MIN_IDLE_TIMEOUT = 60
+
+#: Interface text of the page around the dashboard (the waiting page, the notice that
+#: the page must be reloaded); the template reads it through the ``coopmap_texts`` filter.
+PAGE_STRINGS = {
+    "page.title": {"zh": "龙陵县党组织领办合作社", "en": "Party-led cooperatives of Longling County"},
+    "page.wait": {"zh": "正在打开页面，请稍候…", "en": "Opening the page, please wait…"},
+    "page.wait.start": {"zh": "启动并读取台账和地图", "en": "Starting, reading the registry and the map"},
+    "page.wait.build": {"zh": "生成页面", "en": "Building the page"},
+    "page.wait.show": {"zh": "显示页面", "en": "Showing the page"},
+    "page.wait.elapsed": {"zh": "已等待 {seconds} 秒", "en": "Waiting for {seconds} s"},
+    "page.gone": {"zh": "页面已断开，请刷新后继续使用。", "en": "This page has lost its connection: reload it to continue."},
+    "page.reload": {"zh": "刷新", "en": "Reload"},
+}
+i18n.add_strings(PAGE_STRINGS, __name__)
+
+
+def page_texts(prefix: str) -> dict[str, dict[str, str]]:
+    """Return the interface text whose keys start with ``prefix``, by language.
+
+    The project template's ``coopmap_texts`` Jinja filter: ``{{ "page." | coopmap_texts }}``.
+
+    Returns
+    -------
+    dict
+        ``{"zh": {key: text}, "en": {key: text}}``.
+    """
+    keys = sorted(k for k in i18n.STRINGS if k.startswith(prefix))
+    return {lang: {k: i18n.t(k, lang) for k in keys} for lang in i18n.LANGS}
 
 
 def write_chart_bundle(folder: Path) -> str:
@@ -93,20 +141,44 @@ def _voila_class():
 
     Voila finds templates by name in the Jupyter data directories; the project's
     template lives in the package instead, so it is put in front of the ``lab``
-    template's search path (its ``index.html.j2``, ``page.html`` and ``error.html``
-    replace lab's, which extend lab's own by path). It also writes the chart bundle
-    into a temporary static folder (removed at exit) and sets ``COOPMAP_CHART_BUNDLE``.
+    template's search path (its ``index.html.j2``, ``spinner.macro.html.j2``,
+    ``page.html`` and ``error.html`` replace lab's, which extend lab's own by path).
+    It also writes the chart bundle into a temporary static folder (removed at exit)
+    and sets ``COOPMAP_CHART_BUNDLE``, and serves the page so that its kernel-shutdown
+    request on leaving is accepted.
     """
+    import tornado.web
     from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+
+    class PageHandler(TornadoVoilaHandler):
+        """Voila's page handler, setting the ``_xsrf`` cookie with the page.
+
+        On leaving, Voila's page posts its kernel's shutdown with the value of the
+        ``_xsrf`` cookie (a double-submit check). Tornado sets that cookie only when a
+        handler reads ``xsrf_token``, and nothing serving the page did, so the request
+        arrived without it and was refused (``403 ... '_xsrf' argument missing from
+        POST``, voila-dashboards/voila#1458) and every closed page left its kernel
+        running. XSRF checks stay as they are for every request.
+        """
+
+        async def get(self, path: str | None = None) -> None:
+            self.xsrf_token  # noqa: B018 -- reading it sets the cookie
+            await super().get(path)
 
     class CoopmapVoila(Voila):
-        """Voila with the project template in front of ``lab``, one shared chart bundle
-        and compressed responses."""
+        """Voila with the project template in front of ``lab``, one shared chart bundle,
+        compressed responses and pages that free their kernel when closed."""
 
         def setup_template_dirs(self) -> None:
             super().setup_template_dirs()
             self.template_paths.insert(0, str(TEMPLATE_DIR))
             self.static_paths.insert(0, str(TEMPLATE_DIR / "static"))
+            # The template's own text comes from the interface catalog (coopmap.i18n),
+            # and its page is Chinese unless the link says otherwise (<html lang>).
+            exporter = self.config.VoilaExporter
+            exporter.filters = {**exporter.get("filters", {}), "coopmap_texts": f"{__name__}.page_texts"}
+            exporter.language_code = "zh-CN"
             self._share_chart_bundle()
 
         def init_settings(self) -> dict:
@@ -119,10 +191,12 @@ def _voila_class():
             # A path that climbs out of its folder ('..', also percent-encoded) gets a plain
             # 404 before Voila's file handlers see it (one answers such paths with a 500,
             # and others' error pages fail to render: tracebacks in the log).
-            import tornado.web
-
             climbs = r"(?:.*(?:/|\\|%2[fF]|%5[cC]))?(?:\.|%2[eE]){2}(?:(?:/|\\|%2[fF]|%5[cC]).*)?"
-            return [(climbs, tornado.web.ErrorHandler, {"status_code": 404}), *super().init_handlers()]
+            handlers = [_with_page_handler(h, TornadoVoilaHandler, PageHandler) for h in super().init_handlers()]
+            if not any(len(h) > 1 and h[1] is PageHandler for h in handlers):
+                raise CoopmapError("Voila no longer serves the page with voila.tornado.handler.TornadoVoilaHandler: "
+                                   "update coopmap.server (closed pages would keep their kernels)")
+            return [(climbs, tornado.web.ErrorHandler, {"status_code": 404}), *handlers]
 
         def _share_chart_bundle(self) -> None:
             # Kernels inherit the environment, so set it before the pool starts them.
@@ -159,8 +233,15 @@ def _voila_class():
     return CoopmapVoila
 
 
+def _with_page_handler(handler: tuple, voila_class: type, page_class: type) -> tuple:
+    """Return a tornado handler spec with ``page_class`` in place of ``voila_class``."""
+    if len(handler) > 1 and handler[1] is voila_class:
+        return (handler[0], page_class, *handler[2:])
+    return handler
+
+
 def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: str = HOST,
-               token: str | None = None) -> list[str]:
+               token: str | None = None, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> list[str]:
     """Return the Voila command-line settings :func:`serve` uses.
 
     Parameters
@@ -177,6 +258,9 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
     token : str, optional
         Jupyter server token every visitor must present (``?token=...`` once, then a
         cookie). ``None``: no token (Voila's default).
+    idle_timeout : int
+        Seconds after which a kernel with no activity and no connected page is shut
+        down (0: never). Connected pages and preheated kernels are kept.
 
     Returns
     -------
@@ -184,6 +268,9 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
         Arguments for ``Voila.initialize``, the notebook path last.
     """
     auth = [f"--Voila.token={token}"] if token else []
+    # Checked every fifth of the timeout (at most every minute): a kernel goes at most
+    # 20% after its time.
+    interval = min(60, max(1, idle_timeout // 5))
     return [
         f"--Voila.ip={host}",
         f"--Voila.port={port}",
@@ -205,6 +292,15 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
         # another Jupyter server starting kernels in that moment can take it; the pool then
         # hands a visitor a dead kernel ("Kernel didn't respond in 60 seconds").
         "--KernelManager.transport=ipc",
+        # A page that went without its shutdown request getting through (a crashed browser,
+        # a laptop put to sleep) leaves an idle kernel with no connection: shut it down.
+        # A connected page is never cut off (cull_connected), nor a running cell
+        # (cull_busy); preheated kernels are busy in wait_for_request() and Voila's pool
+        # skips its own kernels as well.
+        f"--MappingKernelManager.cull_idle_timeout={idle_timeout}",
+        f"--MappingKernelManager.cull_interval={interval}",
+        "--MappingKernelManager.cull_connected=False",
+        "--MappingKernelManager.cull_busy=False",
         *auth,
         str(NOTEBOOK),
     ]
@@ -257,6 +353,7 @@ def serve(
     crs: str | None = None,
     public: bool = False,
     token: bool = True,
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
 ) -> None:
     """Serve the dashboard on ``http://127.0.0.1:<port>/`` until interrupted.
 
@@ -281,6 +378,9 @@ def serve(
     token : bool
         With ``public``: require a generated Jupyter server token (printed in the
         URL). ``False`` serves the office network without one, after a warning.
+    idle_timeout : int
+        Seconds after which the kernel of a page that is gone without closing (no
+        activity, no connection) is shut down; 0: never.
 
     Raises
     ------
@@ -291,7 +391,8 @@ def serve(
     if not NOTEBOOK.is_file():
         raise CoopmapError(f"dashboard notebook {NOTEBOOK} is missing: run from a full clone of the project")
     config = ServeConfig.build(port=port, registry=registry, boundaries=boundaries, open_browser=open_browser,
-                               pool_size=pool_size, crs=crs, public=public, token=token)
+                               pool_size=pool_size, crs=crs, public=public, token=token,
+                               idle_timeout=idle_timeout)
     check_port(port, config.host)
     check_sources(config.registry, config.boundaries, config.crs)
     for line in config.warnings():
@@ -322,20 +423,25 @@ class ServeConfig:
     boundaries: Path | None
     crs: str | None
     token: str | None
+    idle_timeout: int = DEFAULT_IDLE_TIMEOUT
 
     @classmethod
     def build(cls, port: int = DEFAULT_PORT, registry: str | os.PathLike[str] | None = None,
               boundaries: str | os.PathLike[str] | None = None, open_browser: bool = True,
               pool_size: int = DEFAULT_POOL_SIZE, crs: str | None = None, public: bool = False,
-              token: bool = True) -> "ServeConfig":
+              token: bool = True, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> "ServeConfig":
         """Check the options and decide host and token.
 
         Raises
         ------
         CoopmapError
-            For a pool size out of 0..16, an unknown ``crs``, or ``crs`` without
-            ``boundaries``.
+            For a pool size out of 0..16, an unknown ``crs``, ``crs`` without
+            ``boundaries``, or an idle timeout that is negative or under a minute.
         """
+        if idle_timeout != 0 and not MIN_IDLE_TIMEOUT <= idle_timeout:
+            raise CoopmapError(f"--idle-timeout {idle_timeout} is out of range: give 0 (never) or at least "
+                               f"{MIN_IDLE_TIMEOUT} seconds (a page connects to its kernel only once it has "
+                               f"loaded; default {DEFAULT_IDLE_TIMEOUT})")
         if not 0 <= pool_size <= MAX_POOL_SIZE:
             raise CoopmapError(f"--pool-size {pool_size} is out of range: give 0 to {MAX_POOL_SIZE} preheated kernels "
                                f"(each takes ~250 MB; {DEFAULT_POOL_SIZE} suits a 2-core laptop)")
@@ -353,6 +459,7 @@ class ServeConfig:
             boundaries=Path(boundaries).resolve() if boundaries else None,
             crs=crs,
             token=secrets.token_urlsafe(32) if public and token else None,
+            idle_timeout=idle_timeout,
         )
 
     @property
@@ -363,7 +470,7 @@ class ServeConfig:
     def argv(self) -> list[str]:
         """Voila's settings (:func:`voila_argv`)."""
         return voila_argv(self.port, open_browser=self.open_browser, pool_size=self.pool_size,
-                          host=self.host, token=self.token)
+                          host=self.host, token=self.token, idle_timeout=self.idle_timeout)
 
     def environment(self) -> dict[str, str]:
         """Variables the kernels inherit: the files to show and the boundaries' coordinates."""
@@ -412,6 +519,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "Tencent), bd09 (Baidu); default wgs84")
     parser.add_argument("--pool-size", type=int, default=DEFAULT_POOL_SIZE, metavar="N",
                         help=f"preheated kernels kept ready, ~250 MB each (default {DEFAULT_POOL_SIZE}; 0: none)")
+    parser.add_argument("--idle-timeout", type=int, default=DEFAULT_IDLE_TIMEOUT, metavar="SECONDS",
+                        help="shut down the kernel of a page that is gone without closing (crashed browser, laptop "
+                             "asleep) after this many seconds without activity; open pages are kept (default "
+                             f"{DEFAULT_IDLE_TIMEOUT}; 0: never). Closed pages free their kernel at once")
     parser.add_argument("--public", action="store_true",
                         help=f"listen on every interface ({PUBLIC_HOST}) for the office network, with a generated "
                              "token in the printed URL (default: 127.0.0.1 only)")
@@ -432,7 +543,7 @@ def options(args: argparse.Namespace) -> dict:
         raise CoopmapError("--no-token only applies with --public (on 127.0.0.1 no token is asked)")
     return {"port": args.port, "registry": args.registry, "boundaries": args.boundaries,
             "open_browser": not args.no_browser, "pool_size": args.pool_size, "crs": args.crs,
-            "public": args.public, "token": not args.no_token}
+            "public": args.public, "token": not args.no_token, "idle_timeout": args.idle_timeout}
 
 
 def run(args: argparse.Namespace) -> int:
@@ -449,7 +560,7 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m coopmap.server [--port N] [--registry PATH] [--boundaries PATH [--crs C]] [--pool-size N]
-    [--public [--no-token]] [--no-browser]``."""
+    [--idle-timeout SECONDS] [--public [--no-token]] [--no-browser]``."""
     parser = argparse.ArgumentParser(prog="coopmap serve", description="Serve the Longling cooperative dashboard")
     add_arguments(parser)
     return run(parser.parse_args(argv))
