@@ -364,3 +364,21 @@ def test_cli_accept_versions_activate(store, files, capsys):
 
     assert main(["activate", "no-such-version"]) == 2
     assert "no stored registry version 'no-such-version'" in capsys.readouterr().err
+
+
+def test_serve_with_a_registry_says_when_an_accepted_version_is_shown_instead(store, files, capsys, monkeypatch):
+    from coopmap import server
+    from coopmap.cli import main
+
+    served = []
+    monkeypatch.setattr(server, "serve", lambda **options: served.append(options))
+    assert main(["serve", "--no-browser", "--registry", str(files["v1"])]) == 0
+    assert "note:" not in capsys.readouterr().err, "nothing accepted: the file is shown"
+    version = versions.accept(files["v2"], now=T2, today=TODAY)
+    assert main(["serve", "--no-browser", "--registry", str(files["v1"])]) == 0
+    err = capsys.readouterr().err
+    assert f"the dashboard shows the accepted version {version.id}" in err and "coopmap activate base" in err
+    assert str(served[-1]["registry"]).endswith("台账2023.csv")
+    versions.activate("base")
+    assert main(["serve", "--no-browser", "--registry", str(files["v1"])]) == 0
+    assert "note:" not in capsys.readouterr().err

@@ -167,8 +167,15 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from . import server
+    from . import server, versions
 
+    active = versions.active_version() if args.registry else None
+    if active is not None:
+        # The store's choice comes first (versions.current_registry): an official's accepted
+        # upload survives a restart. Say so to the person who named a file.
+        print(f"note: the dashboard shows the accepted version {active.id} (data panel 数据, {versions.store_dir()}); "
+              f"{args.registry} is its base version: make it active there, or with 'coopmap activate base'",
+              file=sys.stderr)
     server.serve(**server.options(args))
     return 0
 
