@@ -114,7 +114,8 @@ def test_download_then_upload_accept_and_switch_back(page, updatable, local: Pat
     error_row = page.locator(".cm-upload-errors tbody tr")
     expect(error_row).to_have_count(1)
     cells = error_row.locator("td").all_inner_texts()
-    assert cells[:3] == ["8", "成员数", "三十多"] and cells[3]
+    assert cells[0] == "8" and cells[1].startswith("龙陵县测试990号专业合作社")  # the row's cooperative
+    assert cells[2:4] == ["成员数", "三十多"] and cells[4] == "不是数字：“三十多”"
     assert page.locator(".cm-upload-errors").evaluate("el => getComputedStyle(el).overflowY") == "auto"
     acknowledge = page.locator(".cm-acknowledge input[type=checkbox]")
     expect(acknowledge).to_be_visible()
