@@ -61,7 +61,7 @@ def test_after_an_accept_the_sample_is_listed_and_switching_back_shows_it(store:
     assert accepted is not None and len(app.data.frame) == 5 and not app.data.illustrative
     rows = re.findall(r'<tr class="([^"]*)" data-version="([^"]+)">', panel.versions.value)
     assert rows == [("cm-version-active", accepted.id), ("cm-version-base", "base")]
-    options = dict((value, label) for label, value in panel.version_pick.options)
+    options = {value: label for label, value in panel.version_pick.options}
     assert list(options) == [accepted.id, "base"] and options["base"] == "内置示例数据 · 示例数据"
 
     panel.version_pick.value = "base"
