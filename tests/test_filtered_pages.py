@@ -190,3 +190,13 @@ def test_downloads_say_which_files_are_filtered(app: App, data: AppData) -> None
     app.map.refresh()
     assert app.downloads.payload("chart-map-svg").name == "龙陵县党组织领办合作社_地图.svg"
     assert "筛选" not in " ".join(getattr(w, "value", "") for w in app.downloads.widget.children)
+
+
+def test_the_reconciliation_says_it_ignores_the_filters(app: App) -> None:
+    assert app.overview.reconciliation.get_title(0) == "报告数与计算数核对"
+    app.state.update(filters=Filters(lead_level="village"))
+    assert app.overview.reconciliation.get_title(0) == "报告数与计算数核对（按全部合作社计算，不受筛选影响）"
+    app.state.update(lang="en")
+    assert app.overview.reconciliation.get_title(0).endswith("(all cooperatives, whatever the filters)")
+    app.state.update(filters=Filters())
+    assert app.overview.reconciliation.get_title(0) == "Published and computed figures"

@@ -176,7 +176,9 @@ class OverviewView:
             self.villages_title.value = f'<h3>{esc(t("chart.village_grid_title", lang) + suffix)}</h3>'
             if self._key is None or self._key[0] != lang:
                 self.reconciliation_table.value = self.reconciliation_html(lang)
-                self.reconciliation.set_title(0, t("app.reconcile.title", lang))
+            # the table is of the whole registry: under filters its title says so
+            self.reconciliation.set_title(0, t("app.reconcile.title", lang) + (
+                t("app.reconcile.unfiltered", lang) if state.filters.active else ""))
             self._key = key
 
     def refresh_charts(self) -> None:

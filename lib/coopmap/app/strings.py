@@ -121,6 +121,7 @@ APP_STRINGS: dict[str, dict[str, str]] = {
         "en": "Nothing matches the filters ({filters}) anywhere in the county: the map has no data.",
     },
     "app.reconcile.title": {"zh": "报告数与计算数核对", "en": "Published and computed figures"},
+    "app.reconcile.unfiltered": {"zh": "（按全部合作社计算，不受筛选影响）", "en": " (all cooperatives, whatever the filters)"},
     "app.reconcile.figure": {"zh": "指标", "en": "Figure"},
     "app.reconcile.reported": {"zh": "报告数", "en": "Published"},
     "app.reconcile.computed": {"zh": "计算数", "en": "Computed"},
