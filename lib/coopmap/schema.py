@@ -27,6 +27,8 @@ COOP_MIN_MEMBERS = 5
 UNION_MIN_MEMBERS = 3
 """Legal minimum number of member cooperatives of a union of cooperatives (联合社; same law)."""
 INCOME_STREAMS = ("income_rent", "income_wages", "income_dividends", "income_commission", "income_inputs")
+SERVES_SEPARATOR = ";"
+"""Separates the village codes of ``serves_villages`` in the canonical frame."""
 
 
 def members_unit(lead_level: str) -> str:
@@ -79,8 +81,9 @@ class Column:
     en : str
         English label.
     kind : str
-        ``text``, ``uscc``, ``lead_level``, ``township``, ``village``, ``formation``,
-        ``bool``, ``date``, ``int``, ``money`` (万元), ``number`` or ``year``.
+        ``text``, ``uscc``, ``lead_level``, ``township``, ``village``, ``villages`` (a
+        list of villages of the row's township), ``formation``, ``bool``, ``date``,
+        ``int``, ``money`` (万元), ``number`` or ``year``.
     required : bool
         Whether an empty cell rejects the row (conditional rules live in the loader).
     minimum : float or None
@@ -125,6 +128,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("sales", "带动农产品销售额（万元）", "Produce sales", "money", False, 0, "万元", "CNY 10k", ("带动农产品销售额", "农产品销售额(万元)")),
     Column("partner", "合作企业", "Partner enterprise", "text", False, aliases=("合作龙头企业", "龙头企业")),
     Column("union_uscc", "所属联合社", "Union", "text", False, aliases=("所属联合社代码",)),
+    Column("serves_villages", "服务村（社区）", "Villages served", "villages", False,
+           aliases=("覆盖村", "服务村", "辐射带动村", "带动村")),
     Column("income_rent", "租金（万元）", "Land rent", "money", False, 0, "万元", "CNY 10k", ("租金",)),
     Column("income_wages", "薪金（万元）", "Wages", "money", False, 0, "万元", "CNY 10k", ("薪金",)),
     Column("income_dividends", "分红（万元）", "Dividends", "money", False, 0, "万元", "CNY 10k", ("分红", "年金", "年金(万元)")),
@@ -197,6 +202,7 @@ class RegistrySchema(pa.DataFrameModel):
     sales: Series[float] = pa.Field(ge=0, nullable=True)
     partner: Series[pd.StringDtype] = pa.Field(nullable=True)
     union_uscc: Series[pd.StringDtype] = pa.Field(nullable=True, code_form=_USCC_FORM)
+    serves_villages: Optional[Series[pd.StringDtype]] = pa.Field(nullable=True)  # village codes, ";"-separated
     income_rent: Series[float] = pa.Field(ge=0, nullable=True)
     income_wages: Series[float] = pa.Field(ge=0, nullable=True)
     income_dividends: Series[float] = pa.Field(ge=0, nullable=True)
@@ -231,6 +237,16 @@ class RegistrySchema(pa.DataFrameModel):
         """A village code must start with its township's code."""
         return df["village"].isna() | (df["village"].str[:9] == df["township"])
 
+    @pa.dataframe_check(ignore_na=False)  # rows are never all empty; skips a whole-table isna
+    def serves_villages_in_township(cls, df: pd.DataFrame) -> Series[bool]:
+        """must list village codes of the cooperative's own township."""
+        if "serves_villages" not in df.columns:
+            return pd.Series(True, index=df.index)
+        listed = df["serves_villages"].str.split(SERVES_SEPARATOR).explode().dropna()
+        town = df["township"].reindex(listed.index)
+        ok = listed.str.fullmatch(r"\d{12}").fillna(False).astype(bool) & (listed.str[:9] == town).fillna(False).astype(bool)
+        return ok.groupby(level=0).all().reindex(df.index, fill_value=True)
+
 
 def empty_registry() -> pd.DataFrame:
     """Return an empty canonical registry with the right dtypes."""
@@ -244,7 +260,7 @@ CANONICAL_DTYPES: dict[str, str] = {
     "cross_appointed": "int64", "members": "int64", "households": "int64",
     "land_mu": "float64", "revenue": "float64", "farmer_income": "float64",
     "collective_income": "float64", "sales": "float64", "partner": "string",
-    "union_uscc": "string", "income_rent": "float64", "income_wages": "float64",
+    "union_uscc": "string", "serves_villages": "string", "income_rent": "float64", "income_wages": "float64",
     "income_dividends": "float64", "income_commission": "float64",
     "income_inputs": "float64", "leader": "string", "year": "int64", "source_row": "int64",
 }

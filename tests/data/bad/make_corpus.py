@@ -543,6 +543,21 @@ def _wrong_township() -> bytes:
     return csv_bytes(table(rows, title=None))
 
 
+@case("serves_villages_bad", ".csv", rows_expected(
+    "villages served (服务村（社区）) that are not villages of the cooperative's township, beside good lists in "
+    "every separator", 4, 2, 2,
+    error_columns=["serves_villages"], error_rows=[3, 4],
+    errors=["'芒告村' is not a village of 碧寨乡", "'不存在村' is not a village of 碧寨乡"],
+    values=[[2, "serves_villages", "530523203212;530523203211"],
+            [5, "serves_villages", "530523203212;530523203204;530523203207"]],
+))
+def _serves_bad() -> bytes:
+    header = HEADER + ["服务村（社区）"]
+    rows = [row(1, **{"服务村（社区）": "坡头村、半坡村"}), row(2, **{"服务村（社区）": "坡头村，芒告村"}),
+            row(3, **{"服务村（社区）": "坡头村；不存在村"}), row(4, **{"服务村（社区）": "坡头; 中寨村\n碧寨村"})]
+    return csv_bytes(table(rows, header=header, title=None))
+
+
 @case("no_header", ".csv", error_expected("data rows without a header row", "no header row found"))
 def _no_header() -> bytes:
     return csv_bytes([[r[h] for h in HEADER] for r in rows_of(1, 2, 3)])
