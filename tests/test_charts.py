@@ -40,7 +40,7 @@ def villages() -> pd.DataFrame:
     v = DIVISIONS.villages.copy()
     v["township_name"] = v["township"].map(DIVISIONS.township_name)
     v["coops"] = [i % 3 for i in range(len(v))]
-    v["status"] = np.where(v["coops"] > 0, "coop", np.where(v["township"] == "530523103", "union_only", "none"))
+    v["status"] = np.where(v["coops"] > 0, "coop", np.where(v["township"] == "530523103", "reached", "none"))
     return v
 
 
@@ -247,13 +247,16 @@ def test_village_grid_one_square_per_village(villages):
     rows = [r for r in datasets(spec) if "status" in r]
     assert len(rows) == 121
     assert not any(key in rows[0] for key in ("lon", "lat", "longitude", "latitude"))
-    assert {r["status"] for r in rows} == {"有村级或组级领办合作社", "仅通过乡镇联合社覆盖", "未覆盖"}
+    assert {r["status"] for r in rows} == {"有村级或组级领办合作社", "由外村或联合社的合作社服务", "未覆盖"}
+    # the legend counts the villages of each status
+    expected = pd.Series([r["status"] for r in rows]).value_counts()
+    assert {r["legend"] for r in rows} == {f"{label}（{n}）" for label, n in expected.items()}
     counts = pd.DataFrame(rows).groupby("township")["column"].max() + 1
     assert counts["龙山镇"] == 18 and counts["木城彝族傈僳族乡"] == 5
     assert sum(not r["faded"] for r in rows) == 6  # 勐糯镇 has 6 villages
     assert "village" in params(spec)
     en = spec_of(charts.village_grid(villages, lang="en"))
-    assert {r["status"] for r in datasets(en) if "status" in r} >= {"Reached only through the township union"}
+    assert {r["status"] for r in datasets(en) if "status" in r} >= {"Served by a cooperative based elsewhere", "Not covered"}
 
 
 def test_village_grid_rejects_unknown_status(villages):

@@ -35,7 +35,7 @@ def _coop(serial: int, level: str, township: str, village: str | None, **kw: obj
         "founded": pd.Timestamp("2021-05-06"), "industry": "茶叶", "chair_is_secretary": False,
         "cross_appointed": 0, "members": 10, "households": 20, "land_mu": 0.0, "revenue": 0.0,
         "farmer_income": 0.0, "collective_income": 0.0, "sales": math.nan, "partner": None,
-        "union_uscc": None, "income_rent": math.nan, "income_wages": math.nan, "income_dividends": math.nan,
+        "union_uscc": None, "serves_villages": None, "income_rent": math.nan, "income_wages": math.nan, "income_dividends": math.nan,
         "income_commission": math.nan, "income_inputs": math.nan, "leader": None, "year": 2023, "source_row": 2 + serial,
     }
     row.update(kw)
@@ -124,11 +124,11 @@ def test_township_table_has_all_ten_townships_in_official_order(small):
 
 def test_village_table_gives_every_village_a_status(small):
     v = village_table(small)
-    assert len(v) == 121 and set(v["status"]) <= {"coop", "union_only", "none"}
+    assert len(v) == 121 and set(v["status"]) <= {"coop", "reached", "none"}
     by = v.set_index("code")
     assert by.loc[CONGGANG, "coops"] == 2 and by.loc[CONGGANG, "status"] == "coop"
     assert by.loc[TIANPO, "short"] == "田坡社区"
-    assert by.loc[HAITOU, "status"] == "union_only"  # 勐糯 has a union, 海头 no cooperative of its own
+    assert by.loc[HAITOU, "status"] == "none"  # 勐糯's union reaches 海头 only where the registry says so
     assert by.loc["530523203201", "status"] == "none"  # 碧寨 has no union in this registry
     assert (v["status"] == "coop").sum() == 3
 

@@ -11,7 +11,7 @@ from coopmap import load_divisions, paths, uscc
 from coopmap.metrics import county_summary, township_table
 from coopmap.reported import load_reported
 from coopmap.sample import DEFAULT_SEED, LAW_DATE, MIN_UNION_MEMBERS, TITLE, generate, write_sample
-from coopmap.schema import CANONICAL_DTYPES, INCOME_STREAMS, RegistrySchema
+from coopmap.schema import BY_ID, CANONICAL_DTYPES, INCOME_STREAMS, SERVES_SEPARATOR, RegistrySchema
 
 COUNTS = ("coops_total", "coops_township_led", "coops_village_led", "coops_group_led", "formed_new",
           "formed_upgraded", "standardized", "secretaries_as_chair", "cross_appointed")
@@ -124,7 +124,12 @@ def test_named_cases_are_in_their_villages_with_their_figures(frame, reported, d
         for fig in case.figures:
             if not fig.columns:
                 continue
-            value = sum(row[c] for c in fig.columns)
+            # a list of villages (serves_villages: 坡头's 7) counts its villages, each of the case's township
+            value = sum(len(row[c].split(SERVES_SEPARATOR)) if BY_ID[c].kind == "villages" else row[c] for c in fig.columns)
+            for c in fig.columns:
+                if BY_ID[c].kind == "villages":
+                    assert row["village"] in row[c].split(SERVES_SEPARATOR), case.id
+                    assert all(code[:9] == town for code in row[c].split(SERVES_SEPARATOR)), case.id
             if fig.qualifier == "at_least":
                 assert value >= fig.compare_value, (case.id, fig.id)
             else:

@@ -39,6 +39,7 @@ from .errors import DivisionError
 from .i18n import format_number, t, township_label
 from .privacy import mask_name, mask_text
 from .reported import MONEY_UNITS, Case, Reported, load_reported
+from .schema import BY_ID, SERVES_SEPARATOR
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
 
@@ -407,6 +408,12 @@ class Briefing:
         total = len(self.villages)
         return covered, total, 100.0 * covered / total if total else 0.0
 
+    def village_counts(self) -> dict[str, int]:
+        """How many villages have each coverage status (:func:`coopmap.metrics.village_status_counts`)."""
+        from .metrics import village_status_counts
+
+        return village_status_counts(self.villages)
+
     # -- named cases ------------------------------------------------------------------------
     def _case_rows(self, case: Case) -> pd.DataFrame:
         f = self.frame
@@ -443,7 +450,9 @@ class Briefing:
                     published = f"约{published}" if self.lang == "zh" else f"about {published}"
                 registry = None
                 if coop is not None and fig.columns and all(c in coop.index for c in fig.columns):
-                    values = [coop[c] for c in fig.columns]
+                    # a list of villages (serves_villages) counts its villages
+                    values = [len(coop[c].split(SERVES_SEPARATOR)) if BY_ID[c].kind == "villages" and isinstance(coop[c], str)
+                              else coop[c] for c in fig.columns]
                     if not any(pd.isna(v) for v in values):
                         registry = number(sum(float(v) for v in values), unit, self.lang, 1 if unit == "万元" else 0)
                 figures.append(CaseFigureView(label, published, registry))

@@ -65,8 +65,8 @@ MAP_SCHEME = "blues"
 _BAR = "#8fa9c4"
 _MISSING = "#dddddd"
 _INK = "#333333"
-STATUS_ORDER = ("coop", "union_only", "none")
-STATUS_COLORS = {"coop": ACCENT, "union_only": "#e6a79f", "none": "#e4e4e4"}
+STATUS_ORDER = ("coop", "reached", "none")  # coopmap.metrics.VILLAGE_STATUSES
+STATUS_COLORS = {"coop": ACCENT, "reached": "#e6a79f", "none": "#e4e4e4"}
 
 #: Measures compared in :func:`median_comparison` by default (registry column ids).
 COMPARISON_MEASURES = ("revenue", "farmer_income", "collective_income", "land_mu", "members", "households")
@@ -413,7 +413,7 @@ def village_grid(
     villages : pandas.DataFrame
         :func:`coopmap.metrics.village_table`: ``code``, ``short`` (or ``name``),
         ``township``, ``township_name``, ``coops``, ``status`` (``coop``,
-        ``union_only`` or ``none``), in official order.
+        ``reached`` or ``none``), in official order.
     highlight : str, optional
         9-digit township code; the other townships are faded.
     lang : {"zh", "en"}
@@ -424,7 +424,8 @@ def village_grid(
     -------
     altair.Chart
         With a point selection parameter ``village`` on field ``code``. Squares are
-        laid out in a grid; they are not map locations.
+        laid out in a grid; they are not map locations. The legend gives the number
+        of villages of each status (``未覆盖（35）``).
     """
     needed = ("code", "township", "township_name", "status")
     missing = [c for c in needed if c not in villages.columns]
@@ -437,12 +438,17 @@ def village_grid(
     towns = list(dict.fromkeys(v["township"]))
     names = {c: township_label(c, n, lang) for c, n in zip(v["township"], v["township_name"])}
     status_label = {s: t(f"status.{s}", lang) for s in STATUS_ORDER}
+    from .metrics import village_status_counts  # lazy: metrics imports the registry stack
+
+    counts = village_status_counts(v)
+    legend_label = {s: t("status.count", lang, label=label, n=counts[s]) for s, label in status_label.items()}
     data = pd.DataFrame({
         "code": v["code"].astype(str),
         "village": v["short"] if "short" in v else v["name"],
         "township": v["township"].map(names),
         "column": v.groupby("township", sort=False).cumcount(),
         "status": v["status"].map(status_label),
+        "legend": v["status"].map(legend_label),
         "coops": v["coops"].astype(int) if "coops" in v else 0,
         "faded": (v["township"] != highlight) if highlight else False,
     })
@@ -453,8 +459,8 @@ def village_grid(
         y=alt.Y("township:N", sort=[names[c] for c in towns], title=None,
                 scale=alt.Scale(paddingInner=0.18),
                 axis=alt.Axis(ticks=False, domain=False, labelPadding=6)),
-        color=alt.Color("status:N", title=t("status.title", lang),
-                        scale=alt.Scale(domain=[status_label[s] for s in STATUS_ORDER],
+        color=alt.Color("legend:N", title=t("status.title", lang),
+                        scale=alt.Scale(domain=[legend_label[s] for s in STATUS_ORDER],
                                         range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
                         legend=alt.Legend(orient="bottom", direction="horizontal", columns=1, labelLimit=0)),
         opacity=alt.when("datum.faded").then(alt.value(0.3)).otherwise(alt.value(1.0)),

@@ -54,11 +54,14 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     registry = _load(args.registry)
     county = metrics.county_summary(registry.frame)
     table = metrics.township_table(registry.frame)
+    villages = metrics.village_table(registry.frame)
+    by_status = {"total": len(villages), **metrics.village_status_counts(villages)}  # none: 未覆盖
     if args.json:
         _print_json({
             "source": registry.report.source,
             "illustrative": registry.illustrative,
             "county": county,
+            "villages": by_status,
             "townships": json.loads(table.to_json(orient="records", force_ascii=False)),
         })
         return 0
@@ -66,8 +69,11 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     print(f"龙陵县党组织领办合作社 — {label}: {registry.report.source}")
     for key, value in county.items():
         print(f"  {key:28} {value}")
+    print("  villages: " + ", ".join(f"{key} {value}" for key, value in by_status.items())
+          + " (coop: a village- or group-led cooperative of their own; reached: served by one based elsewhere; none: not covered)")
     print()
-    print(table[["code", "name", "coops", "villages_total", "villages_covered", "coverage_pct"]].round(1).to_string(index=False))
+    print(table[["code", "name", "coops", "villages_total", "villages_covered", "villages_reached", "villages_not_covered",
+                 "coverage_pct"]].round(1).to_string(index=False))
     return 0
 
 

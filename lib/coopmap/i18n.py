@@ -43,9 +43,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "chart.comparison_title": {"zh": "与乡镇、全县中位数比较", "en": "Against township and county medians"},
     # village coverage status
     "status.coop": {"zh": "有村级或组级领办合作社", "en": "Village- or group-led cooperative"},
-    "status.union_only": {"zh": "仅通过乡镇联合社覆盖", "en": "Reached only through the township union"},
-    "status.none": {"zh": "未覆盖", "en": "None"},
+    "status.reached": {"zh": "由外村或联合社的合作社服务", "en": "Served by a cooperative based elsewhere"},
+    "status.none": {"zh": "未覆盖", "en": "Not covered"},
     "status.title": {"zh": "覆盖情况", "en": "Coverage"},
+    "status.count": {"zh": "{label}（{n}）", "en": "{label} ({n})"},
     # income streams (schema ids)
     "income_rent": {"zh": "租金", "en": "Land rent"},
     "income_wages": {"zh": "薪金", "en": "Wages"},

@@ -16,6 +16,13 @@ Counting rules
 --------------
 * A village is *covered* when it has a village- or group-led cooperative; coverage is
   covered villages over all village-level units of the division list (121 in 2023).
+  A village without one is *reached* only where the registry says a cooperative serves
+  it (a ``serves_villages`` list, of a union or of another village's cooperative), and
+  *not covered* otherwise: a township union is not assumed to reach every village of
+  its township. Its member cooperatives are village- or group-led cooperatives of the
+  registry, so the villages it reaches through them are covered in their own right.
+  Reached villages do not count towards coverage (the programme's rate counts villages
+  with a cooperative of their own).
 * ``members`` and ``households`` add up village- and group-led cooperatives only: the
   members of a township union (联合社) are cooperatives, and the households it reaches
   are those of its member cooperatives, so adding them would count people twice.
@@ -35,6 +42,7 @@ import pandas as pd
 from .divisions import Divisions, load_divisions
 from .errors import CoopmapError
 from .reported import Figure, Reported, load_reported
+from .schema import SERVES_SEPARATOR
 
 # -- the metric registry ---------------------------------------------------------------
 
@@ -78,7 +86,7 @@ class Metric:
 TOWNSHIP_COLUMNS: tuple[str, ...] = (
     "code", "name", "coops", "coops_township", "coops_village", "coops_group", "formed_new",
     "formed_upgraded", "standardized", "secretaries_as_chair", "cross_appointed", "villages_total",
-    "villages_covered", "coverage_pct", "union_members", "members", "households", "land_mu",
+    "villages_covered", "villages_reached", "villages_not_covered", "coverage_pct", "union_members", "members", "households", "land_mu",
     "revenue", "farmer_income", "collective_income", "sales",
 )
 
@@ -225,6 +233,17 @@ def _covered_codes(frame: pd.DataFrame, divisions: Divisions) -> pd.Index:
     return codes[codes.isin(seen)]
 
 
+def _reached_codes(frame: pd.DataFrame, divisions: Divisions, covered: pd.Index) -> pd.Index:
+    """Village codes (of the division list) without a cooperative of their own (not in
+    ``covered``) that a cooperative's ``serves_villages`` lists."""
+    if "serves_villages" not in frame.columns:
+        return pd.Index([], dtype=object)
+    lists = frame["serves_villages"].dropna()
+    listed = pd.unique(lists.astype(str).str.split(SERVES_SEPARATOR).explode().to_numpy(dtype=object)) if len(lists) else []
+    codes = pd.Index(pd.unique(divisions.villages["code"].to_numpy(dtype=object)))
+    return codes[codes.isin(pd.Index(listed).astype(str)) & ~codes.isin(covered)]
+
+
 def _covered_villages(frame: pd.DataFrame, divisions: Divisions) -> set[str]:
     """Village codes (of the division list) with a village- or group-led cooperative."""
     return set(_covered_codes(frame, divisions))
@@ -369,8 +388,12 @@ def township_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -
     table["secretaries_as_chair"] = count(frame["chair_is_secretary"].astype(bool))
     table["cross_appointed"] = sums["cross_appointed"].reindex(range(n_towns), fill_value=0).astype(int).to_numpy()
     table["villages_total"] = divisions.villages.groupby("township").size().reindex(codes, fill_value=0).astype(int)
-    covered = pd.Series(_covered_codes(frame, divisions), dtype=str)
+    covered_codes = _covered_codes(frame, divisions)
+    covered = pd.Series(covered_codes, dtype=str)
+    reached = pd.Series(_reached_codes(frame, divisions, covered_codes), dtype=str)
     table["villages_covered"] = covered.str[:9].value_counts().reindex(codes, fill_value=0).astype(int)
+    table["villages_reached"] = reached.str[:9].value_counts().reindex(codes, fill_value=0).astype(int)
+    table["villages_not_covered"] = table["villages_total"] - table["villages_covered"] - table["villages_reached"]
     table["coverage_pct"] = (100.0 * table["villages_covered"] / table["villages_total"].where(table["villages_total"] > 0)).fillna(0.0)
     table["union_members"] = count(_union_members(frame))
     table["members"] = pd.Series(total("members", people_sums), index=table.index).fillna(0).astype(int)
@@ -451,8 +474,10 @@ def village_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) ->
     pandas.DataFrame
         Columns ``code``, ``name``, ``short``, ``township``, ``township_name``,
         ``coops`` (village- and group-led cooperatives in the village) and ``status``:
-        ``coop`` (it has one), ``union_only`` (it has none, but its township has a
-        township-led union) or ``none``.
+        ``coop`` (it has one), ``reached`` (it has none, and a cooperative's
+        ``serves_villages`` lists it) or ``none`` (未覆盖: neither). A township union
+        reaches a village only where the registry says so (see the module's counting
+        rules).
     """
     _check_frame(frame)
     divisions = divisions or load_divisions()
@@ -462,9 +487,28 @@ def village_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) ->
     own = frame[frame["lead_level"].isin(["village", "group"]) & frame["village"].notna()]
     counts = own["village"].astype(str).value_counts()
     v["coops"] = v["code"].map(counts).fillna(0).astype(int)
-    union_towns = set(frame.loc[frame["lead_level"] == "township", "township"].astype(str))
-    v["status"] = np.where(v["coops"] > 0, "coop", np.where(v["township"].isin(union_towns), "union_only", "none"))
+    reached = _reached_codes(frame, divisions, pd.Index(v.loc[v["coops"] > 0, "code"]))
+    v["status"] = np.where(v["coops"] > 0, "coop", np.where(v["code"].isin(reached), "reached", "none"))
     return v
+
+
+def village_status_counts(villages: pd.DataFrame) -> dict[str, int]:
+    """Count the villages of each coverage status.
+
+    Parameters
+    ----------
+    villages : pandas.DataFrame
+        :func:`village_table` (of a registry, or of the rows a filter keeps).
+
+    Returns
+    -------
+    dict
+        ``{"coop": …, "reached": …, "none": …}`` in :data:`VILLAGE_STATUSES` order;
+        ``none`` is the number of villages not covered (未覆盖). Every page, report,
+        slide and export that counts villages by status counts them here.
+    """
+    counts = villages["status"].value_counts()
+    return {s: int(counts.get(s, 0)) for s in VILLAGE_STATUSES}
 
 
 # -- reconciliation --------------------------------------------------------------------

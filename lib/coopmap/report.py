@@ -56,6 +56,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.coverage": {"zh": "覆盖情况", "en": "Coverage"},
     "report.coverage_line": {"zh": "全县{total}个村（社区）中，{covered}个有村级或村民小组领办的合作社，覆盖率{pct}。",
                              "en": "{covered} of the county's {total} villages have a village- or group-led cooperative: {pct}."},
+    "report.coverage_rest": {"zh": "其余{rest}个中，{reached}个由外村或联合社的合作社服务（台账所记），{none}个未覆盖。",
+                             "en": "Of the other {rest}, {reached} are served by a cooperative based elsewhere (as the registry "
+                                   "records) and {none} are not covered."},
+    "report.coverage_none": {"zh": "其余{none}个未覆盖。", "en": "The other {none} are not covered."},
     "report.ranking": {"zh": "乡镇排名", "en": "Townships"},
     "report.cases": {"zh": "典型案例", "en": "Named cases"},
     "report.cases_note": {"zh": "公开报道的案例及其数字；右列为台账中对应合作社的数值。",
@@ -220,11 +224,15 @@ def _township_table_html(b: Briefing) -> str:
 def _county_body(b: Briefing) -> str:
     lang = b.lang
     covered, total, pct = b.county_coverage()
+    counts = b.village_counts()
+    rest = (t("report.coverage_rest", lang, rest=total - covered, reached=counts["reached"], none=counts["none"])
+            if counts["reached"] else t("report.coverage_none", lang, none=counts["none"]))
     parts = [
         f'<section><h2>{esc(t("report.figures", lang))}</h2><p class="note">{esc(t("report.figures_note", lang))}</p>'
         f'{_tiles(b.programme_figures(), lang, b.provenance.illustrative)}</section>',
         f'<section class="page"><h2>{esc(t("report.coverage", lang))}</h2>'
-        f'<p>{esc(t("report.coverage_line", lang, total=total, covered=covered, pct=number(pct, "%", lang, 1)))}</p>'
+        f'<p>{esc(t("report.coverage_line", lang, total=total, covered=covered, pct=number(pct, "%", lang, 1)))}'
+        f'{"" if lang == "zh" else " "}{esc(rest)}</p>'
         f'<figure>{b.map_svg(scope="report-map")}</figure>'
         f'<figure>{b.village_svg(step=18, scope="report-villages")}</figure></section>',
         f'<section class="page"><h2>{esc(t("report.ranking", lang))}</h2><figure>{b.ranking_svg(scope="report-ranking")}</figure>'

@@ -24,6 +24,10 @@ How the counts are reached
   chaired by township cadres, so they have no village secretary or cross-appointment).
 * Money is drawn from industry profiles and scaled so that the free rows fill what the
   named cases leave of each target.
+* Only a named case that publishes how many villages it reaches (坡头's ham cooperative:
+  7) lists the villages it serves (``serves_villages``): its own and others of its
+  township, drawn at random. No other row, and no union, records a reach, so every
+  other village without a cooperative of its own shows as not covered.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from .divisions import Divisions, load_divisions
 from .errors import CoopmapError
 from .industries import split_industries
 from .reported import Case, Figure, Reported, load_reported
-from .schema import CANONICAL_DTYPES, IDS
+from .schema import CANONICAL_DTYPES, IDS, SERVES_SEPARATOR
 
 TITLE = "龙陵县党组织领办合作社台账（2023年）——示例数据，程序生成，非真实记录 / Illustrative data, generated, not real records"
 DEFAULT_SEED = 2023
@@ -171,6 +175,29 @@ def _calibrate(weights: np.ndarray, fixed: dict[int, float], target: float) -> n
         out[i] = round(out[i] / wsum * room, 1)
     biggest = max(free, key=lambda i: out[i])
     out[biggest] = round(out[biggest] + round(target - np.nansum(out), 1), 1)
+    return out
+
+
+def _served_villages(rows: list[_Row], div: Divisions, seed: int) -> list[Optional[str]]:
+    """The villages each row serves: only for a named case whose published figure gives their number.
+
+    Its own village and others of its township drawn at random, as village codes in
+    division order joined by :data:`coopmap.schema.SERVES_SEPARATOR`. The draw has its
+    own random stream, so the rest of the sample does not depend on it.
+    """
+    rng = np.random.default_rng([seed, 7])
+    out: list[Optional[str]] = [None] * len(rows)
+    for i, r in enumerate(rows):
+        figure = next((f for f in (r.case.figures if r.case else ()) if f.columns == ("serves_villages",)), None)
+        if figure is None or r.village is None:
+            continue
+        codes = list(div.villages_of(r.township)["code"])
+        others = [c for c in codes if c != r.village]
+        n = int(figure.compare_value)
+        if not 1 <= n <= len(codes):
+            raise CoopmapError(f"case {r.case.id}: serves {n} villages, its township has {len(codes)}")
+        chosen = {r.village, *(str(c) for c in rng.choice(others, n - 1, replace=False))}
+        out[i] = SERVES_SEPARATOR.join(c for c in codes if c in chosen)
     return out
 
 
@@ -406,6 +433,8 @@ def generate(seed: int = DEFAULT_SEED, *, reported: Optional[Reported] = None, d
                     streams[col][i] = value
             streams["income_commission"][i] = np.floor(money["collective_income"][i] * rng.uniform(0.2, 0.6) * 10) / 10
 
+    serves = _served_villages(rows, div, seed)
+
     serials = 10_000_000 + rng.choice(390_000_000, size=total, replace=False)
     codes = [uscc.make(paths.COUNTY_CODE, int(s)) for s in serials]
 
@@ -444,6 +473,7 @@ def generate(seed: int = DEFAULT_SEED, *, reported: Optional[Reported] = None, d
         "sales": money["sales"],
         "partner": partner,
         "union_uscc": [codes[r.union] if r.union is not None else None for r in rows],
+        "serves_villages": serves,
         **streams,
         "leader": [_leader(rng) for _ in rows],
         "year": year,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import charts
 from ..i18n import t
-from ..schema import COLUMNS, members_label, members_unit
+from ..schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
 from .data import AppData
 from .html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from .slots import ChartSlot, with_rows
@@ -201,6 +201,10 @@ class CoopView:
                     text += f" ({data.divisions.township_name(str(value))})"
             elif col.id == "village":
                 text = data.divisions.village_name(value) if isinstance(value, str) else ""
+            elif col.kind == "villages":  # the villages it serves, by their short names
+                shorts = data.divisions.villages.set_index("code")["short"]
+                text = ("、" if lang == "zh" else ", ").join(
+                    shorts.get(c, c) for c in value.split(SERVES_SEPARATOR)) if isinstance(value, str) else ""
             elif col.id == "lead_level":
                 text = level_label(value, lang)
             elif col.id == "formation":

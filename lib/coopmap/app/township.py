@@ -14,7 +14,7 @@ from .html import badge, esc, metric_value, num, tile, tiles, township_name
 from .state import AppState
 from .table import CoopTable
 
-STATUS_CLASS = {"coop": "cm-v-coop", "union_only": "cm-v-union", "none": "cm-v-none"}
+STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # metrics.VILLAGE_STATUSES
 
 
 def places(data: AppData, frame: pd.DataFrame) -> dict[str, str]:
@@ -169,13 +169,14 @@ class TownshipView:
             label = rec["short"]  # village names have no official English form
             chips.append(f'<span class="cm-chip {STATUS_CLASS[status]}" title="{esc(t(f"status.{status}", lang))}">'
                          f'{esc(label)}{count}</span>')
-        legend = "".join(f'<span class="cm-chip {STATUS_CLASS[s]} cm-legend">{esc(t(f"status.{s}", lang))}</span>'
-                         for s in ("coop", "union_only", "none"))
+        legend = "".join(f'<span class="cm-chip {STATUS_CLASS[s]} cm-legend">'
+                         f'{esc(t("status.count", lang, label=t(f"status.{s}", lang), n=n))}</span>'
+                         for s, n in metrics.village_status_counts(villages).items())
         return f'<div class="cm-chips">{"".join(chips)}</div><div class="cm-chips cm-chip-legend">{legend}</div>'
 
     def _show_union(self, frame: pd.DataFrame, code: str, lang: str) -> None:
-        self.union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
         """The township's union as the filters show it; its members are those of the whole registry."""
+        self.union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
         unions = frame[(frame["township"] == code) & (frame["lead_level"] == "township")]
         if unions.empty:
             self._union = None

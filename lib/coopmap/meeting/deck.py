@@ -278,7 +278,7 @@ _CSS = r"""
 .cm-status-count { font-size: 1.6em; font-weight: 700; }
 .cm-swatch { flex: none; display: inline-block; width: 0.9em; height: 0.9em; border-radius: 0.15em; border: 1px solid #777777; }
 .cm-status-coop .cm-swatch { background: #b0302a; }
-.cm-status-union_only .cm-swatch { background: #e6a79f; }
+.cm-status-reached .cm-swatch { background: #e6a79f; }
 .cm-status-none .cm-swatch { background: #e4e4e4; }
 .cm-chips { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.35em 0.9em; }
 .cm-chip { display: flex; align-items: center; gap: 0.3em; }

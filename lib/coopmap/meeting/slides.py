@@ -24,6 +24,7 @@ from .. import i18n
 from .. import report as _report  # noqa: F401  (registers the report.* text the slides share)
 from ..briefing import Briefing, CaseView, esc, number
 from ..i18n import t
+from ..metrics import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 
@@ -144,12 +145,11 @@ def coverage_slide(b: Briefing) -> Slide:
     """The coverage map, with the count of villages by status beside it."""
     lang = b.lang
     covered, total, pct = b.county_coverage()
-    counts = b.villages["status"].value_counts()
     rows = "".join(
         f'<li class="cm-status cm-status-{s}"><span class="cm-swatch"></span>'
         f'<span class="cm-status-label">{esc(t("status." + s, lang))}</span>'
-        f'<span class="cm-status-count">{int(counts.get(s, 0))}</span></li>'
-        for s in ("coop", "union_only", "none")
+        f'<span class="cm-status-count">{n}</span></li>'
+        for s, n in b.village_counts().items()
     )
     note = ""
     fig = b.reported.figures.get("village_coverage_pct")
@@ -254,7 +254,7 @@ def township_slide(b: Briefing, township: str) -> Slide:
     union = (f'<p class="cm-note">{esc(t("report.union_line", lang, name=view.union, n=view.union_members))}</p>'
              if view.union else "")
     legend = "".join(f'<li class="cm-status-{s}"><span class="cm-swatch"></span>{esc(t("status." + s, lang))}</li>'
-                     for s in ("coop", "union_only", "none") if (view.villages["status"] == s).any())
+                     for s in VILLAGE_STATUSES if (view.villages["status"] == s).any())
     body = (f'<div class="cm-main"><div class="cm-tiles cm-tiles-3 cm-tiles-fill">{tiles}</div>{union}</div>'
             f'<div class="cm-side cm-side-top"><h2>{esc(t("meeting.villages", lang))}</h2><ul class="cm-chips">{chips}</ul>'
             f'<ul class="cm-legend">{legend}</ul></div>')
