@@ -200,3 +200,25 @@ def test_the_reconciliation_says_it_ignores_the_filters(app: App) -> None:
     assert app.overview.reconciliation.get_title(0).endswith("(all cooperatives, whatever the filters)")
     app.state.update(filters=Filters())
     assert app.overview.reconciliation.get_title(0) == "Published and computed figures"
+
+
+def test_villages_without_a_matching_cooperative_are_not_called_uncovered(app: App, data: AppData) -> None:
+    industry, towns = _sparse_industry(data)
+    code = sorted(towns)[0]
+    app.state.update(township=code)
+    assert "未覆盖" in text(app.township.villages.value)  # unfiltered: the registry's own statement
+    app.state.update(filters=Filters(industry=industry))
+    villages = data.tables(app.state.filters).villages
+    own = villages[villages["township"] == code]
+    chips = app.township.villages.value
+    assert "未覆盖" not in text(chips) and 'title="未覆盖"' not in chips
+    none = int((own["status"] == "none").sum())
+    assert f"无符合筛选的合作社（{none}）" in text(chips)
+    assert f"有符合筛选的村级或组级合作社（{int((own['status'] == 'coop').sum())}）" in text(chips)
+    assert "（筛选后）" in text(app.township.villages_title.value)
+    app.state.update(township=None)
+    app.overview.refresh_charts()
+    color = _spec(app.overview.villages.chart)["encoding"]["color"]
+    assert color["title"] == "覆盖情况（筛选后）"
+    assert not any(label.startswith("未覆盖") for label in color["scale"]["domain"])
+    assert any(label.startswith("无符合筛选的合作社") for label in color["scale"]["domain"])

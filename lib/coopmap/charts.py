@@ -405,6 +405,7 @@ def village_grid(
     highlight: str | None = None,
     lang: str = "zh",
     step: int = 20,
+    filtered: bool = False,
 ) -> alt.Chart:
     """Draw one square per village, a row per township, coloured by coverage status.
 
@@ -419,6 +420,9 @@ def village_grid(
     lang : {"zh", "en"}
     step : int, default 20
         Square pitch in pixels.
+    filtered : bool
+        The table counts only the cooperatives that match filters: the statuses say
+        so (无符合筛选的合作社, not 未覆盖).
 
     Returns
     -------
@@ -437,7 +441,7 @@ def village_grid(
     v = villages.reset_index(drop=True)
     towns = list(dict.fromkeys(v["township"]))
     names = {c: township_label(c, n, lang) for c, n in zip(v["township"], v["township_name"])}
-    status_label = {s: t(f"status.{s}", lang) for s in STATUS_ORDER}
+    status_label = {s: status_text(s, lang, filtered) for s in STATUS_ORDER}
     from .metrics import village_status_counts  # lazy: metrics imports the registry stack
 
     counts = village_status_counts(v)
@@ -459,7 +463,7 @@ def village_grid(
         y=alt.Y("township:N", sort=[names[c] for c in towns], title=None,
                 scale=alt.Scale(paddingInner=0.18),
                 axis=alt.Axis(ticks=False, domain=False, labelPadding=6)),
-        color=alt.Color("legend:N", title=t("status.title", lang),
+        color=alt.Color("legend:N", title=t("status.title", lang) + (t("chart.filtered_suffix", lang) if filtered else ""),
                         scale=alt.Scale(domain=[legend_label[s] for s in STATUS_ORDER],
                                         range=[STATUS_COLORS[s] for s in STATUS_ORDER]),
                         legend=alt.Legend(orient="bottom", direction="horizontal", columns=1, labelLimit=0)),

@@ -207,4 +207,4 @@ class OverviewView:
 
     def _villages_builder(self, lang: str, filters: Filters):
         data = self._data
-        return lambda: charts.village_grid(data.tables(filters).villages, lang=lang, step=20)
+        return lambda: charts.village_grid(data.tables(filters).villages, lang=lang, step=20, filtered=filters.active)

@@ -8,6 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import metrics
+from ..charts import status_text
 from ..i18n import t
 from .data import AppData
 from .html import badge, esc, metric_value, num, tile, tiles, township_name
@@ -162,15 +163,17 @@ class TownshipView:
         return tiles(items, "cm-tiles-township")
 
     def _villages_html(self, villages: pd.DataFrame, lang: str) -> str:
+        # under filters a village without a matching cooperative is not 未覆盖: it has none that matches
+        filtered = self._state.filters.active
         chips = []
         for rec in villages.to_dict("records"):
             status = rec["status"]
             count = f'<span class="cm-chip-count">{int(rec["coops"])}</span>' if rec["coops"] else ""
             label = rec["short"]  # village names have no official English form
-            chips.append(f'<span class="cm-chip {STATUS_CLASS[status]}" title="{esc(t(f"status.{status}", lang))}">'
+            chips.append(f'<span class="cm-chip {STATUS_CLASS[status]}" title="{esc(status_text(status, lang, filtered))}">'
                          f'{esc(label)}{count}</span>')
         legend = "".join(f'<span class="cm-chip {STATUS_CLASS[s]} cm-legend">'
-                         f'{esc(t("status.count", lang, label=t(f"status.{s}", lang), n=n))}</span>'
+                         f'{esc(t("status.count", lang, label=status_text(s, lang, filtered), n=n))}</span>'
                          for s, n in metrics.village_status_counts(villages).items())
         return f'<div class="cm-chips">{"".join(chips)}</div><div class="cm-chips cm-chip-legend">{legend}</div>'
 
