@@ -81,17 +81,22 @@ def tile(label: str, value: str, foot: str = "", *, mark: str = "", sample: bool
     is not marked. ``mark`` (already escaped text) flags a difference from the
     published figure.
     """
-    sample_badge = (f'<span class="cm-badge sample" title="{esc(t("app.sample_badge_tip", lang))}">'
+    # Chinese: a narrow upright tag (示/例) that fits beside 13,000 万元 in a 142 px tile; the
+    # horizontal one wrapped onto a line of its own, just above the published figure
+    vertical = " cm-badge-vertical" if lang == "zh" else ""
+    sample_badge = (f'<span class="cm-badge sample{vertical}" title="{esc(t("app.sample_badge_tip", lang))}">'
                     f'{esc(t("app.sample_badge", lang))}</span>') if sample else ""
     number, _, unit = value.partition(" ")
-    value_html = (f'<span class="cm-tile-number">{esc(number)}</span> <span class="cm-tile-unit">{esc(unit)}</span>'
-                  if unit else f'<span class="cm-tile-number">{esc(value)}</span>')
+    # the unit and the badge keep together: if the line breaks, both go to the value's second line
+    value_html = (f'<span class="cm-tile-number">{esc(number)}</span> '
+                  f'<span class="cm-tile-tail"><span class="cm-tile-unit">{esc(unit)}</span>{sample_badge}</span>'
+                  if unit else f'<span class="cm-tile-tail"><span class="cm-tile-number">{esc(value)}</span>{sample_badge}</span>')
     mark_html = f'<div class="cm-tile-mark" title="{mark}">≠ {mark}</div>' if mark else ""
     foot_html = f'<div class="cm-tile-foot">{esc(foot)}</div>' if foot else ""
     return (
         f'<div class="cm-tile{" cm-tile-differs" if mark else ""}">'
         f'<div class="cm-tile-label">{esc(label)}</div>'
-        f'<div class="cm-tile-value">{value_html}{sample_badge}</div>'
+        f'<div class="cm-tile-value">{value_html}</div>'
         f'{foot_html}{mark_html}</div>'
     )
 
