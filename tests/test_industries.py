@@ -93,3 +93,12 @@ def test_industry_links_keep_working(sample: AppData) -> None:
     app.open("industry=%E7%8C%AB")  # 猫: no cooperative lists it
     assert app.state.filters == Filters()
     assert [n.key for n in app.state.notices] == ["app.notice.bad_param"]
+
+
+def test_filters_set_from_code_with_several_industries_match_any_and_show(sample: AppData) -> None:
+    cells = _sample_cells()
+    app = App(sample)
+    app.state.update(filters=Filters(industry="核桃、咖啡"))
+    either = {code for code, cell in cells.items() if {"核桃", "咖啡"} & set(cell.split("、"))}
+    assert set(app.data.tables(app.state.filters).frame["uscc"]) == either
+    assert app.filters.industry.value == "核桃、咖啡"

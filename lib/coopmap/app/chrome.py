@@ -194,7 +194,11 @@ class FilterBar:
             self.formation.value = _option(filters.formation)
             self.standardized.options = options("app.filter.standardized", [(t("app.yes", lang), True), (t("app.no", lang), False)])
             self.standardized.value = _option(filters.standardized)
-            self.industry.options = options("app.filter.industry", [(i, i) for i in self._data.industries])
+            industries = list(self._data.industries)
+            if filters.industry is not None and filters.industry not in industries:
+                # set from code (Filters(industry="核桃、茶叶")): shown as it is, not a crash
+                industries.append(filters.industry)
+            self.industry.options = options("app.filter.industry", [(i, i) for i in industries])
             self.industry.value = _option(filters.industry)
             self.clear.description = t("app.filter.clear", lang)
             self.clear.layout.display = None if filters.active else "none"
