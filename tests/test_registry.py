@@ -106,6 +106,7 @@ def test_blank_and_total_rows_are_skipped_and_counted(registry_csv):
     r = load(registry_csv(rows)).report
     assert (r.rows_read, r.accepted, r.rejected, r.skipped) == (5, 2, 0, 3)
     assert [s.row for s in r.skipped_rows] == [3, 5, 6]
+    assert [s["row"] for s in json.loads(r.to_json())["skipped_rows"]] == [3, 5, 6], "row numbers, as numbers"
 
 
 def test_template_numbers_and_signature_lines_are_skipped_with_their_reason(tmp_path):

@@ -1499,7 +1499,7 @@ def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: i
     note = np.zeros(n, dtype=bool)
     note[open_rows] = True
     for k in np.flatnonzero(~filled | total | signature | serial_only | note):
-        row_no = data_i + 1 + k
+        row_no = int(data_i + 1 + k)  # a Python int: the JSON report cannot hold numpy's
         if not filled[k]:
             report.skipped_rows.append(RowIssue(row_no, None, "", Message("load.skip.blank")))
             continue
