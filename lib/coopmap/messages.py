@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from . import i18n
 
-__all__ = ["LOOKALIKE_DIGITS", "Message", "OddCharacter", "STRINGS", "message_of", "odd_characters", "text_of"]
+__all__ = ["LOOKALIKE_DIGITS", "STRINGS", "Message", "OddCharacter", "message_of", "odd_characters", "text_of"]
 
 STRINGS: dict[str, dict[str, str]] = {
     # cells (coopmap.parsing)
@@ -197,7 +197,7 @@ class Message(str):
     key: str
     params: dict[str, Any]
 
-    def __new__(cls, key: str, **params: Any) -> "Message":
+    def __new__(cls, key: str, **params: Any) -> Message:
         obj = super().__new__(cls, i18n.t(key, "en", **params))
         obj.key = key
         obj.params = params

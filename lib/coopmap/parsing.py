@@ -50,7 +50,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _LOOKALIKES = str.maketrans(LOOKALIKE_DIGITS)
 
 
-def _letters_for_digits(text: str, value: object, reads: "re.Pattern[str] | tuple[re.Pattern[str], ...]") -> CellError | None:
+def _letters_for_digits(text: str, value: object, reads: re.Pattern[str] | tuple[re.Pattern[str], ...]) -> CellError | None:
     """The error for a value that reads as a number or date once letters that look like digits are digits (3O: 30)."""
     fixed = text.translate(_LOOKALIKES)
     if fixed == text or not any(p.match(fixed) for p in (reads if isinstance(reads, tuple) else (reads,))):
