@@ -250,11 +250,15 @@ _CSS = r"""
 .cm-tiles-3 { grid-template-columns: repeat(3, 1fr); }
 .cm-tile { border: 0.08em solid #9a9a9a; border-radius: 0.3em; padding: 0.35em 0.6em 0.4em; min-width: 0; }
 .cm-tile-label { font-size: 0.9em; color: #2e2e2e; }
-.cm-tile-value { font-size: 2.1em; font-weight: 700; line-height: 1.15; white-space: nowrap; }
+.cm-tile-value { font-size: 2.1em; font-weight: 700; line-height: 1.15; }
+/* The figure and its unit stay on one line; the 示例 mark goes to the next when the tile is narrow. */
+.cm-figure { white-space: nowrap; }
 .cm-unit { font-size: 0.5em; font-weight: 400; margin-left: 0.25em; }
 .cm-sample-mark { display: inline-block; font-size: 0.8em; font-weight: 700; color: #9c2520; border: 1px solid #b0302a;
   border-radius: 0.25em; padding: 0 0.3em; margin-left: 0.4em; vertical-align: middle; line-height: 1.3; white-space: nowrap; }
-.cm-tile-value .cm-sample-mark { font-size: 0.32em; }
+/* The mark is text on a projector too: at least 24 px on a 1920 x 1080 slide (base 30 px). */
+.cm-tile-value .cm-sample-mark { font-size: 0.4em; }
+.cm-tile-foot .cm-sample-mark { font-size: 0.95em; }
 .cm-tile-foot { font-size: 0.85em; color: #2e2e2e; }
 .cm-tiles-fill { flex: 1 1 auto; min-height: 0; grid-auto-rows: 1fr; }
 .cm-tiles-fill .cm-tile { display: flex; flex-direction: column; justify-content: center; padding: 0.5em 0.8em; }

@@ -108,7 +108,8 @@ def _tile(label: str, value: str, foot: str = "", *, differs: bool = False, samp
     figure, _, unit = value.partition(" ")
     unit_html = f'<span class="cm-unit">{esc(unit)}</span>' if unit else ""
     return (f'<div class="cm-tile{css}"><div class="cm-tile-label">{esc(label)}</div>'
-            f'<div class="cm-tile-value">{esc(figure)}{unit_html}{mark}</div>{foot_html}</div>')
+            f'<div class="cm-tile-value"><span class="cm-figure">{esc(figure)}{unit_html}</span>{mark}</div>'
+            f'{foot_html}</div>')
 
 
 def _sample_mark(b: Briefing) -> str:
