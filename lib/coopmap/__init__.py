@@ -11,12 +11,12 @@ The names below are the public API (``__all__``). The documented modules are
 
 from __future__ import annotations
 
-from .divisions import Divisions, load_divisions
-from .errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
-from .metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, unregister_metric, village_table
-from .plugins import load_plugins
-from .registry import Registry, ValidationReport, load_registry, write_registry
-from .reported import Reported, load_reported
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
+from coopmap.metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, unregister_metric, village_table
+from coopmap.plugins import load_plugins
+from coopmap.registry import Registry, ValidationReport, load_registry, write_registry
+from coopmap.reported import Reported, load_reported
 
 __version__ = "0.1.0"
 

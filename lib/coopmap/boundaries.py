@@ -29,10 +29,10 @@ import pandas as pd
 import shapely
 from shapely.geometry.polygon import orient
 
-from . import crs as crs_mod
-from . import paths
-from .divisions import Divisions, load_divisions
-from .errors import BoundaryError, DivisionError
+from coopmap import crs as crs_mod
+from coopmap import paths
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import BoundaryError, DivisionError
 
 __all__ = [
     "BoundaryWarning",

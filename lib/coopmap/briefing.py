@@ -33,13 +33,13 @@ from typing import Any, Optional
 
 import pandas as pd
 
-from . import i18n
-from .divisions import Divisions, load_divisions
-from .errors import DivisionError
-from .i18n import format_number, t, township_label
-from .privacy import mask_name, mask_text
-from .reported import MONEY_UNITS, Case, Reported, load_reported
-from .schema import BY_ID, SERVES_SEPARATOR
+from coopmap import i18n
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import DivisionError
+from coopmap.i18n import format_number, t, township_label
+from coopmap.privacy import mask_name, mask_text
+from coopmap.reported import MONEY_UNITS, Case, Reported, load_reported
+from coopmap.schema import BY_ID, SERVES_SEPARATOR
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
 
@@ -325,7 +325,7 @@ class Briefing:
         now : datetime, optional
             The time the briefing says it was made (default: now).
         """
-        from .boundaries import default_boundaries
+        from coopmap.boundaries import default_boundaries
 
         gdf, schematic, description = default_boundaries(boundaries)
         source = registry.report.source
@@ -342,20 +342,20 @@ class Briefing:
     @cached_property
     def townships(self) -> pd.DataFrame:
         """:func:`coopmap.metrics.township_table` of the registry."""
-        from .metrics import township_table
+        from coopmap.metrics import township_table
 
         return township_table(self.frame, self.divisions)
 
     @cached_property
     def villages(self) -> pd.DataFrame:
         """:func:`coopmap.metrics.village_table` of the registry."""
-        from .metrics import village_table
+        from coopmap.metrics import village_table
 
         return village_table(self.frame, self.divisions)
 
     @cached_property
     def _reconciled(self) -> pd.DataFrame:
-        from .metrics import reconcile
+        from coopmap.metrics import reconcile
 
         return reconcile(self.frame, self.reported, divisions=self.divisions, lang=self.lang)
 
@@ -410,7 +410,7 @@ class Briefing:
 
     def village_counts(self) -> dict[str, int]:
         """How many villages have each coverage status (:func:`coopmap.metrics.village_status_counts`)."""
-        from .metrics import village_status_counts
+        from coopmap.metrics import village_status_counts
 
         return village_status_counts(self.villages)
 
@@ -525,7 +525,7 @@ class Briefing:
     # -- charts ---------------------------------------------------------------------------
     def _render(self, key: tuple, build) -> str:
         if key not in self._svg:
-            from .export import chart_to_bytes
+            from coopmap.export import chart_to_bytes
 
             self._svg[key] = chart_to_bytes(build(), "svg").decode("utf-8")
         return self._svg[key]
@@ -538,7 +538,7 @@ class Briefing:
         ``note=False`` that line is left out of the chart (the caller then shows
         :meth:`map_note` beside it), so that a long English note does not shrink the map.
         """
-        from .charts import township_map
+        from coopmap.charts import township_map
 
         def build():
             chart = township_map(self.boundaries, self.townships, metric, highlight=highlight, lang=self.lang,
@@ -559,7 +559,7 @@ class Briefing:
     def ranking_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 320,
                     height: Optional[int] = None, scope: str = "ranking", fit: bool = False) -> str:
         """The townships ranked by ``metric`` as inline SVG."""
-        from .charts import township_ranking
+        from coopmap.charts import township_ranking
 
         svg = self._render(("ranking", metric, highlight, width, height), lambda: township_ranking(
             self.townships, metric, highlight=highlight, lang=self.lang, width=width, height=height))
@@ -568,7 +568,7 @@ class Briefing:
     def village_svg(self, *, highlight: Optional[str] = None, step: int = 20, scope: str = "villages",
                     fit: bool = False) -> str:
         """The 121 villages as tiles coloured by coverage status, as inline SVG."""
-        from .charts import village_grid
+        from coopmap.charts import village_grid
 
         svg = self._render(("villages", highlight, step), lambda: village_grid(
             self.villages, highlight=highlight, lang=self.lang, step=step))

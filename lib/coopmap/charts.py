@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
 
-from . import boundaries as bnd
-from .errors import CoopmapError
-from .fonts import FONT_FAMILY
-from .i18n import STRINGS, add_strings, t, township_label, unit_label
-from .schema import INCOME_STREAMS, members_label, members_unit
+from coopmap import boundaries as bnd
+from coopmap.errors import CoopmapError
+from coopmap.fonts import FONT_FAMILY
+from coopmap.i18n import STRINGS, add_strings, t, township_label, unit_label
+from coopmap.schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
     "ACCENT",
@@ -99,7 +99,7 @@ def _format(value: Any, unit: str, decimals: int, lang: str) -> str:
 
 
 def _metric(metric_id: str):
-    from .metrics import get_metric  # lazy: metrics imports the registry stack
+    from coopmap.metrics import get_metric  # lazy: metrics imports the registry stack
 
     return get_metric(metric_id)
 
@@ -442,7 +442,7 @@ def village_grid(
     towns = list(dict.fromkeys(v["township"]))
     names = {c: township_label(c, n, lang) for c, n in zip(v["township"], v["township_name"])}
     status_label = {s: status_text(s, lang, filtered) for s in STATUS_ORDER}
-    from .metrics import village_status_counts  # lazy: metrics imports the registry stack
+    from coopmap.metrics import village_status_counts  # lazy: metrics imports the registry stack
 
     counts = village_status_counts(v)
     legend_label = {s: t("status.count", lang, label=label, n=counts[s]) for s, label in status_label.items()}

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import CoopmapError
+from coopmap.errors import CoopmapError
 
 
 def _print_json(data: Any) -> None:
@@ -21,14 +21,14 @@ def _print_json(data: Any) -> None:
 
 
 def _load(path: str | None):
-    from . import paths
-    from .registry import load_registry
+    from coopmap import paths
+    from coopmap.registry import load_registry
 
     return load_registry(Path(path) if path else paths.default_registry())
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .registry import load_registry
+    from coopmap.registry import load_registry
 
     registry = load_registry(args.path, sheet=args.sheet)
     report = registry.report
@@ -49,7 +49,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from . import metrics
+    from coopmap import metrics
 
     registry = _load(args.registry)
     county = metrics.county_summary(registry.frame)
@@ -78,7 +78,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from . import metrics
+    from coopmap import metrics
 
     registry = _load(args.registry)
     table = metrics.reconcile(registry.frame)
@@ -90,7 +90,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from . import sample
+    from coopmap import sample
 
     out = Path(args.out)
     written = sample.write_sample(out, seed=args.seed)
@@ -113,7 +113,7 @@ def _print_version(version) -> None:
 
 
 def _cmd_versions(args: argparse.Namespace) -> int:
-    from . import paths, versions
+    from coopmap import paths, versions
 
     listed = versions.list_versions(include_base=True)
     if args.json:
@@ -129,14 +129,14 @@ def _cmd_versions(args: argparse.Namespace) -> int:
 
 
 def _cmd_activate(args: argparse.Namespace) -> int:
-    from . import versions
+    from coopmap import versions
 
     _print_version(versions.activate(args.version))
     return 0
 
 
 def _cmd_accept(args: argparse.Namespace) -> int:
-    from . import versions
+    from coopmap import versions
 
     version = versions.accept(args.path, acknowledge_rejected=args.acknowledge_rejected)
     if args.json:
@@ -147,8 +147,8 @@ def _cmd_accept(args: argparse.Namespace) -> int:
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
-    from .boundaries import boundary_report
-    from .errors import BoundaryError
+    from coopmap.boundaries import boundary_report
+    from coopmap.errors import BoundaryError
 
     report = boundary_report(args.path, crs=args.crs)
     if args.json:
@@ -173,7 +173,7 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from . import server, versions
+    from coopmap import server, versions
 
     active = versions.active_version() if args.registry else None
     if active is not None:
@@ -187,7 +187,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _out_path(out: str, fmt: str) -> Path:
-    from .errors import ExportError
+    from coopmap.errors import ExportError
 
     path = Path(out)
     if not path.suffix:
@@ -198,7 +198,7 @@ def _out_path(out: str, fmt: str) -> Path:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from .report import write_report
+    from coopmap.report import write_report
 
     registry = _load(args.registry)
     out = write_report(registry, _out_path(args.out, args.format), township=args.township,
@@ -208,7 +208,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .tables import export_table
+    from coopmap.tables import export_table
 
     registry = _load(args.registry)
     out = export_table(registry.frame, _out_path(args.out, args.format), township=args.township,
@@ -218,7 +218,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_meeting(args: argparse.Namespace) -> int:
-    from .meeting import serve
+    from coopmap.meeting import serve
 
     serve.serve(port=args.port, registry=args.registry, boundaries=args.boundaries, open_browser=not args.no_browser)
     return 0
@@ -290,13 +290,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_export)
 
     p = sub.add_parser("meeting", help="serve the review-meeting slides on http://127.0.0.1 (full screen, clicker keys, offline)")
-    from .meeting.serve import add_arguments as _meeting_arguments
+    from coopmap.meeting.serve import add_arguments as _meeting_arguments
 
     _meeting_arguments(p)
     p.set_defaults(func=_cmd_meeting)
 
     p = sub.add_parser("serve", help="serve the dashboard on http://127.0.0.1 (offline, preheated)")
-    from .server import add_arguments as _serve_arguments
+    from coopmap.server import add_arguments as _serve_arguments
 
     _serve_arguments(p)
     p.set_defaults(func=_cmd_serve)

@@ -16,10 +16,10 @@ from typing import Sequence
 
 import pandas as pd
 
-from . import paths
-from .errors import DivisionError
-from .messages import Message, message_of
-from .text import normalize
+from coopmap import paths
+from coopmap.errors import DivisionError
+from coopmap.messages import Message, message_of
+from coopmap.text import normalize
 
 _VILLAGE_SUFFIXES = ("村民委员会", "居民委员会")
 _CODE9 = re.compile(r"^\d{9}$")

@@ -22,7 +22,7 @@ from typing import Any, Callable, Optional
 import anywidget
 import traitlets
 
-from .errors import CoopmapError
+from coopmap.errors import CoopmapError
 
 __all__ = ["DownloadButton", "Payload", "SAVE_JS", "chart_payload", "report_payload", "table_payload"]
 
@@ -149,8 +149,8 @@ class DownloadButton(anywidget.AnyWidget):
 
 def report_payload(briefing, fmt: str, township: Optional[str] = None) -> Payload:
     """The report of the county or a township as HTML or PDF (:func:`coopmap.report.report_bytes`)."""
-    from .report import MEDIA_TYPES, report_bytes
-    from .tables import file_name
+    from coopmap.report import MEDIA_TYPES, report_bytes
+    from coopmap.tables import file_name
 
     data = report_bytes(briefing, fmt, township)
     stem = "龙陵县党组织领办合作社情况报告" if briefing.lang == "zh" else "longling-cooperatives-report"
@@ -160,7 +160,7 @@ def report_payload(briefing, fmt: str, township: Optional[str] = None) -> Payloa
 def table_payload(frame, fmt: str, township: Optional[str] = None, *, illustrative: bool = False,
                   mask: bool = False) -> Payload:
     """The cooperatives of the county or a township as XLSX or CSV (:func:`coopmap.tables.table_bytes`)."""
-    from .tables import MEDIA_TYPES, file_name, table_bytes
+    from coopmap.tables import MEDIA_TYPES, file_name, table_bytes
 
     data = table_bytes(frame, fmt, township=township, illustrative=illustrative, mask=mask)
     return Payload(file_name(township, fmt, stem="龙陵县党组织领办合作社台账"), MEDIA_TYPES[fmt], data)
@@ -168,8 +168,8 @@ def table_payload(frame, fmt: str, township: Optional[str] = None, *, illustrati
 
 def chart_payload(chart: Any, fmt: str, name: str) -> Payload:
     """A chart as PNG or SVG (:func:`coopmap.export.chart_to_bytes`), saved as ``name.fmt``."""
-    from .errors import ExportError
-    from .export import chart_to_bytes
+    from coopmap.errors import ExportError
+    from coopmap.export import chart_to_bytes
 
     fmt = fmt.lower().lstrip(".")
     mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}.get(fmt)

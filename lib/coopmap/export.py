@@ -15,8 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .errors import ExportError
-from .fonts import CJKFont, find_cjk_font, font_stack
+from coopmap.errors import ExportError
+from coopmap.fonts import CJKFont, find_cjk_font, font_stack
 
 __all__ = ["FORMATS", "chart_to_bytes", "save_chart"]
 

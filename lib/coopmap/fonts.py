@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .errors import FontError
+from coopmap.errors import FontError
 
 __all__ = ["CJKFont", "FONT_FAMILY", "PREFERRED_FAMILIES", "find_cjk_font", "font_stack"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Any, NamedTuple
 
-from . import i18n
+from coopmap import i18n
 
 __all__ = ["LOOKALIKE_DIGITS", "STRINGS", "Message", "OddCharacter", "message_of", "odd_characters", "text_of"]
 

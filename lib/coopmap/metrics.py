@@ -39,10 +39,10 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
-from .divisions import Divisions, load_divisions
-from .errors import CoopmapError
-from .reported import Figure, Reported, load_reported
-from .schema import SERVES_SEPARATOR
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import CoopmapError
+from coopmap.reported import Figure, Reported, load_reported
+from coopmap.schema import SERVES_SEPARATOR
 
 # -- the metric registry ---------------------------------------------------------------
 

@@ -13,8 +13,8 @@ import unicodedata
 
 import pandas as pd
 
-from .messages import LOOKALIKE_DIGITS, Message
-from .text import normalize
+from coopmap.messages import LOOKALIKE_DIGITS, Message
+from coopmap.text import normalize
 
 _NA, _NAT = pd.NA, pd.NaT
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -59,6 +59,6 @@ def default_registry() -> Path:
     env = os.environ.get("COOPMAP_REGISTRY")
     if env:
         return Path(env)
-    from .versions import active_registry_path
+    from coopmap.versions import active_registry_path
 
     return active_registry_path() or SAMPLE_XLSX

@@ -48,9 +48,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Optional
 
-from . import paths
-from .errors import CoopmapError
-from .metrics import BUILTIN_METRICS, Metric, list_metrics, register_metric, unregister_metric
+from coopmap import paths
+from coopmap.errors import CoopmapError
+from coopmap.metrics import BUILTIN_METRICS, Metric, list_metrics, register_metric, unregister_metric
 
 __all__ = ["PLUGINS_ENV", "load_plugins", "plugin_dir", "plugin_sources"]
 

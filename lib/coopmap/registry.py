@@ -34,12 +34,12 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from . import i18n, parsing, uscc
-from .divisions import Divisions, load_divisions
-from .errors import DivisionError, RegistryError
-from .messages import Message, message_of, text_of
-from .schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
-from .text import normalize
+from coopmap import i18n, parsing, uscc
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import DivisionError, RegistryError
+from coopmap.messages import Message, message_of, text_of
+from coopmap.schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
+from coopmap.text import normalize
 
 COOP_LAW_DATE = dt.date(2007, 7, 1)
 _TOTAL_WORDS = ("合计", "小计", "总计")

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Iterable, Optional
 
 
-from . import i18n
-from .briefing import Briefing, CaseView, FigureView, esc, number
-from .errors import ExportError
-from .i18n import format_number, t
-from .schema import members_unit
+from coopmap import i18n
+from coopmap.briefing import Briefing, CaseView, FigureView, esc, number
+from coopmap.errors import ExportError
+from coopmap.i18n import format_number, t
+from coopmap.schema import members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 

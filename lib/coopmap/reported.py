@@ -16,8 +16,8 @@ from typing import Any, Optional
 import pandas as pd
 import yaml
 
-from . import paths
-from .errors import CoopmapError
+from coopmap import paths
+from coopmap.errors import CoopmapError
 
 QUALIFIERS = ("exact", "at_least", "about")
 

@@ -40,12 +40,12 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from . import paths, uscc
-from .divisions import Divisions, load_divisions
-from .errors import CoopmapError
-from .industries import split_industries
-from .reported import Case, Figure, Reported, load_reported
-from .schema import CANONICAL_DTYPES, IDS, SERVES_SEPARATOR
+from coopmap import paths, uscc
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import CoopmapError
+from coopmap.industries import split_industries
+from coopmap.reported import Case, Figure, Reported, load_reported
+from coopmap.schema import CANONICAL_DTYPES, IDS, SERVES_SEPARATOR
 
 TITLE = "龙陵县党组织领办合作社台账（2023年）——示例数据，程序生成，非真实记录 / Illustrative data, generated, not real records"
 DEFAULT_SEED = 2023
@@ -498,7 +498,7 @@ def write_sample(out_dir: str | Path | None = None, seed: int = DEFAULT_SEED) ->
     tuple of Path
         The written ``.xlsx`` and ``.csv``.
     """
-    from .registry import write_registry
+    from coopmap.registry import write_registry
 
     out = Path(out_dir) if out_dir is not None else paths.SAMPLE_XLSX.parent
     frame = generate(seed)

@@ -58,8 +58,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from . import i18n, paths
-from .errors import CoopmapError
+from coopmap import i18n, paths
+from coopmap.errors import CoopmapError
 
 NOTEBOOK = paths.PROJECT_DIR / "dashboards" / "longling.ipynb"
 TEMPLATE_DIR = paths.PACKAGE_DIR / "app" / "templates" / "coopmap"
@@ -330,9 +330,9 @@ def check_sources(registry: Path | None, boundaries: Path | None, crs: str | Non
     RegistryError, BoundaryError
         When a file cannot be used; the message says which and why.
     """
-    from .boundaries import load_townships
-    from .errors import BoundaryError, RegistryError
-    from .registry import load_registry
+    from coopmap.boundaries import load_townships
+    from coopmap.errors import BoundaryError, RegistryError
+    from coopmap.registry import load_registry
 
     if registry is not None:
         if not registry.is_file():

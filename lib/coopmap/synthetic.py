@@ -30,10 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import uscc
-from .divisions import Divisions
-from .errors import CoopmapError
-from .schema import HEADERS_ZH
+from coopmap import uscc
+from coopmap.divisions import Divisions
+from coopmap.errors import CoopmapError
+from coopmap.schema import HEADERS_ZH
 
 PROVINCE = "99"
 """Province code of every synthetic division (no real province has it)."""
@@ -322,7 +322,7 @@ def write_registry_file(frame: pd.DataFrame, path: str | Path, divisions: Divisi
     InjectedProblems
         How many rows the loader must reject and skip.
     """
-    from .registry import to_display_table
+    from coopmap.registry import to_display_table
 
     path = Path(path)
     table = to_display_table(frame, divisions)

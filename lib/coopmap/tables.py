@@ -20,10 +20,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from .divisions import Divisions, load_divisions
-from .errors import ExportError, RegistryError
-from .privacy import mask_frame
-from .registry import write_registry
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.errors import ExportError, RegistryError
+from coopmap.privacy import mask_frame
+from coopmap.registry import write_registry
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "export_table", "export_title", "file_name", "select_township", "table_bytes"]
 

@@ -50,9 +50,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import paths
-from .errors import RegistryError
-from .registry import MAX_FILE_BYTES, Registry, load_registry
+from coopmap import paths
+from coopmap.errors import RegistryError
+from coopmap.registry import MAX_FILE_BYTES, Registry, load_registry
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 POINTER = "active"

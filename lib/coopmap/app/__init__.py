@@ -14,12 +14,12 @@
 
 from __future__ import annotations
 
-from . import strings  # noqa: F401  (registers the interface text in coopmap.i18n)
-from .cooperative import CoopView
-from .data import AppData, Filters
-from .main import App, build_app
-from .overview import OverviewView
-from .state import AppState, Notice
-from .township import TownshipView
+from coopmap.app import strings  # noqa: F401  (registers the interface text in coopmap.i18n)
+from coopmap.app.cooperative import CoopView
+from coopmap.app.data import AppData, Filters
+from coopmap.app.main import App, build_app
+from coopmap.app.overview import OverviewView
+from coopmap.app.state import AppState, Notice
+from coopmap.app.township import TownshipView
 
 __all__ = ["App", "AppData", "AppState", "CoopView", "Filters", "Notice", "OverviewView", "TownshipView", "build_app"]

@@ -11,12 +11,12 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from ..i18n import LANGS, t
-from ..schema import FORMATIONS, LEAD_LEVELS
-from .data import AppData, Filters
-from .html import esc, formation_label, level_label, township_name
-from .link import LinkButton
-from .state import AppState
+from coopmap.i18n import LANGS, t
+from coopmap.schema import FORMATIONS, LEAD_LEVELS
+from coopmap.app.data import AppData, Filters
+from coopmap.app.html import esc, formation_label, level_label, township_name
+from coopmap.app.link import LinkButton
+from coopmap.app.state import AppState
 
 LANG_OPTIONS = (("中文", "zh"), ("English", "en"))
 #: The "no restriction" choice of a dropdown (ipywidgets shows ``None`` as no choice at all).

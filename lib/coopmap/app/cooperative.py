@@ -7,15 +7,15 @@ from typing import Any, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import charts
-from ..i18n import t
-from ..schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
-from .data import AppData
-from .html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
-from .slots import ChartSlot, with_rows
-from .state import AppState
-from .table import CoopTable
-from .township import places
+from coopmap import charts
+from coopmap.i18n import t
+from coopmap.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
+from coopmap.app.data import AppData
+from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
+from coopmap.app.slots import ChartSlot, with_rows
+from coopmap.app.state import AppState
+from coopmap.app.table import CoopTable
+from coopmap.app.township import places
 
 INCOME_WIDTH = 300
 COMPARISON_WIDTH = 260

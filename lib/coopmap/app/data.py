@@ -22,13 +22,13 @@ from typing import Any, Optional
 import geopandas as gpd
 import pandas as pd
 
-from .. import metrics, paths
-from ..divisions import Divisions, load_divisions
-from ..i18n import t
-from ..industries import industry_counts, industry_mask, split_industries
-from ..reported import Reported, load_reported
-from ..schema import FORMATIONS, LEAD_LEVELS
-from .slots import ChartCache
+from coopmap import metrics, paths
+from coopmap.divisions import Divisions, load_divisions
+from coopmap.i18n import t
+from coopmap.industries import industry_counts, industry_mask, split_industries
+from coopmap.reported import Reported, load_reported
+from coopmap.schema import FORMATIONS, LEAD_LEVELS
+from coopmap.app.slots import ChartCache
 
 YES_NO = {"yes": True, "no": False}
 
@@ -241,8 +241,8 @@ class AppData:
         RegistryError, BoundaryError
             When a file cannot be used.
         """
-        from ..boundaries import default_boundaries
-        from ..registry import load_registry
+        from coopmap.boundaries import default_boundaries
+        from coopmap.registry import load_registry
 
         path = Path(registry) if registry else paths.default_registry()
         loaded = load_registry(path)

@@ -39,20 +39,20 @@ from typing import TYPE_CHECKING, Any, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import i18n, versions
-from ..divisions import Divisions
-from ..downloads import DownloadButton, Payload
-from ..errors import RegistryError
-from ..i18n import format_number, t, township_label
-from ..messages import odd_characters
-from ..metrics import township_table
-from ..registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
-from ..schema import BY_ID
-from .data import AppData
-from .html import esc
+from coopmap import i18n, versions
+from coopmap.divisions import Divisions
+from coopmap.downloads import DownloadButton, Payload
+from coopmap.errors import RegistryError
+from coopmap.i18n import format_number, t, township_label
+from coopmap.messages import odd_characters
+from coopmap.metrics import township_table
+from coopmap.registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
+from coopmap.schema import BY_ID
+from coopmap.app.data import AppData
+from coopmap.app.html import esc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .main import App
+    from coopmap.app.main import App
 
 log = logging.getLogger(__name__)
 

@@ -29,17 +29,17 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 
 import ipywidgets as widgets
 
-from .. import i18n
-from ..briefing import Briefing, Provenance
-from ..downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
-from ..errors import ExportError
-from ..i18n import t
-from .data import AppData
-from .html import esc, township_name
+from coopmap import i18n
+from coopmap.briefing import Briefing, Provenance
+from coopmap.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
+from coopmap.errors import ExportError
+from coopmap.i18n import t
+from coopmap.app.data import AppData
+from coopmap.app.html import esc, township_name
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .main import App
-    from .slots import ChartSlot
+    from coopmap.app.main import App
+    from coopmap.app.slots import ChartSlot
 
 STRINGS: dict[str, dict[str, str]] = {
     "app.download.menu": {"zh": "下载", "en": "Download"},

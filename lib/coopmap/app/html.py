@@ -14,9 +14,9 @@ from typing import Any, Iterable, Optional
 
 import pandas as pd
 
-from ..i18n import format_number, t, township_label
-from ..metrics import Metric
-from ..schema import members_unit
+from coopmap.i18n import format_number, t, township_label
+from coopmap.metrics import Metric
+from coopmap.schema import members_unit
 
 #: Units of registry columns as :func:`coopmap.i18n.format_number` names them
 #: (``members`` has none of its own: :func:`coopmap.schema.members_unit`).

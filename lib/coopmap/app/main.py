@@ -26,21 +26,21 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as widgets
 
-from . import strings  # noqa: F401  (registers the interface text)
-from .chrome import Breadcrumb, FilterBar, Header, NoticeBar
-from .datapanel import DataPanel, data_of_version
-from .watch import VersionWatch
-from .downloadbar import DownloadMenu
-from .cooperative import CoopView
-from .data import AppData
-from .mappanel import MapPanel
-from .overview import OverviewView
-from .slots import enable_offline
-from .. import versions
-from ..errors import CoopmapError
-from ..plugins import load_plugins
-from .state import DEFAULT_METRIC, AppState, Notice
-from .township import TownshipView
+from coopmap.app import strings  # noqa: F401  (registers the interface text)
+from coopmap.app.chrome import Breadcrumb, FilterBar, Header, NoticeBar
+from coopmap.app.datapanel import DataPanel, data_of_version
+from coopmap.app.watch import VersionWatch
+from coopmap.app.downloadbar import DownloadMenu
+from coopmap.app.cooperative import CoopView
+from coopmap.app.data import AppData
+from coopmap.app.mappanel import MapPanel
+from coopmap.app.overview import OverviewView
+from coopmap.app.slots import enable_offline
+from coopmap import versions
+from coopmap.errors import CoopmapError
+from coopmap.plugins import load_plugins
+from coopmap.app.state import DEFAULT_METRIC, AppState, Notice
+from coopmap.app.township import TownshipView
 
 log = logging.getLogger(__name__)
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "coopmap" / "static" / "coopmap.css"
@@ -295,9 +295,9 @@ class App:
         on an idle 2-core machine). Afterwards these actions only swap charts already
         built; other combinations are built when asked for.
         """
-        from ..i18n import LANGS
-        from ..schema import LEAD_LEVELS
-        from .data import Filters
+        from coopmap.i18n import LANGS
+        from coopmap.schema import LEAD_LEVELS
+        from coopmap.app.data import Filters
 
         state = self.state
         wanted = [(lang, state.filters) for lang in LANGS]

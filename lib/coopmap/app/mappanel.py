@@ -12,12 +12,12 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from .. import charts, metrics
-from ..i18n import t
-from .data import AppData, Filters
-from .html import esc, township_name
-from .slots import ChartSlot, with_spec
-from .state import AppState
+from coopmap import charts, metrics
+from coopmap.i18n import t
+from coopmap.app.data import AppData, Filters
+from coopmap.app.html import esc, township_name
+from coopmap.app.slots import ChartSlot, with_spec
+from coopmap.app.state import AppState
 
 MAP_WIDTH = 500
 MAP_HEIGHT = 500

@@ -13,12 +13,12 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from .. import charts
-from ..i18n import t
-from .data import AppData, Filters
-from .html import badge, esc, num, tile, tiles
-from .slots import ChartSlot
-from .state import AppState
+from coopmap import charts
+from coopmap.i18n import t
+from coopmap.app.data import AppData, Filters
+from coopmap.app.html import badge, esc, num, tile, tiles
+from coopmap.app.slots import ChartSlot
+from coopmap.app.state import AppState
 
 #: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
 TILE_FIGURES: dict[str, tuple[str, int]] = {

@@ -26,7 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
-from ..errors import CoopmapError
+from coopmap.errors import CoopmapError
 
 #: vega-embed options: SVG (crisp, testable shapes) and no export menu.
 EMBED_OPTIONS = {"renderer": "svg", "actions": False}

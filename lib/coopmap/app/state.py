@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlencode
 
-from .. import metrics
-from ..errors import CoopmapError, DivisionError
-from ..i18n import LANGS
-from ..industries import split_industries
-from .data import AppData, Filters
+from coopmap import metrics
+from coopmap.errors import CoopmapError, DivisionError
+from coopmap.i18n import LANGS
+from coopmap.industries import split_industries
+from coopmap.app.data import AppData, Filters
 
 VIEWS = ("overview", "township", "coop")
 DEFAULT_METRIC = "coverage_pct"

@@ -6,7 +6,7 @@ through :func:`coopmap.i18n.t` like the rest of the library's text.
 
 from __future__ import annotations
 
-from .. import i18n
+from coopmap import i18n
 
 APP_STRINGS: dict[str, dict[str, str]] = {
     # page

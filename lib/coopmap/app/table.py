@@ -14,9 +14,9 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from ..i18n import t
-from ..text import normalize
-from .html import column_value, level_label
+from coopmap.i18n import t
+from coopmap.text import normalize
+from coopmap.app.html import column_value, level_label
 
 #: Sortable columns: id -> (text key, registry column, descending first?, numeric?).
 COLUMNS: dict[str, tuple[str, str, bool, bool]] = {

@@ -7,13 +7,13 @@ from typing import Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import metrics
-from ..charts import status_text
-from ..i18n import t
-from .data import AppData
-from .html import badge, esc, metric_value, num, tile, tiles, township_name
-from .state import AppState
-from .table import CoopTable
+from coopmap import metrics
+from coopmap.charts import status_text
+from coopmap.i18n import t
+from coopmap.app.data import AppData
+from coopmap.app.html import badge, esc, metric_value, num, tile, tiles, township_name
+from coopmap.app.state import AppState
+from coopmap.app.table import CoopTable
 
 STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # metrics.VILLAGE_STATUSES
 

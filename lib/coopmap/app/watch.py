@@ -18,11 +18,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Optional
 
-from .. import i18n, versions
-from .state import Notice
+from coopmap import i18n, versions
+from coopmap.app.state import Notice
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .main import App
+    from coopmap.app.main import App
 
 log = logging.getLogger(__name__)
 

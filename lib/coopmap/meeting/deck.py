@@ -19,7 +19,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from ..downloads import SAVE_JS
+from coopmap.downloads import SAVE_JS
 
 _ESM = SAVE_JS + r"""
 const FORWARD = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Spacebar", "Enter", "N", "n"]);

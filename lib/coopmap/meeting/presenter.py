@@ -16,12 +16,12 @@ import os
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
-from ..briefing import Briefing
-from ..downloads import Payload, report_payload, table_payload
-from ..errors import CoopmapError, DivisionError
-from ..i18n import LANGS, t
-from .deck import Deck
-from .slides import Slide, core_slides, township_slide
+from coopmap.briefing import Briefing
+from coopmap.downloads import Payload, report_payload, table_payload
+from coopmap.errors import CoopmapError, DivisionError
+from coopmap.i18n import LANGS, t
+from coopmap.meeting.deck import Deck
+from coopmap.meeting.slides import Slide, core_slides, township_slide
 
 __all__ = ["Meeting", "build_meeting"]
 
@@ -61,8 +61,8 @@ class Meeting:
     def from_files(cls, registry: Optional[str | os.PathLike[str]] = None, boundaries: Optional[str] = None,
                    lang: str = "zh") -> "Meeting":
         """Build the meeting from a registry file (default :func:`coopmap.paths.default_registry`)."""
-        from .. import paths
-        from ..registry import load_registry
+        from coopmap import paths
+        from coopmap.registry import load_registry
 
         loaded = load_registry(registry or paths.default_registry())
         return cls(Briefing.from_registry(loaded, boundaries=boundaries, lang=lang))

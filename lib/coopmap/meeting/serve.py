@@ -16,8 +16,8 @@ import argparse
 import os
 from pathlib import Path
 
-from .. import paths, server
-from ..errors import CoopmapError
+from coopmap import paths, server
+from coopmap.errors import CoopmapError
 
 __all__ = ["DEFAULT_PORT", "NOTEBOOK", "add_arguments", "serve", "voila_argv"]
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from .. import i18n
-from .. import report as _report  # noqa: F401  (registers the report.* text the slides share)
-from ..briefing import Briefing, CaseView, esc, number
-from ..i18n import t
-from ..metrics import VILLAGE_STATUSES
+from coopmap import i18n
+from coopmap import report as _report  # noqa: F401  (registers the report.* text the slides share)
+from coopmap.briefing import Briefing, CaseView, esc, number
+from coopmap.i18n import t
+from coopmap.metrics import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 
