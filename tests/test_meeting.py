@@ -12,10 +12,10 @@ import re
 import pytest
 
 from coopmap import DivisionError, paths, server
-from coopmap.briefing import Briefing
+from coopmap.presentation.briefing import Briefing
 from coopmap.meeting import Meeting, core_slides, township_slide
 from coopmap.meeting import serve as meeting_serve
-from coopmap.registry import load_registry
+from coopmap.data.registry import load_registry
 
 NOW = dt.datetime(2025, 3, 4, 9, 30)
 CORE = ["title", "figures", "coverage", "ranking", "case-potou_ham", "case-mengnuo_union", "case-anle_tea",
@@ -66,9 +66,9 @@ def test_figures_slide_shows_computed_and_published(slides):
     html = next(s.html for s in slides if s.id == "figures")
     # the registry's value carries the sample's 示例 mark; the published one beneath does not
     mark = '<span class="cm-sample-mark">示例</span>'
-    assert re.search(r'cm-tile cm-differs"><div class="cm-tile-label">行政村覆盖率</div><div class="cm-tile-value">71.07%'
+    assert re.search(r'cm-tile cm-differs"><div class="cm-tile-label">行政村覆盖率</div><div class="cm-tile-value"><span class="cm-figure">71.07%</span>'
                      + mark + r'</div><div class="cm-tile-foot">报告：71.67%</div>', html)
-    assert ('<div class="cm-tile-value">1,386.1<span class="cm-unit">万元</span>' + mark
+    assert ('<div class="cm-tile-value"><span class="cm-figure">1,386.1<span class="cm-unit">万元</span></span>' + mark
             + '</div><div class="cm-tile-foot">报告：1,300万元以上') in html
 
 
