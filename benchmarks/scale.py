@@ -1,12 +1,12 @@
 """Measure 5, library scale: load, validate and summarise synthetic registries.
 
 For each size and format, runs alternate between our pipeline
-(:func:`coopmap.registry.load_registry` with the synthetic divisions, then
-:func:`coopmap.metrics.county_summary` and :func:`coopmap.metrics.township_table`)
+(:func:`coopmap.data.registry.load_registry` with the synthetic divisions, then
+:func:`coopmap.figures.metrics.county_summary` and :func:`coopmap.figures.metrics.township_table`)
 and the baseline (plain ``pandas.read_csv`` / ``pandas.read_excel(engine="calamine")``
 of the same file), each in a fresh process (``scale_child.py``).
 
-The synthetic files (see :mod:`coopmap.synthetic`) are written once into a cache folder
+The synthetic files (see :mod:`coopmap.data.synthetic`) are written once into a cache folder
 (``$COOPMAP_BENCH_CACHE``, default ``<tmp>/coopmap-bench``) keyed by the generator's
 source, so reruns do not pay for writing them.
 """
@@ -38,7 +38,7 @@ CHILD_TIMEOUT = 1800
 
 def cache_root() -> Path:
     """Folder holding the synthetic files, keyed by the generator's source code."""
-    from coopmap.schema import HEADERS_ZH  # the headers written; other edits to schema.py do not matter
+    from coopmap.data.schema import HEADERS_ZH  # the headers written; other edits to schema.py do not matter
 
     lib = PROJECT_DIR / "lib" / "coopmap"
     digest = hashlib.sha1(json.dumps(HEADERS_ZH, ensure_ascii=False).encode("utf-8"))

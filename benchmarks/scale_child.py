@@ -39,7 +39,7 @@ def _reset_peak() -> bool:
 
 
 def build(args: argparse.Namespace) -> None:
-    from coopmap import synthetic
+    from coopmap.data import synthetic
 
     t0 = time.perf_counter()
     info = synthetic.build(args.folder, args.n, tuple(args.formats.split(",")), seed=args.seed)
@@ -51,9 +51,9 @@ def measure_one(mode: str, args: argparse.Namespace) -> dict[str, object]:
     """One timed run in this process; see the module docstring."""
     t_import = time.perf_counter()
     if mode == "ours":
-        from coopmap import metrics
-        from coopmap.divisions import Divisions
-        from coopmap.registry import load_registry
+        from coopmap.figures import metrics
+        from coopmap.data.divisions import Divisions
+        from coopmap.data.registry import load_registry
     import pandas as pd
 
     out: dict[str, object] = {"mode": mode, "file": args.file, "import_seconds": time.perf_counter() - t_import}

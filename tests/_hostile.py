@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from coopmap import sample
-from coopmap.registry import load_registry, write_registry
+from coopmap.data import sample
+from coopmap.data.registry import load_registry, write_registry
 
 SCRIPT = "<script>window.__pwned=1</script>"
 IMG = '<img src=x onerror="window.__pwned=1">'

@@ -13,13 +13,14 @@ from pathlib import Path
 import pytest
 
 from conftest import HEADER, coop_row, write_csv
-from coopmap import metrics, uscc
+from coopmap.figures import metrics
+from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.app.state import Notice
-from coopmap.boundaries import schematic_townships
-from coopmap.divisions import load_divisions
-from coopmap.registry import load_registry
-from coopmap.schema import COLUMNS
+from coopmap.geo.boundaries import schematic_townships
+from coopmap.data.divisions import load_divisions
+from coopmap.data.registry import load_registry
+from coopmap.data.schema import COLUMNS
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 EXTRA = ["合作企业", "所属联合社", "租金（万元）", "薪金（万元）", "分红（万元）", "佣金（万元）", "农资销售（万元）", "理事长"]

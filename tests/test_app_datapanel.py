@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, coop_row, write_csv
-from coopmap import paths, versions
+from coopmap import paths
+from coopmap.data import versions
 from coopmap.app import App, AppData
 from coopmap.app.datapanel import can_accept, report_csv, report_html
-from coopmap.boundaries import schematic_townships
-from coopmap.divisions import load_divisions
-from coopmap.registry import load_registry
+from coopmap.geo.boundaries import schematic_townships
+from coopmap.data.divisions import load_divisions
+from coopmap.data.registry import load_registry
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 
 from conftest import HEADER, coop_row, write_csv
-from coopmap import ExportError, uscc
+from coopmap import ExportError
+from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.app.downloadbar import ITEMS
-from coopmap.boundaries import schematic_townships
-from coopmap.divisions import load_divisions
-from coopmap.registry import load_registry
+from coopmap.geo.boundaries import schematic_townships
+from coopmap.data.divisions import load_divisions
+from coopmap.data.registry import load_registry
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 FORMULA_NAME = "=HYPERLINK(\"http://x\")合作社"

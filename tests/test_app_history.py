@@ -15,11 +15,11 @@ import re
 import pytest
 
 from conftest import coop_row, write_csv
-from coopmap import uscc
+from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
-from coopmap.boundaries import schematic_townships
-from coopmap.divisions import load_divisions
-from coopmap.registry import load_registry
+from coopmap.geo.boundaries import schematic_townships
+from coopmap.data.divisions import load_divisions
+from coopmap.data.registry import load_registry
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 POTOU = uscc.make("530523", 901)  # a village cooperative of 碧寨乡

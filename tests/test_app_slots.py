@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coopmap import charts
+from coopmap.presentation import charts
 from coopmap.app.data import AppData
 from coopmap.app.slots import ChartCache, with_rows
 from coopmap.errors import CoopmapError

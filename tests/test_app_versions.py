@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from conftest import coop_row, write_csv
-from coopmap import paths, versions
+from coopmap import paths
+from coopmap.data import versions
 from coopmap.app import App
 from coopmap.app.watch import VersionWatch
 

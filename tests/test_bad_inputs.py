@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from coopmap import RegistryError
-from coopmap.registry import load_registry
+from coopmap.data.registry import load_registry
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 sys.path.insert(0, str(BAD))  # make_corpus, the generator of the corpus

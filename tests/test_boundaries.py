@@ -18,10 +18,11 @@ import pandas as pd
 import pytest
 import shapely
 
-from coopmap import boundaries as bnd
-from coopmap import cli, crs, paths
-from coopmap.boundaries import BoundaryWarning, load_townships
-from coopmap.divisions import load_divisions
+from coopmap.geo import boundaries as bnd
+from coopmap import cli, paths
+from coopmap.geo import crs
+from coopmap.geo.boundaries import BoundaryWarning, load_townships
+from coopmap.data.divisions import load_divisions
 from coopmap.errors import BoundaryError
 
 from conftest import REAL_BOUNDARIES

@@ -9,12 +9,15 @@ import pandas as pd
 import pytest
 import shapely
 
-from coopmap import boundaries as bnd
-from coopmap import charts, i18n, metrics, uscc
-from coopmap.divisions import load_divisions
+from coopmap.geo import boundaries as bnd
+from coopmap.presentation import charts
+from coopmap import i18n
+from coopmap.figures import metrics
+from coopmap.data import uscc
+from coopmap.data.divisions import load_divisions
 from coopmap.errors import CoopmapError, FontError
-from coopmap.export import chart_to_bytes
-from coopmap.fonts import find_cjk_font
+from coopmap.presentation.chart_images import chart_to_bytes
+from coopmap.presentation.fonts import find_cjk_font
 
 from _png import decode_png
 
@@ -214,7 +217,7 @@ def test_the_frame_check_catches_reversed_rings(schematic, towns):
 
 
 def test_map_with_township_table_from_metrics(schematic):
-    from coopmap import sample
+    from coopmap.data import sample
 
     frame = sample.generate()
     table = metrics.township_table(frame)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coopmap import DivisionError, load_divisions
-from coopmap.text import normalize
+from coopmap.data.text import normalize
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import altair as alt
 import numpy as np
 import pytest
 
-from coopmap import export, fonts
+from coopmap.presentation import chart_images, fonts
 from coopmap.errors import ExportError, FontError
 
 from _png import decode_png
@@ -33,52 +33,52 @@ def ink(pixels: np.ndarray) -> np.ndarray:
 
 def test_chinese_is_drawn_as_chinese_not_boxes(cjk_font):
     """Missing glyphs are all the same box, so different words would render identically."""
-    a = ink(decode_png(export.chart_to_bytes(words("龙陵县"), "png")))
-    b = ink(decode_png(export.chart_to_bytes(words("合作社"), "png")))
-    c = ink(decode_png(export.chart_to_bytes(words("龙陵县"), "png")))
+    a = ink(decode_png(chart_images.chart_to_bytes(words("龙陵县"), "png")))
+    b = ink(decode_png(chart_images.chart_to_bytes(words("合作社"), "png")))
+    c = ink(decode_png(chart_images.chart_to_bytes(words("龙陵县"), "png")))
     assert a.sum() > 500 and b.sum() > 500
     assert (a != b).sum() > 0.3 * a.sum()
     assert (a == c).all()  # rendering is deterministic, so the difference above is the glyphs
 
 
 def test_png_is_at_least_twice_the_chart_size(tmp_path, cjk_font):
-    path = export.save_chart(words("示意边界", 200, 60), tmp_path / "out" / "chart.png")
+    path = chart_images.save_chart(words("示意边界", 200, 60), tmp_path / "out" / "chart.png")
     pixels = decode_png(path.read_bytes())
     assert pixels.shape[1] >= 400 and pixels.shape[0] >= 120
     with pytest.raises(ExportError, match="scale"):
-        export.save_chart(words("x"), tmp_path / "small.png", scale=1)
+        chart_images.save_chart(words("x"), tmp_path / "small.png", scale=1)
 
 
 def test_svg_and_pdf(tmp_path, cjk_font):
-    svg = export.save_chart(words("示意边界"), tmp_path / "chart.svg").read_text(encoding="utf-8")
+    svg = chart_images.save_chart(words("示意边界"), tmp_path / "chart.svg").read_text(encoding="utf-8")
     assert svg.lstrip().startswith("<svg") and ">示意边界</text>" in svg
     assert f"&quot;{cjk_font.family}&quot;" in svg.split("font-family=")[1].split(",")[0]
-    pdf = export.save_chart(words("示意边界"), tmp_path / "chart.pdf").read_bytes()
+    pdf = chart_images.save_chart(words("示意边界"), tmp_path / "chart.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and b"FontFile" in pdf  # the CJK font is embedded
     assert cjk_font.family.replace(" ", "").lower().encode() in pdf.lower()
 
 
 def test_unknown_format_and_unwritable_path(tmp_path, cjk_font):
     with pytest.raises(ExportError, match=r"\.jpg"):
-        export.save_chart(words("x"), tmp_path / "chart.jpg")
+        chart_images.save_chart(words("x"), tmp_path / "chart.jpg")
     blocker = tmp_path / "file"
     blocker.write_text("")
     with pytest.raises(ExportError, match="cannot write"):
-        export.save_chart(words("x"), blocker / "chart.png")
+        chart_images.save_chart(words("x"), blocker / "chart.png")
 
 
 def test_no_network_is_used(cjk_font):
     remote = alt.Chart(alt.UrlData("https://example.invalid/data.json")).mark_point().encode(x="a:Q")
     with pytest.raises(ExportError):
-        export.chart_to_bytes(remote, "png")
+        chart_images.chart_to_bytes(remote, "png")
 
 
 def test_found_font_is_named_first_in_the_config():
     spec = {"config": {"font": fonts.FONT_FAMILY}}
     wqy = fonts.CJKFont("WenQuanYi Zen Hei", fonts.Path("/x.ttc"))
-    assert export._with_font(spec, wqy)["config"]["font"].startswith('"WenQuanYi Zen Hei"')
+    assert chart_images._with_font(spec, wqy)["config"]["font"].startswith('"WenQuanYi Zen Hei"')
     noto = fonts.CJKFont("Noto Sans CJK SC", fonts.Path("/x.ttc"))
-    assert export._with_font({"config": {"font": fonts.FONT_FAMILY}}, noto)["config"]["font"] == fonts.FONT_FAMILY
+    assert chart_images._with_font({"config": {"font": fonts.FONT_FAMILY}}, noto)["config"]["font"] == fonts.FONT_FAMILY
 
 
 def test_font_search_in_folders(tmp_path):
@@ -98,7 +98,7 @@ def test_no_cjk_font_names_the_package_to_install(tmp_path, monkeypatch):
     def none_found():
         raise FontError("no Chinese (CJK) font found; install fonts-noto-cjk")
 
-    monkeypatch.setattr(export, "find_cjk_font", none_found)
+    monkeypatch.setattr(chart_images, "find_cjk_font", none_found)
     with pytest.raises(FontError, match="fonts-noto-cjk"):
-        export.save_chart(words("x"), tmp_path / "chart.png")
+        chart_images.save_chart(words("x"), tmp_path / "chart.png")
     assert not (tmp_path / "chart.png").exists()

@@ -15,9 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopmap import metrics, paths
+from coopmap.figures import metrics
+from coopmap import paths
 from coopmap.app import App, AppData, Filters
-from coopmap.industries import split_industries
+from coopmap.data.industries import split_industries
 
 
 def text(html: str) -> str:

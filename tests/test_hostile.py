@@ -31,15 +31,15 @@ import pytest
 from openpyxl import load_workbook
 
 from _hostile import FORMULAS, MARKERS, MARKUP, PAYLOADS, QUOTE, SCRIPT, TEXT_COLUMNS, hostile_frame, load_hostile
-from coopmap import tables
+from coopmap.outputs import tables
 from coopmap.app import App, AppData, Filters
 from coopmap.app.table import TableWidget
-from coopmap.industries import split_industries
-from coopmap.briefing import Briefing
+from coopmap.data.industries import split_industries
+from coopmap.presentation.briefing import Briefing
 from coopmap.meeting.presenter import Meeting
 from coopmap.meeting.slides import core_slides, township_slide
-from coopmap.registry import load_registry, neutralise
-from coopmap.report import render_html
+from coopmap.data.registry import load_registry, neutralise
+from coopmap.outputs.report import render_html
 
 FORMULA_START = ("=", "+", "-", "@")
 #: Elements that data must never become.

@@ -9,7 +9,7 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData, Filters
-from coopmap.industries import industry_counts, industry_mask, split_industries
+from coopmap.data.industries import industry_counts, industry_mask, split_industries
 
 
 @pytest.mark.parametrize("cell, parts", [

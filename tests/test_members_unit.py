@@ -1,6 +1,6 @@
 """A township-led union's members are cooperatives (个), a cooperative's members people (人).
 
-The unit is decided once (:func:`coopmap.schema.members_unit`); these tests read what
+The unit is decided once (:func:`coopmap.data.schema.members_unit`); these tests read what
 each surface shows for a union of the shipped sample and for a village-led cooperative.
 """
 
@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from coopmap import charts
+from coopmap.presentation import charts
 from coopmap.app import App, AppData
-from coopmap.briefing import Briefing
-from coopmap.registry import load_registry
-from coopmap.report import render_html
-from coopmap.schema import members_label, members_unit
+from coopmap.presentation.briefing import Briefing
+from coopmap.data.registry import load_registry
+from coopmap.outputs.report import render_html
+from coopmap.data.schema import members_label, members_unit
 
 
 def text(html: str) -> str:

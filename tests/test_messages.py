@@ -11,10 +11,10 @@ import string
 import pytest
 
 from conftest import coop_row
-from coopmap import uscc
-from coopmap.messages import STRINGS, Message, odd_characters
-from coopmap.parsing import CellError, parse_date, parse_int, parse_number, parse_year
-from coopmap.registry import load_registry
+from coopmap.data import uscc
+from coopmap.data.messages import STRINGS, Message, odd_characters
+from coopmap.data.parsing import CellError, parse_date, parse_int, parse_number, parse_year
+from coopmap.data.registry import load_registry
 
 
 def _fields(template: str) -> set[str]:

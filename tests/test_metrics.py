@@ -7,9 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from coopmap import load_divisions, uscc
+from coopmap import load_divisions
+from coopmap.data import uscc
 from coopmap.errors import CoopmapError
-from coopmap.metrics import (
+from coopmap.figures.metrics import (
     BUILTIN_METRICS,
     Metric,
     county_summary,
@@ -21,8 +22,8 @@ from coopmap.metrics import (
     unregister_metric,
     village_table,
 )
-from coopmap.reported import load_reported
-from coopmap.schema import CANONICAL_DTYPES, RegistrySchema
+from coopmap.data.reported import load_reported
+from coopmap.data.schema import CANONICAL_DTYPES, RegistrySchema
 
 MENGNUO, BIZHAI = "530523103", "530523203"
 TIANPO, CONGGANG, HAITOU, POTOU = "530523103206", "530523103204", "530523103205", "530523203212"

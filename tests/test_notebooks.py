@@ -24,7 +24,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 import coopmap
-from coopmap.schema import COLUMNS
+from coopmap.data.schema import COLUMNS
 
 PROJECT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = PROJECT / "notebooks"
@@ -214,7 +214,7 @@ def _between(text: str, name: str) -> str:
 def test_guide_data_dictionary_matches_the_schema():
     expected = render_data_dictionary()
     found = _between(GUIDE.read_text(encoding="utf-8"), "data-dictionary")
-    assert found == expected, "the guide's data dictionary differs from coopmap.schema.COLUMNS; replace it with:\n\n" + expected
+    assert found == expected, "the guide's data dictionary differs from coopmap.data.schema.COLUMNS; replace it with:\n\n" + expected
 
 
 def test_guide_explains_every_column_kind():

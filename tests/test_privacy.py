@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coopmap.privacy import mask_frame, mask_id_number, mask_name, mask_phone, mask_text
+from coopmap.data.privacy import mask_frame, mask_id_number, mask_name, mask_phone, mask_text
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import HEADER, coop_row
-from coopmap import RegistryError, uscc
-from coopmap.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
-from coopmap.registry import load_registry
-from coopmap.text import normalize
+from coopmap import RegistryError
+from coopmap.data import uscc
+from coopmap.data.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
+from coopmap.data.registry import load_registry
+from coopmap.data.text import normalize
 
 TODAY = dt.date(2024, 6, 30)
 FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
@@ -274,7 +275,7 @@ def test_code_checks_of_a_column_match_one_by_one(codes):
 def test_code_form_check_is_a_full_regular_expression_match(values, form):
     import pandas as pd
 
-    from coopmap.schema import code_form
+    from coopmap.data.schema import code_form
 
     alphabet, length = form
     pattern = re.compile(f"[{re.escape(alphabet)}]{{{length}}}")
@@ -292,7 +293,7 @@ _cells = st.text(st.sampled_from(list("ab 计計\n\t\u3000\u00a0\u2028合小") +
 def test_column_wide_blank_and_total_filters_match_cell_by_cell(cells):
     import numpy as np
 
-    from coopmap.registry import _blank_mask, _maybe_total
+    from coopmap.data.registry import _blank_mask, _maybe_total
 
     values = np.array(cells, dtype=object)
     assert _blank_mask(values).tolist() == [not c.strip() for c in cells]
@@ -307,7 +308,7 @@ _name_chars = st.text(st.sampled_from(list("龙陵（）()，,：；！？１1�
 def test_column_wide_text_parsing_matches_cell_by_cell(cells):
     import numpy as np
 
-    from coopmap.registry import _plain_text
+    from coopmap.data.registry import _plain_text
 
     values = np.array(cells, dtype=object)
     out = np.empty(len(values) + 1, dtype=object)

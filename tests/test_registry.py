@@ -12,8 +12,8 @@ import pytest
 
 from conftest import HEADER, coop_row, write_csv
 from coopmap import RegistryError
-from coopmap.registry import load_registry, write_registry
-from coopmap.schema import HEADERS_ZH
+from coopmap.data.registry import load_registry, write_registry
+from coopmap.data.schema import HEADERS_ZH
 
 TODAY = dt.date(2024, 6, 30)
 
@@ -234,7 +234,7 @@ def test_xlsx_sheet_by_name_and_unknown_sheet(tmp_path):
 
 
 def test_warnings_for_old_founding_and_non_coop_uscc(registry_csv):
-    from coopmap import uscc
+    from coopmap.data import uscc
 
     reg = load(registry_csv([coop_row(1, **{"成立时间": "2005-01-01"}), coop_row(2, **{"统一社会信用代码": uscc.make("530523", 2, prefix="91")})]))
     assert reg.report.accepted == 2
@@ -267,7 +267,7 @@ def test_report_json_keys(registry_csv):
 
 
 def test_rejected_rows_name_their_cooperative(registry_csv):
-    from coopmap import uscc
+    from coopmap.data import uscc
 
     code = uscc.make("530523", 2)
     rows = [coop_row(1), coop_row(2, 成员数="3O", 乡镇="勐糯镇", **{"村（社区）": "田坡社区"}),

@@ -9,7 +9,7 @@ import pytest
 
 from coopmap import load_divisions
 from coopmap.errors import CoopmapError
-from coopmap.reported import load_reported, to_wan
+from coopmap.data.reported import load_reported, to_wan
 
 FACTS = Path(__file__).resolve().parents[1].parent / "shared" / "facts" / "longling-2023.md"
 

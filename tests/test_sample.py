@@ -7,11 +7,12 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from coopmap import load_divisions, paths, uscc
-from coopmap.metrics import county_summary, township_table
-from coopmap.reported import load_reported
-from coopmap.sample import DEFAULT_SEED, LAW_DATE, MIN_UNION_MEMBERS, TITLE, generate, write_sample
-from coopmap.schema import BY_ID, CANONICAL_DTYPES, INCOME_STREAMS, SERVES_SEPARATOR, RegistrySchema
+from coopmap import load_divisions, paths
+from coopmap.data import uscc
+from coopmap.figures.metrics import county_summary, township_table
+from coopmap.data.reported import load_reported
+from coopmap.data.sample import DEFAULT_SEED, LAW_DATE, MIN_UNION_MEMBERS, TITLE, generate, write_sample
+from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, INCOME_STREAMS, SERVES_SEPARATOR, RegistrySchema
 
 COUNTS = ("coops_total", "coops_township_led", "coops_village_led", "coops_group_led", "formed_new",
           "formed_upgraded", "standardized", "secretaries_as_chair", "cross_appointed")
@@ -184,7 +185,7 @@ def test_title_says_illustrative():
 
 
 def test_write_sample_reads_back_unchanged(tmp_path, frame):
-    registry = pytest.importorskip("coopmap.registry", reason="coopmap.registry (the loader) is not importable yet")
+    registry = pytest.importorskip("coopmap.data.registry", reason="coopmap.data.registry (the loader) is not importable yet")
     xlsx, csv = write_sample(tmp_path)
     for path in (xlsx, csv):
         loaded = registry.load_registry(path)
@@ -195,17 +196,17 @@ def test_write_sample_reads_back_unchanged(tmp_path, frame):
 
 @pytest.mark.parametrize("path", [paths.SAMPLE_XLSX, paths.SAMPLE_CSV], ids=["xlsx", "csv"])
 def test_shipped_sample_files_load_and_match_the_generator(path, frame, summary):
-    registry = pytest.importorskip("coopmap.registry", reason="coopmap.registry (the loader) is not importable yet")
+    registry = pytest.importorskip("coopmap.data.registry", reason="coopmap.data.registry (the loader) is not importable yet")
     loaded = registry.load_registry(path)
     report = loaded.report
     assert (report.accepted, report.rejected, report.skipped) == (98, 0, 0)
     assert report.illustrative
     assert county_summary(loaded.frame) == summary
-    assert loaded.frame["uscc"].tolist() == frame["uscc"].tolist()  # regenerate with coopmap.sample.write_sample()
+    assert loaded.frame["uscc"].tolist() == frame["uscc"].tolist()  # regenerate with coopmap.data.sample.write_sample()
 
 
 def test_reconciling_the_sample_shows_only_the_known_differences(frame, reported):
-    from coopmap.metrics import reconcile
+    from coopmap.figures.metrics import reconcile
 
     by = reconcile(frame, lang="en").set_index("id")
     for fid in COUNTS:

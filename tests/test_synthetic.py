@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopmap import synthetic, uscc
-from coopmap.divisions import Divisions
-from coopmap.registry import load_registry
-from coopmap.schema import RegistrySchema
+from coopmap.data import synthetic, uscc
+from coopmap.data.divisions import Divisions
+from coopmap.data.registry import load_registry
+from coopmap.data.schema import RegistrySchema
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ import pytest
 from conftest import coop_row
 from coopmap import DivisionError, ExportError, paths
 from coopmap.cli import main
-from coopmap.registry import load_registry
-from coopmap.schema import COLUMNS
-from coopmap.tables import export_table, export_title, table_bytes
+from coopmap.data.registry import load_registry
+from coopmap.data.schema import COLUMNS
+from coopmap.outputs.tables import export_table, export_title, table_bytes
 
 
 @pytest.fixture(scope="module")

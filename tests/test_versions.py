@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from conftest import coop_row, write_csv
-from coopmap import RegistryError, paths, versions
-from coopmap.registry import load_registry
+from coopmap import RegistryError, paths
+from coopmap.data import versions
+from coopmap.data.registry import load_registry
 
 TODAY = dt.date(2024, 6, 30)
 T1 = dt.datetime(2024, 6, 1, 9, 0, 0)
@@ -278,7 +279,7 @@ def test_process_killed_before_the_rename(store, files):
     v1 = versions.accept(files["v1"], now=T1, today=TODAY)
     code = (
         "import os, datetime as dt\n"
-        "from coopmap import versions\n"
+        "from coopmap.data import versions\n"
         "real = os.replace\n"
         "def dying(src, dst):\n"
         "    if not str(dst).endswith('.json'):\n"

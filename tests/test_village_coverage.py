@@ -20,15 +20,17 @@ import pandas as pd
 import pytest
 
 from conftest import write_csv
-from coopmap import metrics, paths, uscc
+from coopmap.figures import metrics
+from coopmap import paths
+from coopmap.data import uscc
 from coopmap.app import App, AppData
-from coopmap.briefing import Briefing
-from coopmap.divisions import load_divisions
+from coopmap.presentation.briefing import Briefing
+from coopmap.data.divisions import load_divisions
 from coopmap.meeting.slides import coverage_slide
-from coopmap.registry import load_registry, write_registry
-from coopmap.report import render_html
-from coopmap.schema import CANONICAL_DTYPES, RegistrySchema
-from coopmap.tables import table_bytes
+from coopmap.data.registry import load_registry, write_registry
+from coopmap.outputs.report import render_html
+from coopmap.data.schema import CANONICAL_DTYPES, RegistrySchema
+from coopmap.outputs.tables import table_bytes
 from valid_row import HEADER, coop_row
 
 MENGNUO, BIZHAI = "530523103", "530523203"

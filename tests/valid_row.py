@@ -6,7 +6,7 @@ Shared by the test fixtures (``conftest.py``) and the generator of the bad-input
 
 from __future__ import annotations
 
-from coopmap import uscc
+from coopmap.data import uscc
 
 HEADER = [
     "统一社会信用代码", "合作社名称", "领办层级", "乡镇", "村（社区）", "村民小组", "组建方式", "规范运行",

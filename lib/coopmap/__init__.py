@@ -1,22 +1,22 @@
 """coopmap: party-led farmer cooperatives of Longling County (龙陵县), mapped and checked.
 
 The names below are the public API (``__all__``). The documented modules are
-:mod:`coopmap.registry` (load, check and write registries), :mod:`coopmap.metrics`
-(county, township and village figures; the metric registry), :mod:`coopmap.plugins`
-(metric plug-ins), :mod:`coopmap.charts`, :mod:`coopmap.export`,
-:mod:`coopmap.boundaries`, :mod:`coopmap.sample`, :mod:`coopmap.reported`,
-:mod:`coopmap.divisions`, :mod:`coopmap.schema`, :mod:`coopmap.paths` and
+:mod:`coopmap.data.registry` (load, check and write registries), :mod:`coopmap.figures.metrics`
+(county, township and village figures; the metric registry), :mod:`coopmap.figures.plugins`
+(metric plug-ins), :mod:`coopmap.presentation.charts`, :mod:`coopmap.presentation.chart_images`,
+:mod:`coopmap.geo.boundaries`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,
+:mod:`coopmap.data.divisions`, :mod:`coopmap.data.schema`, :mod:`coopmap.paths` and
 :mod:`coopmap.errors`. ``docs/analyst-guide.md`` shows how to use them.
 """
 
 from __future__ import annotations
 
-from coopmap.divisions import Divisions, load_divisions
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
-from coopmap.metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, unregister_metric, village_table
-from coopmap.plugins import load_plugins
-from coopmap.registry import Registry, ValidationReport, load_registry, write_registry
-from coopmap.reported import Reported, load_reported
+from coopmap.figures.metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, unregister_metric, village_table
+from coopmap.figures.plugins import load_plugins
+from coopmap.data.registry import Registry, ValidationReport, load_registry, write_registry
+from coopmap.data.reported import Reported, load_reported
 
 __version__ = "0.1.0"
 

@@ -22,13 +22,13 @@ def _print_json(data: Any) -> None:
 
 def _load(path: str | None):
     from coopmap import paths
-    from coopmap.registry import load_registry
+    from coopmap.data.registry import load_registry
 
     return load_registry(Path(path) if path else paths.default_registry())
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from coopmap.registry import load_registry
+    from coopmap.data.registry import load_registry
 
     registry = load_registry(args.path, sheet=args.sheet)
     report = registry.report
@@ -49,7 +49,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from coopmap import metrics
+    from coopmap.figures import metrics
 
     registry = _load(args.registry)
     county = metrics.county_summary(registry.frame)
@@ -78,7 +78,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from coopmap import metrics
+    from coopmap.figures import metrics
 
     registry = _load(args.registry)
     table = metrics.reconcile(registry.frame)
@@ -90,7 +90,7 @@ def _cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from coopmap import sample
+    from coopmap.data import sample
 
     out = Path(args.out)
     written = sample.write_sample(out, seed=args.seed)
@@ -113,7 +113,8 @@ def _print_version(version) -> None:
 
 
 def _cmd_versions(args: argparse.Namespace) -> int:
-    from coopmap import paths, versions
+    from coopmap import paths
+    from coopmap.data import versions
 
     listed = versions.list_versions(include_base=True)
     if args.json:
@@ -129,14 +130,14 @@ def _cmd_versions(args: argparse.Namespace) -> int:
 
 
 def _cmd_activate(args: argparse.Namespace) -> int:
-    from coopmap import versions
+    from coopmap.data import versions
 
     _print_version(versions.activate(args.version))
     return 0
 
 
 def _cmd_accept(args: argparse.Namespace) -> int:
-    from coopmap import versions
+    from coopmap.data import versions
 
     version = versions.accept(args.path, acknowledge_rejected=args.acknowledge_rejected)
     if args.json:
@@ -147,7 +148,7 @@ def _cmd_accept(args: argparse.Namespace) -> int:
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
-    from coopmap.boundaries import boundary_report
+    from coopmap.geo.boundaries import boundary_report
     from coopmap.errors import BoundaryError
 
     report = boundary_report(args.path, crs=args.crs)
@@ -173,7 +174,8 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from coopmap import server, versions
+    from coopmap import server
+    from coopmap.data import versions
 
     active = versions.active_version() if args.registry else None
     if active is not None:
@@ -198,7 +200,7 @@ def _out_path(out: str, fmt: str) -> Path:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from coopmap.report import write_report
+    from coopmap.outputs.report import write_report
 
     registry = _load(args.registry)
     out = write_report(registry, _out_path(args.out, args.format), township=args.township,
@@ -208,7 +210,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from coopmap.tables import export_table
+    from coopmap.outputs.tables import export_table
 
     registry = _load(args.registry)
     out = export_table(registry.frame, _out_path(args.out, args.format), township=args.township,

@@ -89,7 +89,7 @@ UNITS: dict[str, tuple[str, str, int]] = {
     "people": ("人", "people", 0),
     "households": ("户", "households", 0),
     "coops": ("个", "", 0),
-    "member_coops": ("个", "member cooperatives", 0),  # a union's members (coopmap.schema.members_unit)
+    "member_coops": ("个", "member cooperatives", 0),  # a union's members (coopmap.data.schema.members_unit)
     "km2": ("平方千米", "km²", 1),
 }
 _UNIT_ALIASES = {

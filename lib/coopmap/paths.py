@@ -6,7 +6,7 @@ without editing code:
 ``COOPMAP_REGISTRY``
     A registry file (.xlsx or .csv) used instead of the shipped illustrative sample
     (``coopmap serve --registry`` sets it; the dashboard takes it as the base version of
-    the local store, see :mod:`coopmap.versions`).
+    the local store, see :mod:`coopmap.data.versions`).
 ``COOPMAP_BOUNDARIES``
     An official township boundary file used instead of the schematic default.
 ``COOPMAP_DATA_LOCAL``
@@ -41,7 +41,7 @@ def local_dir() -> Path:
 def base_registry() -> Path:
     """Return the registry a program was started with: ``COOPMAP_REGISTRY``, else the shipped sample.
 
-    It is the *base version* of the local store (:func:`coopmap.versions.base_version`):
+    It is the *base version* of the local store (:func:`coopmap.data.versions.base_version`):
     shown until a version is accepted, and always one to switch back to.
     """
     env = os.environ.get("COOPMAP_REGISTRY")
@@ -52,13 +52,13 @@ def default_registry() -> Path:
     """Return the registry the CLI and the notebooks use when none is named.
 
     ``COOPMAP_REGISTRY`` wins (a file named for this program); then the active version
-    accepted into the local store (:mod:`coopmap.versions`); otherwise the shipped
+    accepted into the local store (:mod:`coopmap.data.versions`); otherwise the shipped
     illustrative sample (xlsx). The dashboard, whose data panel switches versions,
-    takes the store's choice first: :func:`coopmap.versions.current_registry`.
+    takes the store's choice first: :func:`coopmap.data.versions.current_registry`.
     """
     env = os.environ.get("COOPMAP_REGISTRY")
     if env:
         return Path(env)
-    from coopmap.versions import active_registry_path
+    from coopmap.data.versions import active_registry_path
 
     return active_registry_path() or SAMPLE_XLSX

@@ -15,7 +15,7 @@ an office laptop without internet:
   server log keeps them);
 - the registry and boundary files reach the kernels through the ``COOPMAP_REGISTRY``,
   ``COOPMAP_BOUNDARIES`` and ``COOPMAP_BOUNDARIES_CRS`` environment variables (see
-  :mod:`coopmap.paths`, :func:`coopmap.boundaries.default_boundaries`);
+  :mod:`coopmap.paths`, :func:`coopmap.geo.boundaries.default_boundaries`);
 - ``--public`` listens on every interface (``0.0.0.0``) for colleagues on the office
   network and then requires a Jupyter server token, generated at start and printed
   in the URL; ``--no-token`` turns that off explicitly, with a warning.
@@ -323,16 +323,16 @@ def check_sources(registry: Path | None, boundaries: Path | None, crs: str | Non
     """Load the registry and boundary files once, so a bad file fails before serving.
 
     ``crs`` (``wgs84``, ``gcj02``, ``bd09``) is how the boundary file's coordinates
-    are read when the file cannot say (see :func:`coopmap.boundaries.load_townships`).
+    are read when the file cannot say (see :func:`coopmap.geo.boundaries.load_townships`).
 
     Raises
     ------
     RegistryError, BoundaryError
         When a file cannot be used; the message says which and why.
     """
-    from coopmap.boundaries import load_townships
+    from coopmap.geo.boundaries import load_townships
     from coopmap.errors import BoundaryError, RegistryError
-    from coopmap.registry import load_registry
+    from coopmap.data.registry import load_registry
 
     if registry is not None:
         if not registry.is_file():

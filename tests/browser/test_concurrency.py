@@ -31,8 +31,8 @@ from typing import Iterator, Optional
 import pytest
 
 from coopmap import paths
-from coopmap.divisions import load_divisions
-from coopmap.registry import load_registry
+from coopmap.data.divisions import load_divisions
+from coopmap.data.registry import load_registry
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT, VIEWPORT, Dashboard, _coopmap_command, _is_local, free_port
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from coopmap import metrics, paths
-from coopmap.charts import STATUS_COLORS
-from coopmap.registry import load_registry
+from coopmap.figures import metrics
+from coopmap import paths
+from coopmap.presentation.charts import STATUS_COLORS
+from coopmap.data.registry import load_registry
 
 from .conftest import LOAD_TIMEOUT_MS, screenshot
 

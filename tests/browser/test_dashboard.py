@@ -14,7 +14,7 @@ import re
 import pytest
 
 from coopmap import paths
-from coopmap.registry import load_registry
+from coopmap.data.registry import load_registry
 
 from .conftest import LOAD_TIMEOUT_MS, SCREENSHOTS
 

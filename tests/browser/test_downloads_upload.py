@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from conftest import coop_row, write_csv
-from coopmap import paths, versions
-from coopmap.registry import load_registry
+from coopmap import paths
+from coopmap.data import versions
+from coopmap.data.registry import load_registry
 
 from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 

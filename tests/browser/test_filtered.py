@@ -11,9 +11,9 @@ from __future__ import annotations
 import pytest
 
 from coopmap import paths
-from coopmap.divisions import load_divisions
-from coopmap.industries import split_industries
-from coopmap.registry import load_registry
+from coopmap.data.divisions import load_divisions
+from coopmap.data.industries import split_industries
+from coopmap.data.registry import load_registry
 
 from .test_dashboard import MAP_SHAPES, click_inside, open_dashboard, shoot
 

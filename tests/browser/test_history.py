@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from coopmap import paths
-from coopmap.registry import load_registry
+from coopmap.data.registry import load_registry
 
 from .conftest import LOAD_TIMEOUT_MS, SCREENSHOTS
 from .test_dashboard import MAP_SHAPES, MENGNUO, click_inside, open_dashboard

@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 import pandas as pd
 import pytest
 
-from coopmap.industries import split_industries
+from coopmap.data.industries import split_industries
 
 from .conftest import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
 

@@ -15,7 +15,7 @@ from typing import Iterator
 import pytest
 
 from coopmap.meeting.presenter import DOWNLOADS
-from coopmap.registry import load_registry
+from coopmap.data.registry import load_registry
 
 from .conftest import LOAD_TIMEOUT_MS, PROJECT, Dashboard, Guard, _is_local, screenshot, start_dashboard
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PROJECT, write_csv
-from coopmap.divisions import load_divisions
+from coopmap.data.divisions import load_divisions
 
 from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 

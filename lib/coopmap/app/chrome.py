@@ -12,7 +12,7 @@ from typing import Any, Optional
 import ipywidgets as widgets
 
 from coopmap.i18n import LANGS, t
-from coopmap.schema import FORMATIONS, LEAD_LEVELS
+from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, formation_label, level_label, township_name
 from coopmap.app.link import LinkButton

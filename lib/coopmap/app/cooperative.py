@@ -7,9 +7,9 @@ from typing import Any, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap import charts
+from coopmap.presentation import charts
 from coopmap.i18n import t
-from coopmap.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
+from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from coopmap.app.slots import ChartSlot, with_rows

@@ -22,12 +22,13 @@ from typing import Any, Optional
 import geopandas as gpd
 import pandas as pd
 
-from coopmap import metrics, paths
-from coopmap.divisions import Divisions, load_divisions
+from coopmap.figures import metrics
+from coopmap import paths
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.i18n import t
-from coopmap.industries import industry_counts, industry_mask, split_industries
-from coopmap.reported import Reported, load_reported
-from coopmap.schema import FORMATIONS, LEAD_LEVELS
+from coopmap.data.industries import industry_counts, industry_mask, split_industries
+from coopmap.data.reported import Reported, load_reported
+from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
 from coopmap.app.slots import ChartCache
 
 YES_NO = {"yes": True, "no": False}
@@ -43,7 +44,7 @@ class Filters:
     formation : {"new", "upgraded"} or None
     standardized : bool or None
     industry : str or None
-        One industry (:func:`coopmap.industries.split_industries` of a 主导产业 cell);
+        One industry (:func:`coopmap.data.industries.split_industries` of a 主导产业 cell);
         a cooperative passes when its cell lists it, alone or among others.
     """
 
@@ -145,10 +146,10 @@ class Tables:
     frame : pandas.DataFrame
         The matching cooperatives.
     townships, villages : pandas.DataFrame
-        :func:`coopmap.metrics.township_table` and :func:`coopmap.metrics.village_table`
+        :func:`coopmap.figures.metrics.township_table` and :func:`coopmap.figures.metrics.village_table`
         of ``frame``.
     summary : dict
-        :func:`coopmap.metrics.county_summary` of ``frame``.
+        :func:`coopmap.figures.metrics.county_summary` of ``frame``.
     empty : frozenset of str
         Under filters, the townships none of whose cooperatives match: they have no
         data (no rank, grey on the map), not zeros. Empty without filters.
@@ -233,7 +234,7 @@ class AppData:
             Registry file; default :func:`coopmap.paths.default_registry` (the
             ``COOPMAP_REGISTRY`` environment variable, else the shipped sample).
         boundaries : path, optional
-            Township boundaries; default :func:`coopmap.boundaries.default_boundaries`
+            Township boundaries; default :func:`coopmap.geo.boundaries.default_boundaries`
             (``COOPMAP_BOUNDARIES``, a file in ``data/local/``, else schematic).
 
         Raises
@@ -241,8 +242,8 @@ class AppData:
         RegistryError, BoundaryError
             When a file cannot be used.
         """
-        from coopmap.boundaries import default_boundaries
-        from coopmap.registry import load_registry
+        from coopmap.geo.boundaries import default_boundaries
+        from coopmap.data.registry import load_registry
 
         path = Path(registry) if registry else paths.default_registry()
         loaded = load_registry(path)
@@ -271,7 +272,7 @@ class AppData:
         """The single industries the registry's cooperatives list, most often listed first.
 
         A cell listing several (``核桃、茶叶``) counts for each of them
-        (:func:`coopmap.industries.split_industries`).
+        (:func:`coopmap.data.industries.split_industries`).
         """
         if self._industries is None:
             counts = industry_counts(self.frame["industry"])

@@ -1,7 +1,7 @@
 """The 数据 / Data panel: upload a new registry, read its validation report, accept it, switch versions.
 
 An official uploads a registry file (.xlsx, .xls or .csv). It is kept aside
-(:func:`coopmap.versions.save_upload`) and checked (:func:`coopmap.versions.stage`),
+(:func:`coopmap.data.versions.save_upload`) and checked (:func:`coopmap.data.versions.stage`),
 and the panel shows what the check found: rows read, accepted, rejected and skipped,
 and every rejected row with its row number, its cooperative (name and credit code),
 the column, the raw value (the characters the column cannot hold marked, such as the
@@ -11,10 +11,10 @@ that would be left out and how each township's cooperative count and village
 coverage would change against the data the page shows (:func:`township_changes`). Nothing is stored until the
 official presses 接受 / Accept; a file with rejected rows can be accepted only after
 ticking the acknowledgement beside the button. Accepting stores the file as a new
-dated version (:func:`coopmap.versions.accept`, written atomically) and makes it the
+dated version (:func:`coopmap.data.versions.accept`, written atomically) and makes it the
 one shown; the stored versions are listed, with the base version last (the shipped
 sample, 内置示例数据, or the file the server was started with), and any of them can be
-made active again (:func:`coopmap.versions.activate`).
+made active again (:func:`coopmap.data.versions.activate`).
 
 After accepting or switching, the panel loads the version (:func:`data_of_version`)
 and hands it to :meth:`coopmap.app.main.App.reload`, the dashboard's one refresh path;
@@ -39,15 +39,16 @@ from typing import TYPE_CHECKING, Any, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap import i18n, versions
-from coopmap.divisions import Divisions
-from coopmap.downloads import DownloadButton, Payload
+from coopmap import i18n
+from coopmap.data import versions
+from coopmap.data.divisions import Divisions
+from coopmap.outputs.downloads import DownloadButton, Payload
 from coopmap.errors import RegistryError
 from coopmap.i18n import format_number, t, township_label
-from coopmap.messages import odd_characters
-from coopmap.metrics import township_table
-from coopmap.registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
-from coopmap.schema import BY_ID
+from coopmap.data.messages import odd_characters
+from coopmap.figures.metrics import township_table
+from coopmap.data.registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
+from coopmap.data.schema import BY_ID
 from coopmap.app.data import AppData
 from coopmap.app.html import esc
 
@@ -182,7 +183,7 @@ def marked_value(value: str, column: Optional[str], lang: str = "zh") -> str:
     """A raw cell value as HTML: escaped, the characters its column cannot hold in ``<mark>``.
 
     Each mark's ``title`` says in ``lang`` what the character is (字母 O，不是数字 0;
-    see :func:`coopmap.messages.odd_characters`). A value that is no number at all (more
+    see :func:`coopmap.data.messages.odd_characters`). A value that is no number at all (more
     odd characters than digits: ``abc``, ``#N/A``) is shown unmarked: its message says
     so, and marking every character would point at nothing.
     """
@@ -256,7 +257,7 @@ def _error_table(report: ValidationReport, lang: str, limit: Optional[int]) -> s
 def township_changes(before: pd.DataFrame, after: pd.DataFrame, divisions: Divisions) -> pd.DataFrame:
     """The townships whose cooperative count or village coverage differs between two registries.
 
-    Both go through :func:`coopmap.metrics.township_table`, so the figures are those
+    Both go through :func:`coopmap.figures.metrics.township_table`, so the figures are those
     the dashboard shows.
 
     Parameters
@@ -294,7 +295,7 @@ def impact_html(report: ValidationReport, changes: Optional[pd.DataFrame], lang:
     Parameters
     ----------
     report : ValidationReport
-        The file's check (its :attr:`~coopmap.registry.ValidationReport.rejected_rows`).
+        The file's check (its :attr:`~coopmap.data.registry.ValidationReport.rejected_rows`).
     changes : pandas.DataFrame or None
         :func:`township_changes` between the data shown and the file's accepted rows
         (``None``: not computed, not shown).

@@ -1,14 +1,14 @@
 """The 下载 / Download menu: the current view's report, table and charts as files.
 
 A quiet button in the header opens a strip under it with one
-:class:`coopmap.downloads.DownloadButton` per file. The files are made in the kernel
+:class:`coopmap.outputs.downloads.DownloadButton` per file. The files are made in the kernel
 when a button is pressed and travel to the page over the widget channel (Voila serves
 no ``.csv``/``.xlsx``/``.pdf`` from the notebook folder), so nothing is written to disk
 and no request leaves the page:
 
 * the report of the county (overview) or of the township shown (township view, or the
-  township of the cooperative shown) as HTML or PDF (:func:`coopmap.report.report_bytes`);
-* the registry table of the same place as XLSX or CSV (:func:`coopmap.tables.table_bytes`:
+  township of the cooperative shown) as HTML or PDF (:func:`coopmap.outputs.report.report_bytes`);
+* the registry table of the same place as XLSX or CSV (:func:`coopmap.outputs.tables.table_bytes`:
   title row, Chinese headers, UTF-8 with a BOM, formulas neutralised);
 * each chart on screen (map; ranking and village grid on the overview; income streams
   and median comparison on a cooperative's profile) as PNG or SVG.
@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Callable, Optional
 import ipywidgets as widgets
 
 from coopmap import i18n
-from coopmap.briefing import Briefing, Provenance
-from coopmap.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
+from coopmap.presentation.briefing import Briefing, Provenance
+from coopmap.outputs.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
 from coopmap.errors import ExportError
 from coopmap.i18n import t
 from coopmap.app.data import AppData
@@ -118,7 +118,7 @@ _UNSAFE = re.compile(r"[^\w\-]+")
 
 
 def briefing_of(data: AppData, lang: str, now: Optional[dt.datetime] = None) -> Briefing:
-    """Return a :class:`coopmap.briefing.Briefing` of the data a dashboard shows.
+    """Return a :class:`coopmap.presentation.briefing.Briefing` of the data a dashboard shows.
 
     Parameters
     ----------

@@ -15,11 +15,11 @@ from typing import Any, Iterable, Optional
 import pandas as pd
 
 from coopmap.i18n import format_number, t, township_label
-from coopmap.metrics import Metric
-from coopmap.schema import members_unit
+from coopmap.figures.metrics import Metric
+from coopmap.data.schema import members_unit
 
 #: Units of registry columns as :func:`coopmap.i18n.format_number` names them
-#: (``members`` has none of its own: :func:`coopmap.schema.members_unit`).
+#: (``members`` has none of its own: :func:`coopmap.data.schema.members_unit`).
 COLUMN_UNITS = {
     "households": ("households", 0), "cross_appointed": ("people", 0),
     "land_mu": ("mu", 1), "revenue": ("money", 1), "farmer_income": ("money", 1),

@@ -36,9 +36,9 @@ from coopmap.app.data import AppData
 from coopmap.app.mappanel import MapPanel
 from coopmap.app.overview import OverviewView
 from coopmap.app.slots import enable_offline
-from coopmap import versions
+from coopmap.data import versions
 from coopmap.errors import CoopmapError
-from coopmap.plugins import load_plugins
+from coopmap.figures.plugins import load_plugins
 from coopmap.app.state import DEFAULT_METRIC, AppState, Notice
 from coopmap.app.township import TownshipView
 
@@ -162,7 +162,7 @@ class App:
 
         The registry is by default the active version of the local store, else the file
         the server was started with (``COOPMAP_REGISTRY``), else the shipped sample
-        (:func:`coopmap.versions.current_registry`); the boundaries come from the
+        (:func:`coopmap.data.versions.current_registry`); the boundaries come from the
         environment, else the shipped files. A plug-in that fails does not stop the
         dashboard: the page says which one.
         """
@@ -296,7 +296,7 @@ class App:
         built; other combinations are built when asked for.
         """
         from coopmap.i18n import LANGS
-        from coopmap.schema import LEAD_LEVELS
+        from coopmap.data.schema import LEAD_LEVELS
         from coopmap.app.data import Filters
 
         state = self.state
@@ -341,7 +341,7 @@ def build_app(registry: Optional[str | os.PathLike[str]] = None,
     registry, boundaries : path, optional
         Files to show; by default the active version of the local store, else the
         ``COOPMAP_REGISTRY`` file (set by ``coopmap serve --registry``), else the shipped
-        sample (:func:`coopmap.versions.current_registry`), and the
+        sample (:func:`coopmap.data.versions.current_registry`), and the
         ``COOPMAP_BOUNDARIES`` file, else the schematic boundaries. In a kernel, the
         page then looks every few seconds whether another page made another version
         active (:class:`coopmap.app.watch.VersionWatch`).

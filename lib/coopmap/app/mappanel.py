@@ -1,7 +1,7 @@
 """The township map, on screen in every view: metric choice, map and a township list.
 
 The map is coloured by the metric chosen above it (any metric in
-:func:`coopmap.metrics.list_metrics`, so metrics analysts register appear here) and
+:func:`coopmap.figures.metrics.list_metrics`, so metrics analysts register appear here) and
 outlines the township shown. A click on a township opens it; so does picking it from
 the list beside the metric.
 """
@@ -12,7 +12,8 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from coopmap import charts, metrics
+from coopmap.presentation import charts
+from coopmap.figures import metrics
 from coopmap.i18n import t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, township_name

@@ -1,7 +1,7 @@
 """The county overview: programme tiles, township ranking, village grid, reconciliation.
 
 The tiles show the figures computed from the registry, each beside the published
-figure, and mark those that differ (:func:`coopmap.metrics.reconcile` says how). With
+figure, and mark those that differ (:func:`coopmap.figures.metrics.reconcile` says how). With
 filters on, the tiles count only the matching cooperatives and are not compared with
 the published figures. The reconciliation table always covers the whole registry.
 """
@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from coopmap import charts
+from coopmap.presentation import charts
 from coopmap.i18n import t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import badge, esc, num, tile, tiles

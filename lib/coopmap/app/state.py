@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlencode
 
-from coopmap import metrics
+from coopmap.figures import metrics
 from coopmap.errors import CoopmapError, DivisionError
 from coopmap.i18n import LANGS
-from coopmap.industries import split_industries
+from coopmap.data.industries import split_industries
 from coopmap.app.data import AppData, Filters
 
 VIEWS = ("overview", "township", "coop")
@@ -65,7 +65,7 @@ class AppState:
         USCC of the cooperative whose profile is shown.
     lang : {"zh", "en"}
     metric : str
-        Id of the metric the map and ranking show (:func:`coopmap.metrics.list_metrics`).
+        Id of the metric the map and ranking show (:func:`coopmap.figures.metrics.list_metrics`).
     filters : Filters
     notices : tuple of Notice
         Messages about the link that opened the page (unknown codes...).

@@ -15,7 +15,7 @@ import pandas as pd
 import traitlets
 
 from coopmap.i18n import t
-from coopmap.text import normalize
+from coopmap.data.text import normalize
 from coopmap.app.html import column_value, level_label
 
 #: Sortable columns: id -> (text key, registry column, descending first?, numeric?).

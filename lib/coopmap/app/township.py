@@ -7,8 +7,8 @@ from typing import Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap import metrics
-from coopmap.charts import status_text
+from coopmap.figures import metrics
+from coopmap.presentation.charts import status_text
 from coopmap.i18n import t
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, esc, metric_value, num, tile, tiles, township_name

@@ -3,7 +3,7 @@
 Every visitor has their own kernel (Voila), so a page learns of an accept or a switch
 made on another page only from the version store. :class:`VersionWatch` looks at the
 store's pointer every few seconds on the kernel's event loop: one ``stat``
-(:func:`coopmap.versions.pointer_stamp`), nothing loaded. When the pointer was written
+(:func:`coopmap.data.versions.pointer_stamp`), nothing loaded. When the pointer was written
 and the version a page opened now would show is not the one this page shows, the page
 gets a notice (数据已更新为…，刷新后查看) that stays while the visitor moves between
 views. The page's figures are never replaced under the visitor's eyes (an official may
@@ -18,7 +18,8 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING, Optional
 
-from coopmap import i18n, versions
+from coopmap import i18n
+from coopmap.data import versions
 from coopmap.app.state import Notice
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -58,7 +59,7 @@ def version_label(version: versions.Version) -> str:
 def update_notice(shown: str) -> Optional[Notice]:
     """The notice for a page showing the registry file ``shown``, or ``None`` when it shows the current one.
 
-    The current one is :func:`coopmap.versions.current_registry`: what a page opened
+    The current one is :func:`coopmap.data.versions.current_registry`: what a page opened
     now would show.
     """
     current = versions.current_registry()

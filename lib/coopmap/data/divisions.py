@@ -2,7 +2,7 @@
 
 The division table (10 townships, 121 villages) is the National Bureau of Statistics
 list shipped in ``data/divisions/``; aliases (pre-2016 names, short forms) are in
-``data/divisions/aliases.csv``. Resolution is exact after :func:`coopmap.text.normalize`:
+``data/divisions/aliases.csv``. Resolution is exact after :func:`coopmap.data.text.normalize`:
 no substring or fuzzy matching, so 坡头 never matches 坡头田.
 """
 
@@ -18,8 +18,8 @@ import pandas as pd
 
 from coopmap import paths
 from coopmap.errors import DivisionError
-from coopmap.messages import Message, message_of
-from coopmap.text import normalize
+from coopmap.data.messages import Message, message_of
+from coopmap.data.text import normalize
 
 _VILLAGE_SUFFIXES = ("村民委员会", "居民委员会")
 _CODE9 = re.compile(r"^\d{9}$")

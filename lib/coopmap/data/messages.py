@@ -21,7 +21,7 @@ from coopmap import i18n
 __all__ = ["LOOKALIKE_DIGITS", "STRINGS", "Message", "OddCharacter", "message_of", "odd_characters", "text_of"]
 
 STRINGS: dict[str, dict[str, str]] = {
-    # cells (coopmap.parsing)
+    # cells (coopmap.data.parsing)
     "load.bool_not_number": {"zh": "应为数字，填的是“{value}”", "en": "expected a number, got {value!r}"},
     "load.unknown_unit_money": {
         "zh": "“{value}”中的单位“{unit}”无法识别；请以万元或元填写",
@@ -50,7 +50,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "load.not_a_date_serial": {"zh": "不是日期：“{value}”", "en": "not a date: {value!r}"},
     "load.future_date": {"zh": "日期在今天之后：{date}", "en": "date lies in the future: {date}"},
-    # cells (coopmap.registry, coopmap.divisions, coopmap.uscc)
+    # cells (coopmap.data.registry, coopmap.data.divisions, coopmap.data.uscc)
     "load.uscc_number": {
         "zh": "代码以数字格式保存，Excel 已丢掉或舍入了其中的字符；请把这一列设为文本格式，重新输入 18 位代码",
         "en": "the code is stored as a number, so Excel has dropped or rounded characters; "
@@ -78,7 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "load.required": {"zh": "{header}未填；此项必填", "en": "{header} is empty; it is required"},
     "load.duplicate_uscc": {"zh": "重复：第 {row} 行已有同一代码", "en": "duplicate: the same code is already on row {row}"},
-    # rules of the schema (coopmap.schema), named after the column they concern
+    # rules of the schema (coopmap.data.schema), named after the column they concern
     "load.check.at_least": {"zh": "{header}不能小于 {n}", "en": "{header} must be at least {n}"},
     "load.check.at_most": {"zh": "{header}不能大于 {n}", "en": "{header} must be at most {n}"},
     "load.check.one_of": {"zh": "{header}应为以下之一：{values}", "en": "{header} must be one of {values}"},
@@ -157,7 +157,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "load.char.other": {"zh": "字符“{char}”", "en": "the character “{char}”"},
 }
 
-i18n.add_strings(STRINGS, "coopmap.messages")
+i18n.add_strings(STRINGS, "coopmap.data.messages")
 
 #: Characters typed for a digit they look like: the letters O and l, the ideographic zero.
 LOOKALIKE_DIGITS: dict[str, str] = {"O": "0", "o": "0", "〇": "0", "l": "1", "I": "1"}
@@ -249,7 +249,7 @@ def odd_characters(value: str, kind: str) -> list[OddCharacter]:
     value : str
         The cell as read.
     kind : str
-        The column's kind (:attr:`coopmap.schema.Column.kind`).
+        The column's kind (:attr:`coopmap.data.schema.Column.kind`).
 
     Returns
     -------

@@ -13,8 +13,8 @@ import unicodedata
 
 import pandas as pd
 
-from coopmap.messages import LOOKALIKE_DIGITS, Message
-from coopmap.text import normalize
+from coopmap.data.messages import LOOKALIKE_DIGITS, Message
+from coopmap.data.text import normalize
 
 _NA, _NAT = pd.NA, pd.NaT
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -28,7 +28,7 @@ _KEPT_RE = re.compile(f"([{FULL_WIDTH_KEPT}])")
 class CellError(ValueError):
     """A cell's value breaks its column's rule; the message is in plain words.
 
-    Raised with a :class:`coopmap.messages.Message` (its English text is the error's
+    Raised with a :class:`coopmap.data.messages.Message` (its English text is the error's
     text; the loader keeps the message, which the dashboard shows in Chinese or English).
     """
 

@@ -3,7 +3,7 @@
 :func:`load_registry` reads ``.xlsx``/``.xls``/``.csv`` as offices keep them (title rows
 above the header, a two-row header under merged group labels, merged cells, Chinese
 headers in several spellings, money in 元 or 万元, GBK, Big5, UTF-16 or UTF-8 text),
-parses every cell, checks the rows against :class:`coopmap.schema.RegistrySchema` and
+parses every cell, checks the rows against :class:`coopmap.data.schema.RegistrySchema` and
 returns the accepted rows with a :class:`ValidationReport`. Nothing is dropped
 silently: ``rows_read == accepted + rejected + skipped`` always holds; blank, total
 (合计) and note rows are counted as skipped, each with its row number.
@@ -34,12 +34,13 @@ import numpy as np
 import pandas as pd
 import pandera.errors
 
-from coopmap import i18n, parsing, uscc
-from coopmap.divisions import Divisions, load_divisions
+from coopmap import i18n
+from coopmap.data import parsing, uscc
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError, RegistryError
-from coopmap.messages import Message, message_of, text_of
-from coopmap.schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
-from coopmap.text import normalize
+from coopmap.data.messages import Message, message_of, text_of
+from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
+from coopmap.data.text import normalize
 
 COOP_LAW_DATE = dt.date(2007, 7, 1)
 _TOTAL_WORDS = ("合计", "小计", "总计")
@@ -87,7 +88,7 @@ class RowIssue:
     value : str
         The raw cell value as read.
     message : str
-        The problem in plain words, in English; usually a :class:`coopmap.messages.Message`,
+        The problem in plain words, in English; usually a :class:`coopmap.data.messages.Message`,
         which :meth:`text` gives in Chinese too.
     """
 
@@ -899,7 +900,7 @@ def _resolve_served(serves: np.ndarray, town: np.ndarray, divisions: Divisions,
                     add_error: Callable[[int, str | None, str], None]) -> np.ndarray:
     """Resolve each row's list of villages served against the row's own township.
 
-    Returns per row the village codes joined by :data:`coopmap.schema.SERVES_SEPARATOR`
+    Returns per row the village codes joined by :data:`coopmap.data.schema.SERVES_SEPARATOR`
     (``None`` without a list); each name that is no village of the township is an error
     of the row, in the ``serves_villages`` column.
     """
@@ -1036,9 +1037,9 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     """Fill ``out`` for distinct text cells that parse to themselves, trimmed; return the indices left.
 
     Blank cells stay ``None``. For ``text`` and ``village`` a plain cell is already in
-    NFKC form and holds no control characters, so :func:`coopmap.parsing.parse_text`
+    NFKC form and holds no control characters, so :func:`coopmap.data.parsing.parse_text`
     only trims it; for ``uscc`` a plain cell is ASCII without whitespace, so
-    :func:`coopmap.text.normalize` leaves it as it is. Everything else goes to the full
+    :func:`coopmap.data.text.normalize` leaves it as it is. Everything else goes to the full
     parser. The checks run over all cells joined at once, cell by cell only when that fails.
     """
     n = len(uniques)
@@ -1091,7 +1092,7 @@ def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray
     """Fill ``out`` for distinct values that are plain numbers; return the indices left.
 
     A plain number is a finite int/float or text pandas reads as one (no separators,
-    units or full-width digits); it means the same to :func:`coopmap.parsing.parse_number`.
+    units or full-width digits); it means the same to :func:`coopmap.data.parsing.parse_number`.
     Everything else, including whole-number checks that fail, goes to the full parser.
     """
     if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
@@ -1126,7 +1127,7 @@ def _table_check_strings() -> dict[str, dict[str, str]]:
     return strings
 
 
-i18n.add_strings(_table_check_strings(), "coopmap.registry")
+i18n.add_strings(_table_check_strings(), "coopmap.data.registry")
 
 _CHECK_FORMS = (
     (re.compile(r"greater_than_or_equal_to\((.*)\)"), "load.check.at_least", "n"),
@@ -1196,7 +1197,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     -------
     Registry
         ``.frame`` holds the accepted rows in canonical form (see
-        :class:`coopmap.schema.RegistrySchema`), ``.report`` the fate of every row.
+        :class:`coopmap.data.schema.RegistrySchema`), ``.report`` the fate of every row.
 
     Raises
     ------
@@ -1381,7 +1382,7 @@ def _body_columns(table: _Sheet, data_i: int) -> tuple[int, list[np.ndarray]]:
 
 
 def _blank_mask(values: np.ndarray) -> np.ndarray:
-    """:func:`coopmap.parsing.is_blank` of each cell; text cells without calling it.
+    """:func:`coopmap.data.parsing.is_blank` of each cell; text cells without calling it.
 
     For text, ``is_blank(s)`` is ``not s.strip()``: no character outside
     ``str.isspace`` becomes blank under NFKC (checked over all of Unicode).
@@ -1671,7 +1672,7 @@ def write_registry(frame: pd.DataFrame, path: str | Path, title: str | None = No
     Parameters
     ----------
     frame : pandas.DataFrame
-        Canonical registry (as from :func:`load_registry` or :func:`coopmap.sample.generate`).
+        Canonical registry (as from :func:`load_registry` or :func:`coopmap.data.sample.generate`).
     path : str or Path
         Target; the suffix chooses the format. CSV is UTF-8 with a BOM so that Excel
         on Chinese Windows opens it correctly.

@@ -40,12 +40,13 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
-from coopmap import paths, uscc
-from coopmap.divisions import Divisions, load_divisions
+from coopmap import paths
+from coopmap.data import uscc
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import CoopmapError
-from coopmap.industries import split_industries
-from coopmap.reported import Case, Figure, Reported, load_reported
-from coopmap.schema import CANONICAL_DTYPES, IDS, SERVES_SEPARATOR
+from coopmap.data.industries import split_industries
+from coopmap.data.reported import Case, Figure, Reported, load_reported
+from coopmap.data.schema import CANONICAL_DTYPES, IDS, SERVES_SEPARATOR
 
 TITLE = "龙陵县党组织领办合作社台账（2023年）——示例数据，程序生成，非真实记录 / Illustrative data, generated, not real records"
 DEFAULT_SEED = 2023
@@ -182,7 +183,7 @@ def _served_villages(rows: list[_Row], div: Divisions, seed: int) -> list[Option
     """The villages each row serves: only for a named case whose published figure gives their number.
 
     Its own village and others of its township drawn at random, as village codes in
-    division order joined by :data:`coopmap.schema.SERVES_SEPARATOR`. The draw has its
+    division order joined by :data:`coopmap.data.schema.SERVES_SEPARATOR`. The draw has its
     own random stream, so the rest of the sample does not depend on it.
     """
     rng = np.random.default_rng([seed, 7])
@@ -217,7 +218,7 @@ def generate(seed: int = DEFAULT_SEED, *, reported: Optional[Reported] = None, d
     -------
     pandas.DataFrame
         A canonical registry (the columns and dtypes of
-        :data:`coopmap.schema.CANONICAL_DTYPES`), one row per cooperative, townships in
+        :data:`coopmap.data.schema.CANONICAL_DTYPES`), one row per cooperative, townships in
         official order with each union first, ``source_row`` as in a file written with
         a title row.
 
@@ -498,7 +499,7 @@ def write_sample(out_dir: str | Path | None = None, seed: int = DEFAULT_SEED) ->
     tuple of Path
         The written ``.xlsx`` and ``.csv``.
     """
-    from coopmap.registry import write_registry
+    from coopmap.data.registry import write_registry
 
     out = Path(out_dir) if out_dir is not None else paths.SAMPLE_XLSX.parent
     frame = generate(seed)

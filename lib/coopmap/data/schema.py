@@ -2,7 +2,7 @@
 
 Each :class:`Column` ties a canonical id to the header officials use (and the other
 spellings met in county spreadsheets), its kind, unit and rule. The pandera model
-:class:`RegistrySchema` checks the parsed, canonical table; :mod:`coopmap.registry`
+:class:`RegistrySchema` checks the parsed, canonical table; :mod:`coopmap.data.registry`
 turns its failures into row errors a person can read.
 """
 
@@ -18,7 +18,7 @@ from pandera.api.extensions import register_check_method
 from pandera.typing import Series
 
 from coopmap.i18n import t
-from coopmap.uscc import CHARSET
+from coopmap.data.uscc import CHARSET
 
 LEAD_LEVELS = ("township", "village", "group")
 FORMATIONS = ("new", "upgraded")
@@ -177,7 +177,7 @@ _USCC_FORM = {"alphabet": CHARSET, "length": 18}
 class RegistrySchema(pa.DataFrameModel):
     """The canonical, parsed registry: one row per cooperative.
 
-    Parsing (:mod:`coopmap.parsing`) has already turned every cell into its value;
+    Parsing (:mod:`coopmap.data.parsing`) has already turned every cell into its value;
     this model holds the value rules. ``township`` and ``village`` are division codes.
     """
 

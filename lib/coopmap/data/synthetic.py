@@ -5,14 +5,14 @@ million cooperatives, so :func:`division_tables` makes a synthetic one of the sa
 (9-digit township codes under 6-digit county codes, 12-digit village codes under their
 township, Chinese names with 镇/乡 and 村民委员会/社区居民委员会 suffixes).
 :func:`write_divisions` writes it as the two CSV files that
-:meth:`coopmap.divisions.Divisions.from_files` reads, so the benchmarks load it exactly as
+:meth:`coopmap.data.divisions.Divisions.from_files` reads, so the benchmarks load it exactly as
 the shipped list is loaded.
 
 :func:`generate` draws a canonical registry (the columns of
-:class:`coopmap.schema.RegistrySchema`) over those divisions, with valid unified social
-credit codes (check characters computed with numpy, identical to :func:`coopmap.uscc.make`).
+:class:`coopmap.data.schema.RegistrySchema`) over those divisions, with valid unified social
+credit codes (check characters computed with numpy, identical to :func:`coopmap.data.uscc.make`).
 :func:`write_registry_file` writes it as a county office keeps it (title row, Chinese
-headers and values, as :func:`coopmap.registry.to_display_table` gives them), optionally
+headers and values, as :func:`coopmap.data.registry.to_display_table` gives them), optionally
 with a known number of broken rows and a total row, so that a benchmark can check that
 the loader found every one.
 
@@ -30,10 +30,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from coopmap import uscc
-from coopmap.divisions import Divisions
+from coopmap.data import uscc
+from coopmap.data.divisions import Divisions
 from coopmap.errors import CoopmapError
-from coopmap.schema import HEADERS_ZH
+from coopmap.data.schema import HEADERS_ZH
 
 PROVINCE = "99"
 """Province code of every synthetic division (no real province has it)."""
@@ -157,7 +157,7 @@ def write_divisions(folder: str | Path, n_townships: int, seed: int = 0) -> tupl
     Returns
     -------
     (Path, Path)
-        The two files, ready for :meth:`coopmap.divisions.Divisions.from_files`.
+        The two files, ready for :meth:`coopmap.data.divisions.Divisions.from_files`.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -169,7 +169,7 @@ def write_divisions(folder: str | Path, n_townships: int, seed: int = 0) -> tupl
 
 
 def make_usccs(division6: np.ndarray, serials: np.ndarray) -> np.ndarray:
-    """Return valid farmer-cooperative USCCs, vectorised; same result as :func:`coopmap.uscc.make`.
+    """Return valid farmer-cooperative USCCs, vectorised; same result as :func:`coopmap.data.uscc.make`.
 
     Parameters
     ----------
@@ -225,7 +225,7 @@ def generate(n: int, divisions: Divisions, seed: int = 0, year: int = 2023) -> p
     Returns
     -------
     pandas.DataFrame
-        The columns of :data:`coopmap.schema.CANONICAL_DTYPES`, ``source_row`` counting
+        The columns of :data:`coopmap.data.schema.CANONICAL_DTYPES`, ``source_row`` counting
         from 3 (title row, header row).
     """
     if n < 1:
@@ -306,15 +306,15 @@ def generate(n: int, divisions: Divisions, seed: int = 0, year: int = 2023) -> p
 def write_registry_file(frame: pd.DataFrame, path: str | Path, divisions: Divisions, *, broken_per_mille: float = 2.0, seed: int = 0) -> InjectedProblems:
     """Write a synthetic registry as a county office keeps it, with known problems.
 
-    The table is :func:`coopmap.registry.to_display_table` (Chinese headers, official
+    The table is :func:`coopmap.data.registry.to_display_table` (Chinese headers, official
     division names, 是/否, dates as text) under the title row :data:`TITLE`. About
     ``broken_per_mille`` rows in a thousand are broken, each in one way: a mistyped
     check character, 2 members, a village that does not exist, a founding date in 2099.
     A blank row and a 合计 total row end the table.
 
-    ``.csv`` is UTF-8 with a BOM (as :func:`coopmap.registry.write_registry`);
+    ``.csv`` is UTF-8 with a BOM (as :func:`coopmap.data.registry.write_registry`);
     ``.xlsx`` is written with openpyxl's write-only mode, which handles 100k rows in
-    seconds where the styled writer of :func:`~coopmap.registry.write_registry` takes
+    seconds where the styled writer of :func:`~coopmap.data.registry.write_registry` takes
     minutes.
 
     Returns
@@ -322,7 +322,7 @@ def write_registry_file(frame: pd.DataFrame, path: str | Path, divisions: Divisi
     InjectedProblems
         How many rows the loader must reject and skip.
     """
-    from coopmap.registry import to_display_table
+    from coopmap.data.registry import to_display_table
 
     path = Path(path)
     table = to_display_table(frame, divisions)

@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from coopmap.messages import Message
+from coopmap.data.messages import Message
 
 CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _VALUE = {c: i for i, c in enumerate(CHARSET)}

@@ -52,7 +52,7 @@ from typing import Any, Iterator
 
 from coopmap import paths
 from coopmap.errors import RegistryError
-from coopmap.registry import MAX_FILE_BYTES, Registry, load_registry
+from coopmap.data.registry import MAX_FILE_BYTES, Registry, load_registry
 
 SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 POINTER = "active"
@@ -478,7 +478,7 @@ def accept(
     now : datetime.datetime, optional
         The time stamp of the version (default: now).
     today : datetime.date, optional
-        Passed to :func:`coopmap.registry.load_registry`.
+        Passed to :func:`coopmap.data.registry.load_registry`.
 
     Returns
     -------

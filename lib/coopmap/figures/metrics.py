@@ -1,7 +1,7 @@
 """County, township and village figures computed from a registry, and their reconciliation.
 
 Everything here is a pure function of a canonical registry frame (as
-:func:`coopmap.registry.load_registry` returns it) and the official divisions:
+:func:`coopmap.data.registry.load_registry` returns it) and the official divisions:
 
 * :func:`county_summary` — the programme figures under the facts sheet's ids;
 * :func:`township_table` — one row per township (all 10, official order);
@@ -27,7 +27,7 @@ Counting rules
   members of a township union (联合社) are cooperatives, and the households it reaches
   are those of its member cooperatives, so adding them would count people twice.
 * Money is in 万元 throughout; published yuan figures are converted by
-  :mod:`coopmap.reported`.
+  :mod:`coopmap.data.reported`.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ from typing import Any, Callable, Optional
 import numpy as np
 import pandas as pd
 
-from coopmap.divisions import Divisions, load_divisions
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import CoopmapError
-from coopmap.reported import Figure, Reported, load_reported
-from coopmap.schema import SERVES_SEPARATOR
+from coopmap.data.reported import Figure, Reported, load_reported
+from coopmap.data.schema import SERVES_SEPARATOR
 
 # -- the metric registry ---------------------------------------------------------------
 
@@ -142,7 +142,7 @@ def register_metric(metric: Metric, *, replace: bool = False) -> Metric:
     ...     "万元", "CNY 10k", 1, lambda t: t["revenue"] / t["coops"].where(t["coops"] > 0)))  # doctest: +SKIP
     """
     if not isinstance(metric, Metric):
-        raise CoopmapError(f"register_metric needs a coopmap.metrics.Metric, got {type(metric).__name__}")
+        raise CoopmapError(f"register_metric needs a coopmap.figures.metrics.Metric, got {type(metric).__name__}")
     if not metric.id or not isinstance(metric.id, str):
         raise CoopmapError("a metric needs a non-empty string id")
     if metric.id in TOWNSHIP_COLUMNS and metric.id not in BUILTIN_METRICS:
@@ -221,7 +221,7 @@ def _check_frame(frame: pd.DataFrame) -> None:
     if missing:
         raise CoopmapError(
             f"the registry table lacks column(s) {', '.join(missing)}; pass the .frame of "
-            "coopmap.registry.load_registry(...) or coopmap.sample.generate()"
+            "coopmap.data.registry.load_registry(...) or coopmap.data.sample.generate()"
         )
 
 
@@ -623,7 +623,7 @@ def reconcile(frame: pd.DataFrame, reported: Optional[Reported] = None, *, divis
     frame : pandas.DataFrame
         Canonical registry.
     reported : Reported, optional
-        Published figures (default: :func:`coopmap.reported.load_reported`).
+        Published figures (default: :func:`coopmap.data.reported.load_reported`).
     divisions : Divisions, optional
         Official divisions (default: the shipped list).
     lang : {"zh", "en"}

@@ -29,9 +29,9 @@ import pandas as pd
 import shapely
 from shapely.geometry.polygon import orient
 
-from coopmap import crs as crs_mod
+from coopmap.geo import crs as crs_mod
 from coopmap import paths
-from coopmap.divisions import Divisions, load_divisions
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import BoundaryError, DivisionError
 
 __all__ = [

@@ -2,7 +2,7 @@
 
 ``dashboards/meeting.ipynb`` shows :func:`build_meeting`'s deck; ``coopmap meeting``
 serves it offline (:mod:`coopmap.meeting.serve`). The slides are built in
-:mod:`coopmap.meeting.slides` from a :class:`coopmap.briefing.Briefing`; the deck widget
+:mod:`coopmap.meeting.slides` from a :class:`coopmap.presentation.briefing.Briefing`; the deck widget
 (:mod:`coopmap.meeting.deck`) handles the keys in the page.
 
 The names below load on first use, so that ``coopmap meeting --help`` stays quick.

@@ -10,7 +10,7 @@ to Python widgets, so the keys are handled here, in the page, with no round trip
 a slide changes at once even while the kernel is busy.
 
 Download buttons in the bar ask the kernel for a file (the report, the table) and save
-the bytes it sends back (:mod:`coopmap.downloads`): no file is served. The JavaScript
+the bytes it sends back (:mod:`coopmap.outputs.downloads`): no file is served. The JavaScript
 and CSS are inline; nothing is fetched.
 """
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import anywidget
 import traitlets
 
-from coopmap.downloads import SAVE_JS
+from coopmap.outputs.downloads import SAVE_JS
 
 _ESM = SAVE_JS + r"""
 const FORWARD = new Set(["ArrowRight", "ArrowDown", "PageDown", " ", "Spacebar", "Enter", "N", "n"]);

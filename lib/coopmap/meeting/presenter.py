@@ -1,7 +1,7 @@
 """The review meeting: the slides of one registry in a deck, and the township slides on request.
 
 :class:`Meeting` owns a :class:`~coopmap.meeting.deck.Deck` and the
-:class:`~coopmap.briefing.Briefing` behind it. It builds the core slides once (before a
+:class:`~coopmap.presentation.briefing.Briefing` behind it. It builds the core slides once (before a
 visitor arrives, under Voila's preheated kernels), adds a township's slide when the
 township list asks for it, and opens at the slide and township a link names
 (``?slide=3``, ``?slide=coverage``, ``?township=勐糯镇``, ``?lang=en``). The deck's
@@ -16,8 +16,8 @@ import os
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
-from coopmap.briefing import Briefing
-from coopmap.downloads import Payload, report_payload, table_payload
+from coopmap.presentation.briefing import Briefing
+from coopmap.outputs.downloads import Payload, report_payload, table_payload
 from coopmap.errors import CoopmapError, DivisionError
 from coopmap.i18n import LANGS, t
 from coopmap.meeting.deck import Deck
@@ -62,7 +62,7 @@ class Meeting:
                    lang: str = "zh") -> "Meeting":
         """Build the meeting from a registry file (default :func:`coopmap.paths.default_registry`)."""
         from coopmap import paths
-        from coopmap.registry import load_registry
+        from coopmap.data.registry import load_registry
 
         loaded = load_registry(registry or paths.default_registry())
         return cls(Briefing.from_registry(loaded, boundaries=boundaries, lang=lang))

@@ -1,4 +1,4 @@
-"""The meeting's slides: one message each, as HTML fragments built from a :class:`~coopmap.briefing.Briefing`.
+"""The meeting's slides: one message each, as HTML fragments built from a :class:`~coopmap.presentation.briefing.Briefing`.
 
 Each function returns a :class:`Slide` (id, title, HTML). The HTML is sized in ``em``
 of the deck's font, which the deck sets from the screen height (about 30 px at
@@ -21,10 +21,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from coopmap import i18n
-from coopmap import report as _report  # noqa: F401  (registers the report.* text the slides share)
-from coopmap.briefing import Briefing, CaseView, esc, number
+from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
+from coopmap.presentation.briefing import Briefing, CaseView, esc, number
 from coopmap.i18n import t
-from coopmap.metrics import VILLAGE_STATUSES
+from coopmap.figures.metrics import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 

@@ -148,9 +148,9 @@ class DownloadButton(anywidget.AnyWidget):
 
 
 def report_payload(briefing, fmt: str, township: Optional[str] = None) -> Payload:
-    """The report of the county or a township as HTML or PDF (:func:`coopmap.report.report_bytes`)."""
-    from coopmap.report import MEDIA_TYPES, report_bytes
-    from coopmap.tables import file_name
+    """The report of the county or a township as HTML or PDF (:func:`coopmap.outputs.report.report_bytes`)."""
+    from coopmap.outputs.report import MEDIA_TYPES, report_bytes
+    from coopmap.outputs.tables import file_name
 
     data = report_bytes(briefing, fmt, township)
     stem = "龙陵县党组织领办合作社情况报告" if briefing.lang == "zh" else "longling-cooperatives-report"
@@ -159,17 +159,17 @@ def report_payload(briefing, fmt: str, township: Optional[str] = None) -> Payloa
 
 def table_payload(frame, fmt: str, township: Optional[str] = None, *, illustrative: bool = False,
                   mask: bool = False) -> Payload:
-    """The cooperatives of the county or a township as XLSX or CSV (:func:`coopmap.tables.table_bytes`)."""
-    from coopmap.tables import MEDIA_TYPES, file_name, table_bytes
+    """The cooperatives of the county or a township as XLSX or CSV (:func:`coopmap.outputs.tables.table_bytes`)."""
+    from coopmap.outputs.tables import MEDIA_TYPES, file_name, table_bytes
 
     data = table_bytes(frame, fmt, township=township, illustrative=illustrative, mask=mask)
     return Payload(file_name(township, fmt, stem="龙陵县党组织领办合作社台账"), MEDIA_TYPES[fmt], data)
 
 
 def chart_payload(chart: Any, fmt: str, name: str) -> Payload:
-    """A chart as PNG or SVG (:func:`coopmap.export.chart_to_bytes`), saved as ``name.fmt``."""
+    """A chart as PNG or SVG (:func:`coopmap.presentation.chart_images.chart_to_bytes`), saved as ``name.fmt``."""
     from coopmap.errors import ExportError
-    from coopmap.export import chart_to_bytes
+    from coopmap.presentation.chart_images import chart_to_bytes
 
     fmt = fmt.lower().lstrip(".")
     mime = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}.get(fmt)

@@ -1,6 +1,6 @@
 """Reports to take away: one self-contained HTML file, or an A4 PDF printed from it.
 
-:func:`render_html` lays a :class:`coopmap.briefing.Briefing` out as one HTML page for
+:func:`render_html` lays a :class:`coopmap.presentation.briefing.Briefing` out as one HTML page for
 the county or for one township: a cover line that says what data it shows and when it
 was made, the programme figures (computed beside published), the coverage map, the
 township ranking, the named cases, the reconciliation. Charts are inline SVG rendered
@@ -24,10 +24,10 @@ from typing import Iterable, Optional
 
 
 from coopmap import i18n
-from coopmap.briefing import Briefing, CaseView, FigureView, esc, number
+from coopmap.presentation.briefing import Briefing, CaseView, FigureView, esc, number
 from coopmap.errors import ExportError
 from coopmap.i18n import format_number, t
-from coopmap.schema import members_unit
+from coopmap.data.schema import members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 
@@ -91,7 +91,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-i18n.add_strings(STRINGS, "coopmap.report")
+i18n.add_strings(STRINGS, "coopmap.outputs.report")
 
 _CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm 15mm;
@@ -282,7 +282,7 @@ def render_html(briefing: Briefing, township: Optional[str] = None) -> str:
     Parameters
     ----------
     briefing : Briefing
-        The data to report (:meth:`coopmap.briefing.Briefing.from_registry`).
+        The data to report (:meth:`coopmap.presentation.briefing.Briefing.from_registry`).
     township : str, optional
         Report on one township (code or name) instead of the county.
 
@@ -418,7 +418,7 @@ def write_report(registry, out: str | os.PathLike, *, township: Optional[str] = 
     Parameters
     ----------
     registry : Registry
-        A loaded registry (:func:`coopmap.registry.load_registry`).
+        A loaded registry (:func:`coopmap.data.registry.load_registry`).
     out : path
         Output file ending in ``.html`` or ``.pdf``.
     township : str, optional

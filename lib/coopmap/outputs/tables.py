@@ -1,10 +1,10 @@
 """Table exports: the county's or one township's cooperatives as .xlsx or .csv.
 
-The tables are registries in the schema's layout (:func:`coopmap.registry.write_registry`
-writes them: a title row, the Chinese headers of :mod:`coopmap.schema`, column widths
+The tables are registries in the schema's layout (:func:`coopmap.data.registry.write_registry`
+writes them: a title row, the Chinese headers of :mod:`coopmap.data.schema`, column widths
 and number formats in .xlsx, UTF-8 with a BOM in .csv, cells beginning with
 ``= + - @`` neutralised), so an exported table loads again with
-:func:`coopmap.registry.load_registry` and gives the same records.
+:func:`coopmap.data.registry.load_registry` and gives the same records.
 
 This module chooses the rows (:func:`select_township`), writes the title that says
 what the table holds (:func:`export_title`) and offers the bytes for a download
@@ -20,10 +20,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from coopmap.divisions import Divisions, load_divisions
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import ExportError, RegistryError
-from coopmap.privacy import mask_frame
-from coopmap.registry import write_registry
+from coopmap.data.privacy import mask_frame
+from coopmap.data.registry import write_registry
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "export_table", "export_title", "file_name", "select_township", "table_bytes"]
 
@@ -104,7 +104,7 @@ def export_table(frame: pd.DataFrame, path: str | Path, *, township: str | None 
     title : str, optional
         Title row instead of :func:`export_title`.
     mask : bool
-        Mask chairs' names, phone and identity numbers (:func:`coopmap.privacy.mask_frame`)
+        Mask chairs' names, phone and identity numbers (:func:`coopmap.data.privacy.mask_frame`)
         for a table that leaves the office.
 
     Returns

@@ -1,7 +1,7 @@
 """What a briefing shows: the figures, charts and cases that reports and meeting slides present.
 
 :class:`Briefing` gathers, from one registry, everything a report
-(:mod:`coopmap.report`) or the meeting slides (:mod:`coopmap.meeting`) put in front of
+(:mod:`coopmap.outputs.report`) or the meeting slides (:mod:`coopmap.meeting`) put in front of
 people, already formatted for reading:
 
 * :attr:`Briefing.provenance` — what data it is (the illustrative sample or a
@@ -13,9 +13,9 @@ people, already formatted for reading:
   the registry's cooperative for each;
 * :meth:`Briefing.township` — one township's figures, villages and cooperatives;
 * charts as inline SVG (:meth:`Briefing.map_svg`, :meth:`Briefing.ranking_svg`,
-  :meth:`Briefing.village_svg`), rendered offline by :func:`coopmap.export.chart_to_bytes`.
+  :meth:`Briefing.village_svg`), rendered offline by :func:`coopmap.presentation.chart_images.chart_to_bytes`.
 
-Chairs' names are masked (:func:`coopmap.privacy.mask_name`) before anything leaves
+Chairs' names are masked (:func:`coopmap.data.privacy.mask_name`) before anything leaves
 this module. Nothing here draws a page: it holds data and text, and the report and
 the slides lay them out.
 """
@@ -34,12 +34,12 @@ from typing import Any, Optional
 import pandas as pd
 
 from coopmap import i18n
-from coopmap.divisions import Divisions, load_divisions
+from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError
 from coopmap.i18n import format_number, t, township_label
-from coopmap.privacy import mask_name, mask_text
-from coopmap.reported import MONEY_UNITS, Case, Reported, load_reported
-from coopmap.schema import BY_ID, SERVES_SEPARATOR
+from coopmap.data.privacy import mask_name, mask_text
+from coopmap.data.reported import MONEY_UNITS, Case, Reported, load_reported
+from coopmap.data.schema import BY_ID, SERVES_SEPARATOR
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
 
@@ -100,7 +100,7 @@ STRINGS: dict[str, dict[str, str]] = {
 }
 
 
-i18n.add_strings(STRINGS, "coopmap.briefing")
+i18n.add_strings(STRINGS, "coopmap.presentation.briefing")
 
 #: Headline figures of the programme, in the order slides and reports show them.
 HEADLINE_FIGURES = (
@@ -313,19 +313,19 @@ class Briefing:
     @classmethod
     def from_registry(cls, registry, *, boundaries: str | None = None, lang: str = "zh",
                       now: Optional[dt.datetime] = None) -> "Briefing":
-        """Build a briefing from a loaded :class:`coopmap.registry.Registry`.
+        """Build a briefing from a loaded :class:`coopmap.data.registry.Registry`.
 
         Parameters
         ----------
         registry : Registry
         boundaries : str, optional
-            A boundary file; default :func:`coopmap.boundaries.default_boundaries`
+            A boundary file; default :func:`coopmap.geo.boundaries.default_boundaries`
             (``COOPMAP_BOUNDARIES``, ``data/local/``, else schematic).
         lang : {"zh", "en"}
         now : datetime, optional
             The time the briefing says it was made (default: now).
         """
-        from coopmap.boundaries import default_boundaries
+        from coopmap.geo.boundaries import default_boundaries
 
         gdf, schematic, description = default_boundaries(boundaries)
         source = registry.report.source
@@ -341,21 +341,21 @@ class Briefing:
     # -- tables ---------------------------------------------------------------------------
     @cached_property
     def townships(self) -> pd.DataFrame:
-        """:func:`coopmap.metrics.township_table` of the registry."""
-        from coopmap.metrics import township_table
+        """:func:`coopmap.figures.metrics.township_table` of the registry."""
+        from coopmap.figures.metrics import township_table
 
         return township_table(self.frame, self.divisions)
 
     @cached_property
     def villages(self) -> pd.DataFrame:
-        """:func:`coopmap.metrics.village_table` of the registry."""
-        from coopmap.metrics import village_table
+        """:func:`coopmap.figures.metrics.village_table` of the registry."""
+        from coopmap.figures.metrics import village_table
 
         return village_table(self.frame, self.divisions)
 
     @cached_property
     def _reconciled(self) -> pd.DataFrame:
-        from coopmap.metrics import reconcile
+        from coopmap.figures.metrics import reconcile
 
         return reconcile(self.frame, self.reported, divisions=self.divisions, lang=self.lang)
 
@@ -409,8 +409,8 @@ class Briefing:
         return covered, total, 100.0 * covered / total if total else 0.0
 
     def village_counts(self) -> dict[str, int]:
-        """How many villages have each coverage status (:func:`coopmap.metrics.village_status_counts`)."""
-        from coopmap.metrics import village_status_counts
+        """How many villages have each coverage status (:func:`coopmap.figures.metrics.village_status_counts`)."""
+        from coopmap.figures.metrics import village_status_counts
 
         return village_status_counts(self.villages)
 
@@ -525,7 +525,7 @@ class Briefing:
     # -- charts ---------------------------------------------------------------------------
     def _render(self, key: tuple, build) -> str:
         if key not in self._svg:
-            from coopmap.export import chart_to_bytes
+            from coopmap.presentation.chart_images import chart_to_bytes
 
             self._svg[key] = chart_to_bytes(build(), "svg").decode("utf-8")
         return self._svg[key]
@@ -538,7 +538,7 @@ class Briefing:
         ``note=False`` that line is left out of the chart (the caller then shows
         :meth:`map_note` beside it), so that a long English note does not shrink the map.
         """
-        from coopmap.charts import township_map
+        from coopmap.presentation.charts import township_map
 
         def build():
             chart = township_map(self.boundaries, self.townships, metric, highlight=highlight, lang=self.lang,
@@ -559,7 +559,7 @@ class Briefing:
     def ranking_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 320,
                     height: Optional[int] = None, scope: str = "ranking", fit: bool = False) -> str:
         """The townships ranked by ``metric`` as inline SVG."""
-        from coopmap.charts import township_ranking
+        from coopmap.presentation.charts import township_ranking
 
         svg = self._render(("ranking", metric, highlight, width, height), lambda: township_ranking(
             self.townships, metric, highlight=highlight, lang=self.lang, width=width, height=height))
@@ -568,7 +568,7 @@ class Briefing:
     def village_svg(self, *, highlight: Optional[str] = None, step: int = 20, scope: str = "villages",
                     fit: bool = False) -> str:
         """The 121 villages as tiles coloured by coverage status, as inline SVG."""
-        from coopmap.charts import village_grid
+        from coopmap.presentation.charts import village_grid
 
         svg = self._render(("villages", highlight, step), lambda: village_grid(
             self.villages, highlight=highlight, lang=self.lang, step=step))

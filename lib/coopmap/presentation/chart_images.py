@@ -1,6 +1,6 @@
 """Saving charts as PNG, SVG or PDF with vl-convert, offline and with Chinese text.
 
-:func:`save_chart` finds a CJK font (:func:`coopmap.fonts.find_cjk_font`), registers
+:func:`save_chart` finds a CJK font (:func:`coopmap.presentation.fonts.find_cjk_font`), registers
 its folder with vl-convert, makes sure the chart's config names it first, and
 renders. No network is used: charts carry their data inline and vl-convert is told
 to allow no external URL.
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from coopmap.errors import ExportError
-from coopmap.fonts import CJKFont, find_cjk_font, font_stack
+from coopmap.presentation.fonts import CJKFont, find_cjk_font, font_stack
 
 __all__ = ["FORMATS", "chart_to_bytes", "save_chart"]
 

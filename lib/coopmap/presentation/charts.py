@@ -9,9 +9,9 @@
 * :func:`median_comparison` — a cooperative against its township's and the county's
   medians (:func:`comparison_table` gives the numbers).
 
-Every chart names a CJK font stack in its config (:data:`coopmap.fonts.FONT_FAMILY`);
+Every chart names a CJK font stack in its config (:data:`coopmap.presentation.fonts.FONT_FAMILY`);
 text is Simplified Chinese unless ``lang="en"``. Data travel inline and small: township
-geometry is simplified with :func:`coopmap.boundaries.simplify_for_web`.
+geometry is simplified with :func:`coopmap.geo.boundaries.simplify_for_web`.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
 
-from coopmap import boundaries as bnd
+from coopmap.geo import boundaries as bnd
 from coopmap.errors import CoopmapError
-from coopmap.fonts import FONT_FAMILY
+from coopmap.presentation.fonts import FONT_FAMILY
 from coopmap.i18n import STRINGS, add_strings, t, township_label, unit_label
-from coopmap.schema import INCOME_STREAMS, members_label, members_unit
+from coopmap.data.schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
     "ACCENT",
@@ -56,7 +56,7 @@ STRINGS_CHARTS: dict[str, dict[str, str]] = {
     "status.filtered.reached": {"zh": "由符合筛选的外村或联合社合作社服务", "en": "Served by a matching cooperative based elsewhere"},
     "status.filtered.none": {"zh": "无符合筛选的合作社", "en": "No matching cooperative"},
 }
-add_strings(STRINGS_CHARTS, "coopmap.charts")
+add_strings(STRINGS_CHARTS, "coopmap.presentation.charts")
 
 #: The one accent colour (a restrained red) for selections and highlights.
 ACCENT = "#b0302a"
@@ -65,7 +65,7 @@ MAP_SCHEME = "blues"
 _BAR = "#8fa9c4"
 _MISSING = "#dddddd"
 _INK = "#333333"
-STATUS_ORDER = ("coop", "reached", "none")  # coopmap.metrics.VILLAGE_STATUSES
+STATUS_ORDER = ("coop", "reached", "none")  # coopmap.figures.metrics.VILLAGE_STATUSES
 STATUS_COLORS = {"coop": ACCENT, "reached": "#e6a79f", "none": "#e4e4e4"}
 
 #: Measures compared in :func:`median_comparison` by default (registry column ids).
@@ -74,7 +74,7 @@ _MEASURE_UNITS = {
     "revenue": ("万元", "CNY 10k", 1), "farmer_income": ("万元", "CNY 10k", 1),
     "collective_income": ("万元", "CNY 10k", 1), "sales": ("万元", "CNY 10k", 1),
     "land_mu": ("亩", "mu", 0), "households": ("户", "households", 0),
-}  # members: coopmap.schema.members_unit (人, or 个 for a union)
+}  # members: coopmap.data.schema.members_unit (人, or 个 for a union)
 
 
 # -- shared helpers ----------------------------------------------------------------------
@@ -99,7 +99,7 @@ def _format(value: Any, unit: str, decimals: int, lang: str) -> str:
 
 
 def _metric(metric_id: str):
-    from coopmap.metrics import get_metric  # lazy: metrics imports the registry stack
+    from coopmap.figures.metrics import get_metric  # lazy: metrics imports the registry stack
 
     return get_metric(metric_id)
 
@@ -121,7 +121,7 @@ def _township_frame(table: pd.DataFrame, metric_id: str, lang: str,
     """
     for column in ("code", "name"):
         if column not in table.columns:
-            raise CoopmapError(f"the township table lacks column {column!r}; pass coopmap.metrics.township_table(...)")
+            raise CoopmapError(f"the township table lacks column {column!r}; pass coopmap.figures.metrics.township_table(...)")
     metric = _metric(metric_id)
     values = _metric_values(table, metric)
     unit = metric.unit(lang)
@@ -187,12 +187,12 @@ def township_map(
     ----------
     boundaries : geopandas.GeoDataFrame
         10 townships (``code``, ``name``, ``geometry``, EPSG:4326), e.g. from
-        :func:`coopmap.boundaries.default_boundaries`.
+        :func:`coopmap.geo.boundaries.default_boundaries`.
     table : pandas.DataFrame
-        :func:`coopmap.metrics.township_table` (``code``, ``name`` and the metric's
+        :func:`coopmap.figures.metrics.township_table` (``code``, ``name`` and the metric's
         column, or what the metric's ``compute`` needs).
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.metrics` registry.
+        A metric id of the :mod:`coopmap.figures.metrics` registry.
     schematic : bool, optional
         Say 示意边界 above the map (title, or subtitle under ``title``) and draw
         dashed edges. Default: the boundaries' ``attrs["schematic"]``.
@@ -354,9 +354,9 @@ def township_ranking(
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`coopmap.metrics.township_table`.
+        :func:`coopmap.figures.metrics.township_table`.
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.metrics` registry.
+        A metric id of the :mod:`coopmap.figures.metrics` registry.
     highlight : str, optional
         9-digit code of a township drawn in the accent colour.
     lang : {"zh", "en"}
@@ -412,7 +412,7 @@ def village_grid(
     Parameters
     ----------
     villages : pandas.DataFrame
-        :func:`coopmap.metrics.village_table`: ``code``, ``short`` (or ``name``),
+        :func:`coopmap.figures.metrics.village_table`: ``code``, ``short`` (or ``name``),
         ``township``, ``township_name``, ``coops``, ``status`` (``coop``,
         ``reached`` or ``none``), in official order.
     highlight : str, optional
@@ -434,7 +434,7 @@ def village_grid(
     needed = ("code", "township", "township_name", "status")
     missing = [c for c in needed if c not in villages.columns]
     if missing:
-        raise CoopmapError(f"the village table lacks column(s) {missing}; pass coopmap.metrics.village_table(...)")
+        raise CoopmapError(f"the village table lacks column(s) {missing}; pass coopmap.figures.metrics.village_table(...)")
     bad = sorted(set(villages["status"]) - set(STATUS_ORDER))
     if bad:
         raise CoopmapError(f"unknown village status {bad}: expected {', '.join(STATUS_ORDER)}")
@@ -442,7 +442,7 @@ def village_grid(
     towns = list(dict.fromkeys(v["township"]))
     names = {c: township_label(c, n, lang) for c, n in zip(v["township"], v["township_name"])}
     status_label = {s: status_text(s, lang, filtered) for s in STATUS_ORDER}
-    from coopmap.metrics import village_status_counts  # lazy: metrics imports the registry stack
+    from coopmap.figures.metrics import village_status_counts  # lazy: metrics imports the registry stack
 
     counts = village_status_counts(v)
     legend_label = {s: t("status.count", lang, label=label, n=counts[s]) for s, label in status_label.items()}
@@ -518,7 +518,7 @@ def income_rows(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh") -> pd.
 
     Columns ``stream`` (label), ``value`` (万元, NaN when not reported), ``value_text``
     and ``bar`` (the value, 0 when not reported). Always five rows, in
-    :data:`coopmap.schema.INCOME_STREAMS` order, so charts of two cooperatives differ
+    :data:`coopmap.data.schema.INCOME_STREAMS` order, so charts of two cooperatives differ
     only in these rows.
     """
     unit = "万元" if lang == "zh" else "CNY 10k"
@@ -542,7 +542,7 @@ def comparison_table(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = C
     Parameters
     ----------
     frame : pandas.DataFrame
-        The canonical registry (``coopmap.registry.load_registry(...).frame``).
+        The canonical registry (``coopmap.data.registry.load_registry(...).frame``).
     uscc : str
         The cooperative's unified social credit code.
     measures : sequence of str

@@ -3,7 +3,7 @@
 Charts name a font stack explicitly (:data:`FONT_FAMILY`): browsers pick the first
 family they have. For exported images vl-convert draws with the host's fonts, so
 :func:`find_cjk_font` looks for one (fontconfig first, then the usual font folders
-of Linux, macOS, Windows and conda) and :mod:`coopmap.export` registers it.
+of Linux, macOS, Windows and conda) and :mod:`coopmap.presentation.chart_images` registers it.
 """
 
 from __future__ import annotations

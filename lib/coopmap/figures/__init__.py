@@ -1,0 +1,1 @@
+"""The programme's figures: the metric catalog, county/township/village tables and reconciliation."""

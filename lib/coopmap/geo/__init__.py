@@ -1,0 +1,1 @@
+"""Township shapes: official or schematic boundaries and Chinese coordinate systems."""
