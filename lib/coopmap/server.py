@@ -178,7 +178,7 @@ def _voila_class():
             # and its page is Chinese unless the link says otherwise (<html lang>).
             exporter = self.config.VoilaExporter
             exporter.filters = {**exporter.get("filters", {}), "coopmap_texts": f"{__name__}.page_texts"}
-            exporter.language_code = "zh-CN"
+            exporter.language_code = "zh"  # nbconvert takes ISO 639-1 codes only ("zh-CN" becomes "en")
             self._share_chart_bundle()
 
         def init_settings(self) -> dict:

@@ -81,9 +81,10 @@ class Dashboard:
 
 
 def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook: str = "longling.ipynb",
-                    timeout: float = 90) -> Dashboard:
+                    timeout: float = 90, ready: str | None = None) -> Dashboard:
     """Start ``coopmap <command> --no-browser --port <free> [extra]`` (``serve`` or
-    ``meeting``) and wait until the kernel pool of ``notebook`` is filled."""
+    ``meeting``) and wait until the kernel pool of ``notebook`` is filled (or, with
+    ``ready``, until the server's log says that: for ``--pool-size 0``)."""
     port = free_port()
     log = tmp_dir / f"{command}-{port}.log"
     env = dict(os.environ)
@@ -97,7 +98,7 @@ def start_dashboard(tmp_dir: Path, *extra: str, command: str = "serve", notebook
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"coopmap {command} exited with {process.returncode}:\n{dashboard.log_tail()}")
-        if f"Kernel pool of {notebook} is filled" in log.read_text(errors="replace"):
+        if (ready or f"Kernel pool of {notebook} is filled") in log.read_text(errors="replace"):
             return dashboard
         time.sleep(0.25)
     dashboard.stop()
@@ -143,10 +144,10 @@ def _is_local(url: str) -> bool:
     return parts.hostname in LOCAL_HOSTS
 
 
-@pytest.fixture
-def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
-    """A fresh page whose requests off 127.0.0.1/localhost are aborted and fail the test."""
-    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
+def guarded_page(browser: "playwright_api.Browser", locale: str = "zh-CN") -> "playwright_api.Page":
+    """A page in a context of its own (its own cookies: another visitor) whose requests off
+    127.0.0.1/localhost are aborted and recorded, with console errors, in ``page.guard``."""
+    context = browser.new_context(viewport=VIEWPORT, locale=locale, service_workers="block")
     guard = Guard()
 
     def route(route: "playwright_api.Route") -> None:
@@ -164,9 +165,35 @@ def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
     page.on("pageerror", lambda error: guard.errors.append(f"uncaught: {error}"))
     page.guard = guard  # type: ignore[attr-defined]
     page.set_default_timeout(30_000)
+    return page
+
+
+def close_page(page: "playwright_api.Page") -> None:
+    """Close the page as a visitor leaves it and close its context.
+
+    Leaving, Voila's page asks the server to shut its kernel down (a beacon); closing the
+    context at once would cancel that request, so the context stays until it has been
+    answered, or for 2 s (the event is not always reported from a closing page; the
+    request takes milliseconds on 127.0.0.1; a page whose kernel is gone sends none).
+    """
+    if not page.is_closed():
+        try:
+            with page.context.expect_event("requestfinished", predicate=lambda r: "/voila/api/shutdown/" in r.url,
+                                           timeout=2_000):
+                with page.expect_event("close"):
+                    page.close(run_before_unload=True)
+        except playwright_api.TimeoutError:
+            pass
+    page.context.close()
+
+
+@pytest.fixture
+def page(browser: "playwright_api.Browser") -> Iterator["playwright_api.Page"]:
+    """A fresh page whose requests off 127.0.0.1/localhost are aborted and fail the test."""
+    page = guarded_page(browser)
     yield page
-    page.close(run_before_unload=True)  # lets Voila shut this visitor's kernel down
-    context.close()
+    close_page(page)
+    guard = page.guard
     if guard.offsite or guard.errors:
         pytest.fail(f"requests left localhost: {guard.offsite}; console errors: {guard.errors}")
 
