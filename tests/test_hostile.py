@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 from _hostile import FORMULAS, MARKERS, MARKUP, PAYLOADS, QUOTE, SCRIPT, TEXT_COLUMNS, hostile_frame, load_hostile
 from coopmap.outputs import tables
 from coopmap.app import App, AppData, Filters
+from coopmap.app.slots import chart_cache
 from coopmap.app.table import TableWidget
 from coopmap.data.industries import split_industries
 from coopmap.presentation.briefing import Briefing
@@ -222,7 +223,7 @@ def test_charts_carry_the_data_as_data(app: App, frame: pd.DataFrame) -> None:
         app.map.refresh()
     app.state.update(township=None)
     app.overview.refresh_charts()
-    charts = list(app.data.charts._charts.values())
+    charts = chart_cache(app.data).values()
     assert len(charts) >= 5
     for chart in charts:
         spec = chart.to_dict()

@@ -12,7 +12,7 @@ from coopmap.i18n import t
 from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
-from coopmap.app.slots import ChartSlot, with_rows
+from coopmap.app.slots import ChartSlot, chart_cache, with_rows
 from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
 from coopmap.app.township import places
@@ -57,8 +57,8 @@ class CoopView:
         self.members_box = widgets.VBox([self.members_title, self.members.widget])
         self.income_title = widgets.HTML()
         self.comparison_title = widgets.HTML()
-        self.income = ChartSlot("income", data.charts, css="cm-income")
-        self.comparison = ChartSlot("comparison", data.charts, css="cm-comparison")
+        self.income = ChartSlot("income", chart_cache(data), css="cm-income")
+        self.comparison = ChartSlot("comparison", chart_cache(data), css="cm-comparison")
         self.fields_title = widgets.HTML()
         self.fields = widgets.HTML()
         self.widget = widgets.VBox([
@@ -111,7 +111,7 @@ class CoopView:
         # once per language (the first cooperative shown) and swap in the rows of the others.
         # A union's members are cooperatives, so its comparison panels are labelled
         # differently and it has a template of its own.
-        cache = data.charts
+        cache = chart_cache(data)
         kind = members_unit(coop["lead_level"])
         self.income.show((lang, uscc), lambda: with_rows(
             cache.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH)),
@@ -129,10 +129,10 @@ class CoopView:
         frame = data.frame
         uscc = str(frame["uscc"].iloc[0])
         coop = data.coop(uscc)
-        data.charts.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH))
+        chart_cache(data).get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH))
         # one comparison template per kind of cooperative (a union's panels are labelled differently)
         for kind, first in frame.groupby(frame["lead_level"].map(members_unit), sort=False)["uscc"].first().items():
-            data.charts.get(("comparison-template", lang, kind),
+            chart_cache(data).get(("comparison-template", lang, kind),
                             lambda code=str(first): charts.median_comparison(frame, code, lang=lang, width=COMPARISON_WIDTH))
 
     def _heading_html(self, coop: pd.Series, lang: str) -> str:

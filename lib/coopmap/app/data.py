@@ -29,7 +29,6 @@ from coopmap.i18n import t
 from coopmap.data.industries import industry_counts, industry_mask, split_industries
 from coopmap.data.reported import Reported, load_reported
 from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
-from coopmap.app.slots import ChartCache
 
 YES_NO = {"yes": True, "no": False}
 
@@ -213,8 +212,6 @@ class AppData:
     _cache: dict[tuple, Tables] = field(default_factory=dict, repr=False)
     _reconciled: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _industries: Optional[tuple[str, ...]] = field(default=None, repr=False)
-    #: Charts built for this data, shared by the views of the kernel.
-    charts: ChartCache = field(default_factory=ChartCache, repr=False)
 
     def __post_init__(self) -> None:
         if self.reported is None:
@@ -327,14 +324,17 @@ class AppData:
         return self._reconciled[lang]
 
     def invalidate(self) -> None:
-        """Forget derived tables (after a metric is registered, for instance)."""
+        """Forget derived tables (after a metric is registered, for instance).
+
+        The charts built from them are kept by the chart layer:
+        ``coopmap.app.slots.chart_cache(data).clear()`` forgets them.
+        """
         self._cache.clear()
         self._reconciled.clear()
-        self.charts.clear()
 
     def with_frame(self, frame: pd.DataFrame) -> "AppData":
         """Return a copy showing another registry frame (same boundaries and sources)."""
-        return replace(self, frame=frame, _cache={}, _reconciled={}, _industries=None, charts=ChartCache())
+        return replace(self, frame=frame, _cache={}, _reconciled={}, _industries=None)
 
 
 def is_missing(value: Any) -> bool:

@@ -17,7 +17,7 @@ from coopmap.figures import metrics
 from coopmap.i18n import t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, township_name
-from coopmap.app.slots import ChartSlot, with_spec
+from coopmap.app.slots import ChartSlot, chart_cache, with_spec
 from coopmap.app.state import AppState
 
 MAP_WIDTH = 500
@@ -49,7 +49,7 @@ class MapPanel:
         self.picker = widgets.Dropdown(layout=widgets.Layout(width="auto"))
         self.picker.add_class("cm-picker")
         self.picker.observe(self._picked, "value")
-        self.slot = ChartSlot("map", data.charts, selection="township", field="code", on_select=self._clicked, css="cm-map")
+        self.slot = ChartSlot("map", chart_cache(data), selection="township", field="code", on_select=self._clicked, css="cm-map")
         self.hint = widgets.HTML()
         self.hint.add_class("cm-hint")
         self.widget = widgets.VBox([
@@ -139,7 +139,7 @@ class MapPanel:
         # The maps outlining one township differ only in the outline: build the first
         # one, and outline the others in its spec.
         def outlined():
-            template = data.charts.get(("map-outline", lang, filters, metric), build(highlight))
+            template = chart_cache(data).get(("map-outline", lang, filters, metric), build(highlight))
             return with_spec(template, charts.outline_township(template.to_dict(), highlight))
 
         return outlined

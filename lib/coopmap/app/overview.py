@@ -14,10 +14,10 @@ from typing import Any, Optional
 import ipywidgets as widgets
 
 from coopmap.presentation import charts
-from coopmap.i18n import t
+from coopmap.i18n import format_number, t
 from coopmap.app.data import AppData, Filters
-from coopmap.app.html import badge, esc, num, tile, tiles
-from coopmap.app.slots import ChartSlot
+from coopmap.app.html import badge, esc, tile, tiles
+from coopmap.app.slots import ChartSlot, chart_cache
 from coopmap.app.state import AppState
 
 #: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
@@ -44,14 +44,14 @@ def figure_text(figure_id: str, value: Any, unit: str, lang: str, decimals: Opti
         return "—"
     spec = TILE_FIGURES.get(figure_id)
     if spec is not None:
-        return num(value, spec[0], lang, spec[1] if decimals is None else decimals)
+        return format_number(value, spec[0], lang, spec[1] if decimals is None else decimals)
     if unit in ("万元", "CNY 10k"):
-        return num(value, "money", lang, 1 if decimals is None else decimals)
+        return format_number(value, "money", lang, 1 if decimals is None else decimals)
     if unit == "%":
-        return num(value, "pct", lang, 1 if decimals is None else decimals)
+        return format_number(value, "pct", lang, 1 if decimals is None else decimals)
     if unit in ("亩", "mu"):
-        return num(value, "mu", lang, 0 if decimals is None else decimals)
-    return num(value, "count", lang, 0 if decimals is None else decimals)
+        return format_number(value, "mu", lang, 0 if decimals is None else decimals)
+    return format_number(value, "count", lang, 0 if decimals is None else decimals)
 
 
 class OverviewView:
@@ -76,8 +76,8 @@ class OverviewView:
         self.tiles.add_class("cm-overview-tiles")
         self.ranking_title = widgets.HTML()
         self.villages_title = widgets.HTML()
-        self.ranking = ChartSlot("ranking", data.charts, selection="township", field="code", on_select=self._township_clicked, css="cm-ranking")
-        self.villages = ChartSlot("villages", data.charts, selection="village", field="code", on_select=self._village_clicked, css="cm-village-grid")
+        self.ranking = ChartSlot("ranking", chart_cache(data), selection="township", field="code", on_select=self._township_clicked, css="cm-ranking")
+        self.villages = ChartSlot("villages", chart_cache(data), selection="village", field="code", on_select=self._village_clicked, css="cm-village-grid")
         self.reconciliation_table = widgets.HTML()
         self.reconciliation = widgets.Accordion(children=[self.reconciliation_table], selected_index=None)
         self.reconciliation.add_class("cm-reconciliation")
@@ -152,7 +152,7 @@ class OverviewView:
             precise = {"pct": 2, "money": 1, "mu": 1}.get(kind)  # a check table shows more digits than tiles
             computed = figure_text(rec["id"], rec["computed"], rec["unit"], lang, decimals=precise)
             diff = rec["difference"]
-            diff_text = "" if diff is None or (isinstance(diff, float) and math.isnan(diff)) else f"{diff:+,.2f}".rstrip("0").rstrip(".")
+            diff_text = format_number(diff, "count", lang, 2, missing="", trim=True, signed=True)
             status = rec["status"]
             kind = {"differs": "accent", "not_computable": "muted"}.get(status, "")
             rows.append(

@@ -17,7 +17,7 @@ from what it wants to show.
 from __future__ import annotations
 
 import json
-import os
+import weakref
 from collections import OrderedDict
 from typing import Any, Callable, Hashable, Optional
 
@@ -26,6 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 from altair.utils.schemapi import debug_mode
 
+from coopmap.data import sources
 from coopmap.errors import CoopmapError
 
 #: vega-embed options: SVG (crisp, testable shapes) and no export menu.
@@ -97,7 +98,7 @@ class ChartCache:
 
     Charts depend only on the data and the key (language, filters, metric,
     highlight...), never on who looks at them, so the views of one kernel share one
-    cache (:attr:`coopmap.app.data.AppData.charts`).
+    cache per data object (:func:`chart_cache`).
     """
 
     def __init__(self, size: int = 256) -> None:
@@ -134,9 +135,43 @@ class ChartCache:
     def __len__(self) -> int:
         return len(self._charts)
 
+    def values(self) -> list[alt.TopLevelMixin]:
+        """The charts kept, least recently used first."""
+        return list(self._charts.values())
+
+
+#: One cache per data object shown in this kernel, by ``id``; an entry goes with its data.
+_CACHES: dict[int, ChartCache] = {}
+
+
+def chart_cache(data: object) -> ChartCache:
+    """Return the cache of the charts built for ``data`` (an :class:`coopmap.app.data.AppData`).
+
+    A chart is a function of the data it draws and of the inputs in its key (chart,
+    language, filters, metric, highlight...). The cache lives here, in the chart
+    layer, beside the data rather than in them: other data (a version accepted in the
+    data panel) is another object, so it gets a cache of its own and no chart of the
+    old data is shown; the cache is dropped when its data object is.
+
+    Parameters
+    ----------
+    data : object
+        The data the charts draw; any object that can be weakly referenced.
+
+    Returns
+    -------
+    ChartCache
+    """
+    key = id(data)
+    cache = _CACHES.get(key)
+    if cache is None:
+        cache = _CACHES[key] = ChartCache()
+        weakref.finalize(data, _CACHES.pop, key, None)
+    return cache
+
 
 #: Set by ``coopmap serve``: URL path of the chart bundle the server shares.
-BUNDLE_ENV = "COOPMAP_CHART_BUNDLE"
+BUNDLE_ENV = sources.CHART_BUNDLE_ENV
 
 _LOADER = """
 const bundle = await import(new URL({url}, window.location.href).href);
@@ -152,7 +187,7 @@ def chart_widget_class() -> type[alt.JupyterChart]:
     shares, so the page loads it once for all charts. Elsewhere (JupyterLab) altair's
     own offline mode, with the bundle in each widget.
     """
-    url = os.environ.get(BUNDLE_ENV)
+    url = sources.chart_bundle_url()
     if not url:
         alt.JupyterChart.enable_offline()
         return alt.JupyterChart
