@@ -91,6 +91,8 @@ UNITS: dict[str, tuple[str, str, int]] = {
     "coops": ("个", "", 0),
     "member_coops": ("个", "member cooperatives", 0),  # a union's members (coopmap.data.schema.members_unit)
     "km2": ("平方千米", "km²", 1),
+    "head": ("只", "", 0),  # hams, pigs: a named case's count
+    "times": ("次", "times", 0),
 }
 _UNIT_ALIASES = {
     "万元": "money", "cny 10k": "money", "wan_yuan": "money",
@@ -99,6 +101,7 @@ _UNIT_ALIASES = {
     "人": "people", "户": "households", "个": "coops", "家": "coops",
     "": "count", "number": "count", "int": "count",
     "km²": "km2", "平方千米": "km2",
+    "只": "head", "次": "times",
 }
 
 
@@ -205,23 +208,42 @@ def unit_label(unit: str, lang: str = "zh") -> str:
     return zh if _check_lang(lang) == "zh" else en
 
 
-def format_number(value: Any, unit: str = "count", lang: str = "zh", decimals: int | None = None) -> str:
+def format_number(value: Any, unit: str = "count", lang: str = "zh", decimals: int | None = None, *,
+                  label: str | None = None, missing: str = "—", trim: bool = False, signed: bool = False) -> str:
     """Format a number with thousands separators and its unit.
+
+    The one number formatter of coopmap: dashboard, charts, report, slides, tables
+    and the reconciliation's prose all write numbers through it.
 
     Parameters
     ----------
     value : number or None
-        ``None``/NaN gives ``"—"``.
+        ``None``/NaN/``pandas.NA`` gives ``missing``.
     unit : str
         A unit id of :data:`UNITS` (``money``, ``mu``, ``pct``, ``count``, ``people``,
-        ``households``, ``coops``, ``member_coops``, ``km2``) or its Chinese symbol (万元, 亩, %).
+        ``households``, ``coops``, ``member_coops``, ``km2``, ``head``, ``times``) or
+        its Chinese symbol (万元, 亩, %, 个, 人, 户, 只, 次).
     lang : {"zh", "en"}
     decimals : int, optional
         Digits after the point; default per unit (money 1, mu 1, pct 1, counts 0).
+    label : str, optional
+        Unit text to show instead of the unit's own (a metric's ``unit(lang)``, which a
+        plug-in may name freely); ``"%"`` is written without a space.
+    missing : str, default "—"
+        Text for a missing value (charts say 未填报).
+    trim : bool, default False
+        Drop trailing zeros after the point (``1,300.00`` → ``1,300``), as prose does.
+    signed : bool, default False
+        Write ``+`` before a positive number (a difference).
 
     Returns
     -------
     str
+
+    Raises
+    ------
+    ValueError
+        For an unknown unit or a value that is not a number.
 
     Examples
     --------
@@ -233,21 +255,31 @@ def format_number(value: Any, unit: str = "count", lang: str = "zh", decimals: i
     '71.1%'
     >>> format_number(12000, "亩", "en")
     '12,000.0 mu'
+    >>> format_number(1300.0, decimals=2, trim=True)
+    '1,300'
+    >>> format_number(-0.5, decimals=2, trim=True, signed=True)
+    '-0.5'
     """
     _check_lang(lang)
     uid = unit_id(unit)
     zh, en, default = UNITS[uid]
     if value is None:
-        return "—"
+        return missing
     try:
         number = float(value)
     except (TypeError, ValueError):
+        import pandas as pd  # lazy: the base layer stays light; only a pandas missing value gets here
+
+        if value is pd.NA or value is pd.NaT:
+            return missing
         raise ValueError(f"not a number: {value!r}") from None
     if math.isnan(number):
-        return "—"
+        return missing
     digits = default if decimals is None else decimals
-    text = f"{number:,.{digits}f}"
-    if uid == "pct":
+    text = f"{number:{'+' if signed else ''},.{digits}f}"
+    if trim and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    shown = (zh if lang == "zh" else en) if label is None else label
+    if (label is None and uid == "pct") or shown == "%":
         return f"{text}%"
-    label = zh if lang == "zh" else en
-    return f"{text} {label}" if label else text
+    return f"{text} {shown}" if shown else text

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 import pandas as pd
 
 from coopmap.i18n import format_number, t, township_label
-from coopmap.figures.metrics import Metric
+from coopmap.figures.catalog import Metric
 from coopmap.data.schema import members_unit
 
 #: Units of registry columns as :func:`coopmap.i18n.format_number` names them
@@ -36,13 +36,6 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def num(value: Any, unit: str = "count", lang: str = "zh", decimals: Optional[int] = None) -> str:
-    """Format a number with its unit for ``lang`` (``—`` when missing)."""
-    if value is None or value is pd.NA:
-        return "—"
-    return format_number(value, unit, lang, decimals)
-
-
 def column_value(column: str, value: Any, lang: str, lead_level: Optional[str] = None) -> str:
     """Format a registry column's value with its unit.
 
@@ -52,20 +45,14 @@ def column_value(column: str, value: Any, lang: str, lead_level: Optional[str] =
     if column == "members":
         if lead_level is None:
             raise ValueError("column_value('members', ...) needs the cooperative's lead_level: a union's members are cooperatives")
-        return num(value, members_unit(lead_level), lang, 0)
+        return format_number(value, members_unit(lead_level), lang, 0)
     unit, decimals = COLUMN_UNITS.get(column, ("count", 0))
-    return num(value, unit, lang, decimals)
+    return format_number(value, unit, lang, decimals)
 
 
 def metric_value(value: Any, metric: Metric, lang: str) -> str:
     """Format a township metric's value with the metric's own unit and decimals."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{float(value):,.{metric.decimals}f}"
-    unit = metric.unit(lang)
-    if unit == "%":
-        return text + "%"
-    return f"{text} {unit}" if unit else text
+    return format_number(value, "count", lang, metric.decimals, label=metric.unit(lang))
 
 
 def badge(text: str, kind: str = "") -> str:

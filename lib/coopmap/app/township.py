@@ -7,11 +7,11 @@ from typing import Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.figures import metrics
+from coopmap.figures import catalog, metrics
 from coopmap.presentation.charts import status_text
-from coopmap.i18n import t
+from coopmap.i18n import format_number, t
 from coopmap.app.data import AppData
-from coopmap.app.html import badge, esc, metric_value, num, tile, tiles, township_name
+from coopmap.app.html import badge, esc, metric_value, tile, tiles, township_name
 from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
 
@@ -111,7 +111,7 @@ class TownshipView:
         """
         state = self._state
         tables = self._data.tables(state.filters)
-        metric = metrics.get_metric(state.metric)
+        metric = catalog.get_metric(state.metric)
         label = metric.label(lang)
         if code in tables.empty:
             return f'{label}{"：" if lang == "zh" else ": "}{t("app.township.no_data_filtered", lang)}'
@@ -143,22 +143,22 @@ class TownshipView:
     def _tiles_html(self, row: pd.Series, county: dict, lang: str) -> str:
         sample = self._data.illustrative
         coops = int(row["coops"])
-        share = num(100.0 * coops / county["coops_total"], "pct", lang) if county["coops_total"] else "—"
+        share = format_number(100.0 * coops / county["coops_total"], "pct", lang) if county["coops_total"] else "—"
         share_key = "app.tile.county_share_filtered" if self._state.filters.active else "app.tile.county_share"
         levels = " · ".join(f"{t(f'app.level.{lvl}', lang)} {int(row[col])}" for lvl, col in (
             ("township", "coops_township"), ("village", "coops_village"), ("group", "coops_group")))
         items = [
-            tile(t("chart.coops", lang), num(coops, "count", lang), f"{levels} · {t(share_key, lang, pct=share)}",
+            tile(t("chart.coops", lang), format_number(coops, "count", lang), f"{levels} · {t(share_key, lang, pct=share)}",
                  sample=sample, lang=lang),
             tile(t("app.tile.villages_covered", lang), f'{int(row["villages_covered"])}',
                  t("app.tile.of", lang, total=int(row["villages_total"])), sample=sample, lang=lang),
-            tile(metrics.get_metric("coverage_pct").label(lang), num(row["coverage_pct"], "pct", lang), sample=sample, lang=lang),
-            tile(t("members", lang), num(row["members"], "people", lang), sample=sample, lang=lang),
-            tile(t("households", lang), num(row["households"], "households", lang), sample=sample, lang=lang),
-            tile(t("land_mu", lang), num(row["land_mu"], "mu", lang, 0), sample=sample, lang=lang),
-            tile(t("revenue", lang), num(row["revenue"], "money", lang), sample=sample, lang=lang),
-            tile(t("farmer_income", lang), num(row["farmer_income"], "money", lang), sample=sample, lang=lang),
-            tile(t("collective_income", lang), num(row["collective_income"], "money", lang), sample=sample, lang=lang),
+            tile(catalog.get_metric("coverage_pct").label(lang), format_number(row["coverage_pct"], "pct", lang), sample=sample, lang=lang),
+            tile(t("members", lang), format_number(row["members"], "people", lang), sample=sample, lang=lang),
+            tile(t("households", lang), format_number(row["households"], "households", lang), sample=sample, lang=lang),
+            tile(t("land_mu", lang), format_number(row["land_mu"], "mu", lang, 0), sample=sample, lang=lang),
+            tile(t("revenue", lang), format_number(row["revenue"], "money", lang), sample=sample, lang=lang),
+            tile(t("farmer_income", lang), format_number(row["farmer_income"], "money", lang), sample=sample, lang=lang),
+            tile(t("collective_income", lang), format_number(row["collective_income"], "money", lang), sample=sample, lang=lang),
         ]
         return tiles(items, "cm-tiles-township")
 

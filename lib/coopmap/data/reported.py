@@ -18,6 +18,7 @@ import yaml
 
 from coopmap import paths
 from coopmap.errors import CoopmapError
+from coopmap.i18n import format_number
 
 QUALIFIERS = ("exact", "at_least", "about")
 
@@ -146,7 +147,7 @@ class Figure:
     def published(self, lang: str = "zh") -> str:
         """Return the figure as published, e.g. ``1300万元以上`` / ``1300 CNY 10k or more``."""
         value = self.compare_value
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+        text = format_number(value, "count", lang, 2, trim=True)
         unit = self.compare_unit if lang == "zh" else ("CNY 10k" if self.is_money else self.unit_en)
         if lang == "zh":
             prefix = "约" if self.qualifier == "about" else ""

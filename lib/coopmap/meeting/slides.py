@@ -22,8 +22,8 @@ from dataclasses import asdict, dataclass
 
 from coopmap import i18n
 from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
-from coopmap.presentation.briefing import Briefing, CaseView, esc, number
-from coopmap.i18n import t
+from coopmap.presentation.briefing import Briefing, CaseView, esc
+from coopmap.i18n import format_number, t
 from coopmap.figures.metrics import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
@@ -161,7 +161,7 @@ def coverage_slide(b: Briefing) -> Slide:
     map_note = f'<p class="cm-map-note">{esc(b.map_note())}</p>' if b.map_note() else ""
     body = (f'<div class="cm-map-box">{map_note}<div class="cm-chart">{chart}</div></div>'
             f'<div class="cm-side"><ul class="cm-statuses">{rows}</ul>{note}</div>')
-    title = t("meeting.coverage", lang, covered=covered, pct=number(pct, "%", lang, 1))
+    title = t("meeting.coverage", lang, covered=covered, pct=format_number(pct, "%", lang, 1))
     return _frame(b, "coverage", title, body)
 
 
@@ -170,8 +170,8 @@ def ranking_slide(b: Briefing) -> Slide:
     lang = b.lang
     table = b.townships.sort_values("coverage_pct", ascending=False, kind="stable")
     top, bottom = table.iloc[0], table.iloc[-1]
-    title = t("meeting.ranking", lang, top=b.township_name(top["code"]), top_value=number(top["coverage_pct"], "%", lang, 1),
-              bottom=b.township_name(bottom["code"]), bottom_value=number(bottom["coverage_pct"], "%", lang, 1))
+    title = t("meeting.ranking", lang, top=b.township_name(top["code"]), top_value=format_number(top["coverage_pct"], "%", lang, 1),
+              bottom=b.township_name(bottom["code"]), bottom_value=format_number(bottom["coverage_pct"], "%", lang, 1))
     chart = b.ranking_svg(width=300, height=260, scope="slide-ranking", fit=True)
     return _frame(b, "ranking", title, f'<div class="cm-chart">{chart}</div>')
 

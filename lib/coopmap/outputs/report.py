@@ -24,7 +24,8 @@ from typing import Iterable, Optional
 
 
 from coopmap import i18n
-from coopmap.presentation.briefing import Briefing, CaseView, FigureView, esc, number
+from coopmap.data import sources
+from coopmap.presentation.briefing import Briefing, CaseView, FigureView, esc
 from coopmap.errors import ExportError
 from coopmap.i18n import format_number, t
 from coopmap.data.schema import members_unit
@@ -208,12 +209,12 @@ def _township_table_html(b: Briefing) -> str:
     lang = b.lang
     rows = []
     for _, r in b.townships.iterrows():
-        rows.append([esc(b.township_name(r["code"])), esc(number(r["coops"], "个", lang)),
+        rows.append([esc(b.township_name(r["code"])), esc(format_number(r["coops"], "个", lang)),
                      esc(t("brief.of", lang, part=int(r["villages_covered"]), whole=int(r["villages_total"]))),
-                     esc(number(r["coverage_pct"], "%", lang, 1)), esc(number(r["members"], "人", lang)),
-                     esc(number(r["households"], "户", lang)), esc(number(r["land_mu"], "亩", lang, 0)),
-                     esc(number(r["revenue"], "万元", lang, 1)), esc(number(r["farmer_income"], "万元", lang, 1)),
-                     esc(number(r["collective_income"], "万元", lang, 1))])
+                     esc(format_number(r["coverage_pct"], "%", lang, 1)), esc(format_number(r["members"], "人", lang)),
+                     esc(format_number(r["households"], "户", lang)), esc(format_number(r["land_mu"], "亩", lang, 0)),
+                     esc(format_number(r["revenue"], "万元", lang, 1)), esc(format_number(r["farmer_income"], "万元", lang, 1)),
+                     esc(format_number(r["collective_income"], "万元", lang, 1))])
     headers = [(t("report.township", lang), False), (t("brief.coops", lang), True), (t("brief.villages_covered", lang), True),
                (t("brief.coverage", lang), True), (t("members", lang), True), (t("households", lang), True),
                (t("land_mu", lang), True), (t("revenue", lang), True), (t("farmer_income", lang), True),
@@ -231,7 +232,7 @@ def _county_body(b: Briefing) -> str:
         f'<section><h2>{esc(t("report.figures", lang))}</h2><p class="note">{esc(t("report.figures_note", lang))}</p>'
         f'{_tiles(b.programme_figures(), lang, b.provenance.illustrative)}</section>',
         f'<section class="page"><h2>{esc(t("report.coverage", lang))}</h2>'
-        f'<p>{esc(t("report.coverage_line", lang, total=total, covered=covered, pct=number(pct, "%", lang, 1)))}'
+        f'<p>{esc(t("report.coverage_line", lang, total=total, covered=covered, pct=format_number(pct, "%", lang, 1)))}'
         f'{"" if lang == "zh" else " "}{esc(rest)}</p>'
         f'<figure>{b.map_svg(scope="report-map")}</figure>'
         f'<figure>{b.village_svg(step=18, scope="report-villages")}</figure></section>',
@@ -254,11 +255,11 @@ def _township_body(b: Briefing, code: str) -> str:
     union = f"<p>{esc(t('report.union_line', lang, name=view.union, n=view.union_members))}</p>" if view.union else ""
     village_rows = [[esc(v["short"] if lang == "zh" else v["name"]),
                      f'<span class="status-{esc(v["status"])}">{esc(t("status." + v["status"], lang))}</span>',
-                     esc(number(v["coops"], "个", lang))] for _, v in view.villages.iterrows()]
+                     esc(format_number(v["coops"], "个", lang))] for _, v in view.villages.iterrows()]
     villages = _table([(t("report.village", lang), False), (t("status.title", lang), False), (t("brief.coops", lang), True)], village_rows)
     coop_rows = [[esc(c["name"]), esc(t("level." + c["level"], lang)), esc(c["village"]), esc(c["industry"]),
                   esc(format_number(c["members"], members_unit(c["level"]), lang)),  # 人, or a union's 个
-                  esc(number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
+                  esc(format_number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
                  for _, c in view.coops.iterrows()]
     coops = _table([(t("report.coop_name", lang), False), (t("report.level", lang), False), (t("report.village", lang), False),
                     (t("report.industry", lang), False), (t("members", lang), True), (t("revenue", lang), True),
@@ -334,7 +335,7 @@ def find_chromium() -> str:
     ExportError
         When none is found; the message says to install ``chromium``.
     """
-    env = os.environ.get("COOPMAP_CHROMIUM")
+    env = sources.chromium_setting()
     if env:
         if Path(env).is_file() and os.access(env, os.X_OK):
             return env

@@ -107,8 +107,6 @@ HEADLINE_FIGURES = (
     "coops_total", "village_coverage_pct", "secretaries_as_chair", "land_transferred",
     "coop_revenue_2023", "member_income_2023", "collective_income_2023", "standardized",
 )
-_UNIT_OF = {"个": "coops", "人": "people", "%": "pct", "亩": "mu", "万元": "money", "户": "households"}
-_CASE_UNIT_EN = {"只": "", "个": "", "户": "households", "人": "people", "次": "times"}
 
 
 def esc(value: Any) -> str:
@@ -118,18 +116,15 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def number(value: Any, unit: str, lang: str = "zh", decimals: Optional[int] = None) -> str:
-    """Format a number with a Chinese unit symbol (个, 人, %, 亩, 万元, 户 ...) for ``lang``."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    uid = _UNIT_OF.get(unit)
-    if uid is None:  # 只, 次: counts with their own word
-        text = f"{float(value):,.{decimals or 0}f}"
-        word = unit if lang == "zh" else _CASE_UNIT_EN.get(unit, unit)
-        return f"{text} {word}".strip() if lang == "en" else f"{text} {word}"
-    if uid in ("coops", "people", "households") and decimals is None:
-        decimals = 0
-    return format_number(value, uid, lang, decimals)
+def _unit(symbol: str) -> dict[str, str]:
+    """:func:`coopmap.i18n.format_number`'s unit arguments for a published unit symbol.
+
+    A symbol it does not know (a facts file may name any) is shown as written.
+    """
+    try:
+        return {"unit": i18n.unit_id(symbol)}
+    except ValueError:
+        return {"unit": "count", "label": symbol}
 
 
 def scope_svg(svg: str, scope: str, *, fit: bool = False, label: str = "") -> str:
@@ -379,7 +374,7 @@ class Briefing:
             computed = row["computed"]
             decimals = 2 if fig.compare_unit == "%" else (1 if fig.compare_unit in ("万元", "亩") else 0)
             computed_text = (t("brief.not_computable", self.lang) if pd.isna(computed)
-                             else number(computed, fig.compare_unit, self.lang, decimals))
+                             else format_number(computed, lang=self.lang, decimals=decimals, **_unit(fig.compare_unit)))
             out.append(FigureView(row["id"], self._label(row), computed_text, fig.published(self.lang),
                                   row["status"], row["explanation"] or ""))
         return out
@@ -443,7 +438,7 @@ class Briefing:
                 label = t(key, self.lang) if key in i18n.STRINGS else fig.label_en
                 unit = "万元" if fig.unit in MONEY_UNITS else fig.unit
                 decimals = 0 if float(fig.compare_value).is_integer() else 1
-                published = number(fig.compare_value, unit, self.lang, decimals)
+                published = format_number(fig.compare_value, lang=self.lang, decimals=decimals, **_unit(unit))
                 if fig.qualifier == "at_least":
                     published = f"{published}以上" if self.lang == "zh" else f"{published} or more"
                 elif fig.qualifier == "about":
@@ -454,7 +449,8 @@ class Briefing:
                     values = [len(coop[c].split(SERVES_SEPARATOR)) if BY_ID[c].kind == "villages" and isinstance(coop[c], str)
                               else coop[c] for c in fig.columns]
                     if not any(pd.isna(v) for v in values):
-                        registry = number(sum(float(v) for v in values), unit, self.lang, 1 if unit == "万元" else 0)
+                        registry = format_number(sum(float(v) for v in values), lang=self.lang,
+                                                  decimals=1 if unit == "万元" else 0, **_unit(unit))
                 figures.append(CaseFigureView(label, published, registry))
             industry = case.industry_en if self.lang == "en" else case.industry_zh
             place = case.place_zh
@@ -483,15 +479,15 @@ class Briefing:
         row = table.loc[code]
         lang = self.lang
         tiles = (
-            (t("brief.coops", lang), number(row["coops"], "个", lang)),
+            (t("brief.coops", lang), format_number(row["coops"], "个", lang)),
             (t("brief.villages_covered", lang), t("brief.of", lang, part=int(row["villages_covered"]), whole=int(row["villages_total"]))),
-            (t("brief.coverage", lang), number(row["coverage_pct"], "%", lang, 1)),
-            (t("members", lang), number(row["members"], "人", lang)),
-            (t("households", lang), number(row["households"], "户", lang)),
-            (t("land_mu", lang), number(row["land_mu"], "亩", lang, 0)),
-            (t("revenue", lang), number(row["revenue"], "万元", lang, 1)),
-            (t("farmer_income", lang), number(row["farmer_income"], "万元", lang, 1)),
-            (t("collective_income", lang), number(row["collective_income"], "万元", lang, 1)),
+            (t("brief.coverage", lang), format_number(row["coverage_pct"], "%", lang, 1)),
+            (t("members", lang), format_number(row["members"], "人", lang)),
+            (t("households", lang), format_number(row["households"], "户", lang)),
+            (t("land_mu", lang), format_number(row["land_mu"], "亩", lang, 0)),
+            (t("revenue", lang), format_number(row["revenue"], "万元", lang, 1)),
+            (t("farmer_income", lang), format_number(row["farmer_income"], "万元", lang, 1)),
+            (t("collective_income", lang), format_number(row["collective_income"], "万元", lang, 1)),
         )
         rank = {}
         for column in ("coops", "coverage_pct", "revenue", "farmer_income"):

@@ -16,7 +16,6 @@ geometry is simplified with :func:`coopmap.geo.boundaries.simplify_for_web`.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Collection, Mapping, Sequence
 
 import altair as alt
@@ -28,7 +27,7 @@ from shapely.geometry import mapping
 from coopmap.geo import boundaries as bnd
 from coopmap.errors import CoopmapError
 from coopmap.presentation.fonts import FONT_FAMILY
-from coopmap.i18n import STRINGS, add_strings, t, township_label, unit_label
+from coopmap.i18n import STRINGS, add_strings, format_number, t, township_label, unit_label
 from coopmap.data.schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
@@ -90,16 +89,12 @@ def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def _format(value: Any, unit: str, decimals: int, lang: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
-        return t("chart.not_reported", lang)
-    text = f"{float(value):,.{decimals}f}"
-    if unit == "%":
-        return text + "%"
-    return f"{text} {unit}" if unit else text
+    """A chart label's text: :func:`coopmap.i18n.format_number` with the unit as shown (未填报 when missing)."""
+    return format_number(value, "count", lang, decimals, label=unit, missing=t("chart.not_reported", lang))
 
 
 def _metric(metric_id: str):
-    from coopmap.figures.metrics import get_metric  # lazy: metrics imports the registry stack
+    from coopmap.figures.catalog import get_metric  # lazy: the catalog is needed only when a chart names a metric
 
     return get_metric(metric_id)
 
@@ -192,7 +187,7 @@ def township_map(
         :func:`coopmap.figures.metrics.township_table` (``code``, ``name`` and the metric's
         column, or what the metric's ``compute`` needs).
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.figures.metrics` registry.
+        A metric id of the :mod:`coopmap.figures.catalog`.
     schematic : bool, optional
         Say 示意边界 above the map (title, or subtitle under ``title``) and draw
         dashed edges. Default: the boundaries' ``attrs["schematic"]``.
@@ -356,7 +351,7 @@ def township_ranking(
     table : pandas.DataFrame
         :func:`coopmap.figures.metrics.township_table`.
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.figures.metrics` registry.
+        A metric id of the :mod:`coopmap.figures.catalog`.
     highlight : str, optional
         9-digit code of a township drawn in the accent colour.
     lang : {"zh", "en"}
