@@ -1,30 +1,15 @@
-"""Shared fixtures: small registries written the way county offices keep them."""
+"""Shared fixtures: small registries written the way county offices keep them.
+
+Helpers that tests import (rows, paths, ``write_csv``) live in ``tests/helpers``.
+"""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
 
-from valid_row import HEADER, coop_row  # noqa: F401  (tests import them from here)
-
-PROJECT = Path(__file__).resolve().parents[1]
-SHARED = PROJECT.parent / "shared"
-REAL_BOUNDARIES = SHARED / "data" / "boundaries" / "longling_townships.geojson"
-
-
-def write_csv(path: Path, rows: list[dict[str, object]], title: str | None = None, encoding: str = "utf-8-sig", header: list[str] | None = None) -> Path:
-    """Write rows as a CSV registry, optionally under a title row."""
-    header = header or HEADER
-    with path.open("w", encoding=encoding, newline="") as fh:
-        writer = csv.writer(fh)
-        if title:
-            writer.writerow([title])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([row.get(h, "") for h in header])
-    return path
+from helpers import coop_row, write_csv  # noqa: F401  (coop_row: test_hostile.py still imports it from here)
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HEADER, coop_row, write_csv
-from coopmap.figures import metrics
+from helpers import HEADER, coop_row, write_csv
+from coopmap.figures import catalog
 from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.app.state import Notice
@@ -253,9 +253,9 @@ def test_each_language_keeps_its_chart_widget_and_switching_back_sends_nothing(a
 
 
 def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> None:
-    metric = metrics.Metric("members_per_coop", "社均成员", "Members per cooperative", "人", "people", 1,
+    metric = catalog.Metric("members_per_coop", "社均成员", "Members per cooperative", "人", "people", 1,
                             lambda t: t["members"] / t["coops"].where(t["coops"] > 0))
-    metrics.register_metric(metric)
+    catalog.register_metric(metric)
     try:
         fresh = App(data)
         assert "members_per_coop" in [value for _, value in fresh.map.metric.options]
@@ -264,7 +264,7 @@ def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> N
         assert "社均成员" in str(fresh.map.slot.chart.spec)
         assert "metric=members_per_coop" in fresh.header.link.query
     finally:
-        metrics.unregister_metric("members_per_coop")
+        catalog.unregister_metric("members_per_coop")
 
 
 # -- links --------------------------------------------------------------------------------------

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, coop_row, write_csv
-from coopmap import paths
-from coopmap.data import versions
+from helpers import PROJECT, coop_row, write_csv
+from coopmap.data import sources, versions
 from coopmap.app import App, AppData
 from coopmap.app.datapanel import can_accept, report_csv, report_html
 from coopmap.geo.boundaries import schematic_townships
@@ -57,7 +56,7 @@ def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     local = tmp_path / "local"
     monkeypatch.setenv("COOPMAP_DATA_LOCAL", str(local))
     monkeypatch.delenv("COOPMAP_REGISTRY", raising=False)
-    assert paths.local_dir() == local
+    assert sources.local_dir() == local
     return local / "registry"
 
 

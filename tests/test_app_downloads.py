@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import HEADER, coop_row, write_csv
+from helpers import HEADER, coop_row, write_csv
 from coopmap import ExportError
 from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters

@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from conftest import coop_row, write_csv
+from helpers import coop_row, write_csv
 from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.geo.boundaries import schematic_townships

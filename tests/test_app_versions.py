@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import coop_row, write_csv
+from helpers import coop_row, write_csv
 from coopmap import paths
 from coopmap.data import versions
 from coopmap.app import App

@@ -2,14 +2,13 @@
 
 Each file loads (accepted rows plus row errors, every row accounted for) or raises a
 RegistryError with a clear message; nothing else escapes. The expectations are
-written next to the files by ``tests/data/bad/make_corpus.py``.
+written next to the files by ``tests/helpers/bad_corpus.py``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -18,9 +17,9 @@ import pytest
 
 from coopmap import RegistryError
 from coopmap.data.registry import load_registry
+from helpers import bad_corpus
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
-sys.path.insert(0, str(BAD))  # make_corpus, the generator of the corpus
 EXPECTED = sorted(BAD.glob("*.expected.json"))
 STORED = [p for p in EXPECTED if "generated" not in json.loads(p.read_text(encoding="utf-8"))]
 
@@ -32,7 +31,7 @@ def _expected(path: Path) -> dict:
 
 
 def check_outcome(path: Path, expected: dict) -> None:
-    """Load ``path`` and compare with ``expected`` (see make_corpus.py for the keys)."""
+    """Load ``path`` and compare with ``expected`` (see helpers/bad_corpus.py for the keys)."""
     if expected["outcome"] == "error":
         with pytest.raises(RegistryError) as info:
             load_registry(path, today=expected["today"])
@@ -83,7 +82,7 @@ def check_outcome(path: Path, expected: dict) -> None:
 
 def test_corpus_is_large_and_every_file_has_an_expectation():
     assert len(EXPECTED) >= 25
-    data_files = {p.name for p in BAD.iterdir() if p.suffix != ".py" and not p.name.endswith(".expected.json")}
+    data_files = {p.name for p in BAD.iterdir() if p.is_file() and not p.name.endswith(".expected.json")}
     named = {json.loads(p.read_text(encoding="utf-8")).get("file") for p in STORED}
     assert data_files == named, "every corpus file has one expectation and the other way round"
     outcomes = {json.loads(p.read_text(encoding="utf-8"))["outcome"] for p in EXPECTED}
@@ -98,20 +97,16 @@ def test_corpus_file(expected_path):
 
 @pytest.mark.slow
 def test_hundred_thousand_rows(tmp_path):
-    from make_corpus import write_large
-
     expected = _expected(BAD / "large_100k.expected.json")
-    path = write_large(tmp_path / "large_100k.csv")
+    path = bad_corpus.write_large(tmp_path / "large_100k.csv")
     start = time.perf_counter()
     check_outcome(path, expected)
     assert time.perf_counter() - start < 30, "a 100,000-row registry loads in well under a minute"
 
 
 def test_corpus_generator_recreates_a_text_and_a_binary_case(tmp_path, monkeypatch):
-    import make_corpus
-
-    monkeypatch.setattr(make_corpus, "HERE", tmp_path)
-    make_corpus.main(["gbk", "merged_group_header"])
+    monkeypatch.setattr(bad_corpus, "HERE", tmp_path)
+    bad_corpus.main(["gbk", "merged_group_header"])
     assert (tmp_path / "gbk.csv").read_bytes() == (BAD / "gbk.csv").read_bytes()
     for name, suffix in (("gbk", ".csv"), ("merged_group_header", ".xlsx")):
         expected = _expected(tmp_path / f"{name}.expected.json")

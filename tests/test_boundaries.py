@@ -25,7 +25,7 @@ from coopmap.geo.boundaries import BoundaryWarning, load_townships
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import BoundaryError
 
-from conftest import REAL_BOUNDARIES
+from helpers import REAL_BOUNDARIES
 
 DIVISIONS = load_divisions()
 CODES = list(DIVISIONS.townships["code"])

@@ -12,14 +12,14 @@ import shapely
 from coopmap.geo import boundaries as bnd
 from coopmap.presentation import charts
 from coopmap import i18n
-from coopmap.figures import metrics
+from coopmap.figures import catalog, metrics
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import CoopmapError, FontError
 from coopmap.presentation.chart_images import chart_to_bytes
 from coopmap.presentation.fonts import find_cjk_font
 
-from _png import decode_png
+from helpers.png import decode_png
 
 DIVISIONS = load_divisions()
 CODES = list(DIVISIONS.townships["code"])
@@ -168,15 +168,15 @@ def test_highlight_and_unknown_codes(schematic, towns):
 
 
 def test_registered_metric_is_drawn(schematic, towns):
-    metric = metrics.Metric("revenue_per_coop_test", "社均经营收入", "Revenue per cooperative", "万元", "CNY 10k", 2,
+    metric = catalog.Metric("revenue_per_coop_test", "社均经营收入", "Revenue per cooperative", "万元", "CNY 10k", 2,
                             lambda t: t["revenue"] / t["coops"].where(t["coops"] > 0))
-    metrics.register_metric(metric)
+    catalog.register_metric(metric)
     try:
         rows = datasets(spec_of(charts.township_map(schematic, towns, metric.id)))
         texts = {r["code"]: r["value_text"] for r in rows if r.get("type") == "Feature"}
         assert texts["530523102"] == "1.25 万元" and texts["530523207"] == "未填报"
     finally:
-        metrics.unregister_metric(metric.id)
+        catalog.unregister_metric(metric.id)
 
 
 def dominant_fill(pixels: np.ndarray) -> float:

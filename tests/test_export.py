@@ -9,7 +9,7 @@ import pytest
 from coopmap.presentation import chart_images, fonts
 from coopmap.errors import ExportError, FontError
 
-from _png import decode_png
+from helpers.png import decode_png
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import string
 
 import pytest
 
-from conftest import coop_row
+from helpers import coop_row
 from coopmap.data import uscc
 from coopmap.data.messages import STRINGS, Message, odd_characters
 from coopmap.data.parsing import CellError, parse_date, parse_int, parse_number, parse_year

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import HEADER, coop_row
+from helpers import HEADER, coop_row
 from coopmap import RegistryError
 from coopmap.data import uscc
 from coopmap.data.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year

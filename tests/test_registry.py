@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import HEADER, coop_row, write_csv
+from helpers import HEADER, coop_row, write_csv
 from coopmap import RegistryError
 from coopmap.data.registry import load_registry, write_registry
 from coopmap.data.schema import HEADERS_ZH

@@ -196,7 +196,7 @@ def test_cli_township_pdf(tmp_path):
 
 
 def test_a_small_real_registry(registry_csv):
-    from conftest import coop_row
+    from helpers import coop_row
 
     path = registry_csv([coop_row(1), coop_row(2, **{"领办层级": "乡镇", "村（社区）": "", "主导产业": "茶叶"})],
                         title="碧寨乡合作社台账")
@@ -211,7 +211,7 @@ def test_a_small_real_registry(registry_csv):
 
 
 def test_official_boundaries_are_named_on_the_cover(registry):
-    from conftest import REAL_BOUNDARIES
+    from helpers import REAL_BOUNDARIES
 
     if not REAL_BOUNDARIES.exists():
         pytest.skip(f"real township boundaries not found at {REAL_BOUNDARIES} (they are not part of the project)")

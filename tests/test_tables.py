@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import coop_row
+from helpers import coop_row
 from coopmap import DivisionError, ExportError, paths
 from coopmap.cli import main
 from coopmap.data.registry import load_registry

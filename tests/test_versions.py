@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import coop_row, write_csv
+from helpers import coop_row, write_csv
 from coopmap import RegistryError, paths
+from coopmap.data import sources
 from coopmap.data import versions
 from coopmap.data.registry import load_registry
 
@@ -50,7 +51,7 @@ def test_stage_validates_and_stores_nothing(store, files):
     assert (reg.report.accepted, reg.report.rejected) == (1, 1)
     assert versions.list_versions() == []
     assert versions.active_version() is None
-    assert paths.default_registry() == paths.SAMPLE_XLSX
+    assert sources.default_registry() == paths.SAMPLE_XLSX
 
 
 def test_accept_stores_a_dated_copy_and_makes_it_active(store, files):
@@ -61,7 +62,7 @@ def test_accept_stores_a_dated_copy_and_makes_it_active(store, files):
     assert (version.accepted, version.rejected, version.skipped, version.active) == (2, 0, 0, True)
     assert version.title == "台账 v1" and len(version.sha256) == 64
     assert (store / versions.POINTER).read_text(encoding="utf-8").strip() == version.id
-    assert paths.default_registry() == version.path
+    assert sources.default_registry() == version.path
     meta = json.loads((store / f"{version.id}.json").read_text(encoding="utf-8"))
     assert meta["original_name"] == "台账2023.csv" and meta["acknowledged_rejected"] is False
 
@@ -69,7 +70,7 @@ def test_accept_stores_a_dated_copy_and_makes_it_active(store, files):
 def test_environment_registry_still_wins(store, files, monkeypatch):
     versions.accept(files["v1"], now=T1, today=TODAY)
     monkeypatch.setenv("COOPMAP_REGISTRY", str(files["v2"]))
-    assert paths.default_registry() == files["v2"]
+    assert sources.default_registry() == files["v2"]
 
 
 # -- the base version: the shipped sample, or the file the server was started with ----------
@@ -95,12 +96,12 @@ def test_after_an_accept_the_shipped_sample_is_listed_and_can_be_made_active_aga
     assert versions.active_version() is None
     assert [v.active for v in versions.list_versions(include_base=True)] == [False, False, True]
     # what the CLI and notebooks read, and what a dashboard page opened now shows
-    assert paths.default_registry() == paths.SAMPLE_XLSX
+    assert sources.default_registry() == paths.SAMPLE_XLSX
     assert versions.current_registry() == paths.SAMPLE_XLSX
-    assert accepted_count(paths.default_registry()) == sample
+    assert accepted_count(sources.default_registry()) == sample
     assert v1.path.is_file() and v2.path.is_file(), "switching to the sample removes no version"
 
-    assert versions.activate(v1.id).active and accepted_count(paths.default_registry()) == 2
+    assert versions.activate(v1.id).active and accepted_count(sources.default_registry()) == 2
     assert versions.get_version("base").base and not versions.get_version("base").active
     with pytest.raises(RegistryError, match="no stored registry version 'bas'"):
         versions.activate("bas")  # the base is named in full, never by a prefix
@@ -114,7 +115,7 @@ def test_a_registry_named_at_start_is_the_base_version(store, files, monkeypatch
     base = versions.list_versions(include_base=True)[-1]
     assert base.base and not base.shipped_sample and base.path == files["v1"] and base.original_name == "台账2023.csv"
     assert versions.current_registry() == uploaded.path, "a page opened now shows the accepted version"
-    assert paths.default_registry() == files["v1"], "the CLI and notebooks still read the file they were given"
+    assert sources.default_registry() == files["v1"], "the CLI and notebooks still read the file they were given"
     versions.activate("base")
     assert versions.current_registry() == files["v1"]
     monkeypatch.delenv("COOPMAP_REGISTRY")
@@ -152,7 +153,7 @@ def test_rejected_rows_need_an_acknowledgement(store, files):
 
     second = versions.accept(files["bad"], acknowledge_rejected=True, now=T2, today=TODAY)
     assert second.active and second.acknowledged_rejected and second.rejected == 1
-    assert accepted_count(paths.default_registry()) == 1
+    assert accepted_count(sources.default_registry()) == 1
 
 
 def test_unreadable_file_is_refused_and_nothing_stored(store, files, tmp_path):
@@ -173,11 +174,11 @@ def test_versions_are_kept_listed_newest_first_and_switchable(store, files):
     listed = versions.list_versions()
     assert [v.id for v in listed] == [v2.id, v1.id]
     assert [v.active for v in listed] == [True, False]
-    assert accepted_count(paths.default_registry()) == 3
+    assert accepted_count(sources.default_registry()) == 3
 
     back = versions.activate(v1.id, today=TODAY)
     assert back.active and versions.active_version().id == v1.id
-    assert accepted_count(paths.default_registry()) == 2
+    assert accepted_count(sources.default_registry()) == 2
     assert v2.path.read_bytes() == files["v2"].read_bytes(), "switching back keeps the newer version"
 
     assert versions.activate("20240602", today=TODAY).id == v2.id, "a unique prefix is enough"
@@ -220,7 +221,7 @@ def test_dashboard_cycle_upload_stage_accept(store, files):
     version = versions.accept(upload, name="新台账.csv", now=T2, today=TODAY)
     versions.discard_upload(upload)
     assert version.id == "20240602-103005-新台账.csv" and version.original_name == "新台账.csv"
-    assert paths.default_registry() == version.path
+    assert sources.default_registry() == version.path
 
 
 # -- interrupted writes ---------------------------------------------------------------
@@ -247,7 +248,7 @@ def test_failed_rename_keeps_the_previous_version_active(store, files, monkeypat
     monkeypatch.setattr(os, "replace", real_replace)
     assert [v.id for v in versions.list_versions()] == [v1.id]
     assert versions.active_version().id == v1.id
-    assert accepted_count(paths.default_registry()) == 2
+    assert accepted_count(sources.default_registry()) == 2
     assert leftovers(store) == []
     assert sorted(p.name for p in store.iterdir()) == sorted([".lock", "active", v1.id, f"{v1.id}.json"])
 
@@ -293,7 +294,7 @@ def test_process_killed_before_the_rename(store, files):
     assert len(leftovers(store)) == 1, "the half-done write left its temporary file"
     assert [v.id for v in versions.list_versions()] == [v1.id]
     assert versions.active_version().id == v1.id
-    assert accepted_count(paths.default_registry()) == 2
+    assert accepted_count(sources.default_registry()) == 2
     v2 = versions.accept(files["v2"], now=T2, today=TODAY)
     assert versions.active_version().id == v2.id, "the store still takes new versions"
 
@@ -315,7 +316,7 @@ def test_pointer_to_a_removed_version_falls_back_to_the_newest(store, files):
     with pytest.warns(UserWarning, match="not stored"):
         assert versions.active_registry_path() == v2.path
     with pytest.warns(UserWarning, match="not stored"):
-        assert paths.default_registry() == v2.path
+        assert sources.default_registry() == v2.path
 
 
 def test_version_without_its_record_is_still_listed(store, files):
@@ -361,7 +362,7 @@ def test_cli_accept_versions_activate(store, files, capsys):
     assert capsys.readouterr().out.startswith(f"* base  {paths.SAMPLE_XLSX}  (the shipped illustrative sample")
     assert main(["versions"]) == 0
     assert capsys.readouterr().out.splitlines()[-1].startswith("* base")
-    assert paths.default_registry() == paths.SAMPLE_XLSX
+    assert sources.default_registry() == paths.SAMPLE_XLSX
 
     assert main(["activate", "no-such-version"]) == 2
     assert "no stored registry version 'no-such-version'" in capsys.readouterr().err

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import write_csv
+from helpers import HEADER, coop_row, write_csv
 from coopmap.figures import metrics
 from coopmap import paths
 from coopmap.data import uscc
@@ -31,7 +31,6 @@ from coopmap.data.registry import load_registry, write_registry
 from coopmap.outputs.report import render_html
 from coopmap.data.schema import CANONICAL_DTYPES, RegistrySchema
 from coopmap.outputs.tables import table_bytes
-from valid_row import HEADER, coop_row
 
 MENGNUO, BIZHAI = "530523103", "530523203"
 TIANPO, CONGGANG, HAITOU, GOUXINZHAI = "530523103206", "530523103204", "530523103205", "530523103201"

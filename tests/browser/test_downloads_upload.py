@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import coop_row, write_csv
+from helpers import coop_row, write_csv
 from coopmap import paths
 from coopmap.data import versions
 from coopmap.data.registry import load_registry

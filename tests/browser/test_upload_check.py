@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, write_csv
+from helpers import PROJECT, write_csv
 from coopmap.data.divisions import load_divisions
 
 from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard

@@ -1,12 +1,23 @@
-"""One valid registry row, as county offices write it (Chinese headers).
+"""Helpers shared by the tests: the project's folders and registries as county offices write them.
 
-Shared by the test fixtures (``conftest.py``) and the generator of the bad-input corpus
-(``data/bad/make_corpus.py``), so that both start from the same valid cooperative.
+``tests`` is on ``sys.path`` (``pythonpath`` in pyproject.toml), so a test imports
+``from helpers import coop_row, write_csv`` and the submodules ``helpers.png`` (decode
+the PNGs charts render to), ``helpers.hostile`` (a registry full of markup and
+formulas) and ``helpers.bad_corpus`` (the generator of ``tests/data/bad``). The valid
+row here is the one the bad-input corpus starts from too.
 """
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 from coopmap.data import uscc
+
+PROJECT = Path(__file__).resolve().parents[2]
+SHARED = PROJECT.parent / "shared"
+#: The real township boundaries (tests and local use only; never committed).
+REAL_BOUNDARIES = SHARED / "data" / "boundaries" / "longling_townships.geojson"
 
 HEADER = [
     "统一社会信用代码", "合作社名称", "领办层级", "乡镇", "村（社区）", "村民小组", "组建方式", "规范运行",
@@ -40,3 +51,17 @@ def coop_row(serial: int, **overrides: object) -> dict[str, object]:
     }
     row.update(overrides)
     return row
+
+
+def write_csv(path: Path, rows: list[dict[str, object]], title: str | None = None, encoding: str = "utf-8-sig",
+              header: list[str] | None = None) -> Path:
+    """Write rows as a CSV registry, optionally under a title row."""
+    header = header or HEADER
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.writer(fh)
+        if title:
+            writer.writerow([title])
+        writer.writerow(header)
+        for row in rows:
+            writer.writerow([row.get(h, "") for h in header])
+    return path

@@ -1,6 +1,6 @@
-"""Write the corpus of malformed registries in this folder, each beside its expected outcome.
+"""Write the corpus of malformed registries in tests/data/bad, each beside its expected outcome.
 
-Run ``.venv/bin/python tests/data/bad/make_corpus.py`` to recreate every file (the
+Run ``cd tests && ../.venv/bin/python -m helpers.bad_corpus`` to recreate every file (the
 binary ones included). Each case is a file ``NAME.<ext>`` and ``NAME.expected.json``:
 
 ``outcome``
@@ -38,10 +38,9 @@ import zipfile
 from pathlib import Path
 from typing import Any, Callable
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # tests/: the shared valid row
-from valid_row import HEADER, coop_row  # noqa: E402
+from helpers import HEADER, PROJECT, coop_row
 
-HERE = Path(__file__).resolve().parent
+HERE = PROJECT / "tests" / "data" / "bad"
 TODAY = "2024-06-30"
 TITLE = "龙陵县党组织领办合作社台账（测试）"
 

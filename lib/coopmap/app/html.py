@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 import pandas as pd
 
 from coopmap.i18n import format_number, t, township_label
-from coopmap.figures.catalog import Metric
+from coopmap.figures.metrics import Metric
 from coopmap.data.schema import members_unit
 
 #: Units of registry columns as :func:`coopmap.i18n.format_number` names them

@@ -24,7 +24,6 @@ from typing import Iterable, Optional
 
 
 from coopmap import i18n
-from coopmap.data import sources
 from coopmap.presentation.briefing import Briefing, CaseView, FigureView, esc
 from coopmap.errors import ExportError
 from coopmap.i18n import format_number, t
@@ -335,7 +334,7 @@ def find_chromium() -> str:
     ExportError
         When none is found; the message says to install ``chromium``.
     """
-    env = sources.chromium_setting()
+    env = os.environ.get("COOPMAP_CHROMIUM")
     if env:
         if Path(env).is_file() and os.access(env, os.X_OK):
             return env

@@ -94,7 +94,7 @@ def _format(value: Any, unit: str, decimals: int, lang: str) -> str:
 
 
 def _metric(metric_id: str):
-    from coopmap.figures.catalog import get_metric  # lazy: the catalog is needed only when a chart names a metric
+    from coopmap.figures.metrics import get_metric  # lazy: metrics imports the registry stack
 
     return get_metric(metric_id)
 
@@ -187,7 +187,7 @@ def township_map(
         :func:`coopmap.figures.metrics.township_table` (``code``, ``name`` and the metric's
         column, or what the metric's ``compute`` needs).
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.figures.catalog`.
+        A metric id of the :mod:`coopmap.figures.metrics` registry.
     schematic : bool, optional
         Say 示意边界 above the map (title, or subtitle under ``title``) and draw
         dashed edges. Default: the boundaries' ``attrs["schematic"]``.
@@ -351,7 +351,7 @@ def township_ranking(
     table : pandas.DataFrame
         :func:`coopmap.figures.metrics.township_table`.
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.figures.catalog`.
+        A metric id of the :mod:`coopmap.figures.metrics` registry.
     highlight : str, optional
         9-digit code of a township drawn in the accent colour.
     lang : {"zh", "en"}
