@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import coop_row, write_csv  # noqa: F401  (coop_row: test_hostile.py still imports it from here)
+from helpers import write_csv
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Hostile content: markup, Vega expressions and formulas in a registry stay text everywhere.
 
 The registry is the illustrative sample with a payload in front of every name,
-industry, partner and chair (``tests/_hostile.py``). Each output is checked the way a
+industry, partner and chair (``tests/helpers/hostile.py``). Each output is checked the way a
 browser or a spreadsheet would read it:
 
 * the dashboard: every HTML widget of the page (the widget tree walked in every view)
@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from _hostile import FORMULAS, MARKERS, MARKUP, PAYLOADS, QUOTE, SCRIPT, TEXT_COLUMNS, hostile_frame, load_hostile
+from helpers.hostile import FORMULAS, MARKERS, MARKUP, PAYLOADS, QUOTE, SCRIPT, TEXT_COLUMNS, hostile_frame, load_hostile
 from coopmap.outputs import tables
 from coopmap.app import App, AppData, Filters
 from coopmap.app.slots import chart_cache
@@ -382,7 +382,7 @@ def test_hostile_links_land_on_the_overview_with_a_notice(app: App, name: str) -
 
 # -- the upload panel's check report ------------------------------------------------------------------------
 def test_upload_check_report_quotes_hostile_cells_as_text(tmp_path: Path) -> None:
-    from conftest import coop_row, write_csv
+    from helpers import coop_row, write_csv
     from coopmap.app.datapanel import report_csv, report_html
 
     rows = [coop_row(1, **{"合作社名称": SCRIPT + "合作社"}),

@@ -1,6 +1,6 @@
 """Hostile content and hostile links in headless Chromium: no script runs, nothing leaks.
 
-``coopmap serve --registry`` on the hostile registry of ``tests/_hostile.py`` (markup,
+``coopmap serve --registry`` on the hostile registry of ``tests/helpers/hostile.py`` (markup,
 Vega expressions and formula starts in every name, industry, partner and chair; markup
 in the file name). A visitor walks the overview, a township and hostile cooperatives'
 profiles, hovers the map's tooltips and opens hostile links; ``coopmap meeting`` shows
@@ -16,7 +16,6 @@ refused without serving anything or logging a traceback.
 from __future__ import annotations
 
 import http.client
-import sys
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import quote, urlsplit
@@ -25,11 +24,9 @@ import pandas as pd
 import pytest
 
 from coopmap.data.industries import split_industries
+from helpers.hostile import IMG, SCRIPT, SVG, load_hostile
 
 from .conftest import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _hostile import IMG, SCRIPT, SVG, load_hostile  # noqa: E402
 
 MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
 VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"

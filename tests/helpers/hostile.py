@@ -6,7 +6,8 @@ levels get some) in front of the original text. Shown anywhere as markup, the fi
 three would set ``window.__pwned``; ``'+alert(1)+'`` would open a dialog if it were
 pasted into a script; the last four are spreadsheet formula starts.
 
-Used by ``tests/test_hostile.py`` (no browser) and ``tests/browser/test_hostile.py``.
+Used by ``tests/test_hostile.py`` (no browser) and ``tests/browser/test_hostile.py``
+(``from helpers.hostile import ...``).
 """
 
 from __future__ import annotations
