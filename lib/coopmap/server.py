@@ -45,7 +45,6 @@ from __future__ import annotations
 import argparse
 import atexit
 import hashlib
-import html
 import os
 import secrets
 import shutil
@@ -60,6 +59,7 @@ from typing import Sequence
 
 from coopmap import i18n, paths
 from coopmap.errors import CoopmapError
+from coopmap.presentation.html import esc
 
 NOTEBOOK = paths.PROJECT_DIR / "dashboards" / "longling.ipynb"
 TEMPLATE_DIR = paths.PACKAGE_DIR / "app" / "templates" / "coopmap"
@@ -213,7 +213,7 @@ def _voila_class():
             head = folder / "templates"
             head.mkdir()
             (head / "coopmap_head.html").write_text(
-                f'<link rel="modulepreload" href="{html.escape(url)}">\n', encoding="utf-8")
+                f'<link rel="modulepreload" href="{esc(url)}">\n', encoding="utf-8")
             self.template_paths.insert(0, str(head))
 
         @property

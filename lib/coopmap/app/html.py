@@ -8,13 +8,10 @@ percentages; CNY 10k and mu in English).
 
 from __future__ import annotations
 
-import html
-import math
 from typing import Any, Iterable, Optional
 
-import pandas as pd
-
 from coopmap.i18n import format_number, t, township_label
+from coopmap.presentation.html import esc  # the one escape; app views import it from here too
 from coopmap.figures.metrics import Metric
 from coopmap.data.schema import members_unit
 
@@ -27,13 +24,6 @@ COLUMN_UNITS = {
     "income_wages": ("money", 1), "income_dividends": ("money", 1), "income_commission": ("money", 1),
     "income_inputs": ("money", 1),
 }
-
-
-def esc(value: Any) -> str:
-    """Escape any value for HTML (``None``/NaN become an empty string)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def column_value(column: str, value: Any, lang: str, lead_level: Optional[str] = None) -> str:

@@ -22,7 +22,8 @@ from dataclasses import asdict, dataclass
 
 from coopmap import i18n
 from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
-from coopmap.presentation.briefing import Briefing, CaseView, esc
+from coopmap.presentation.briefing import Briefing, CaseView
+from coopmap.presentation.html import esc
 from coopmap.i18n import format_number, t
 from coopmap.figures.metrics import VILLAGE_STATUSES
 

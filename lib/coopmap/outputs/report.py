@@ -24,7 +24,8 @@ from typing import Iterable, Optional
 
 
 from coopmap import i18n
-from coopmap.presentation.briefing import Briefing, CaseView, FigureView, esc
+from coopmap.presentation.briefing import Briefing, CaseView, FigureView
+from coopmap.presentation.html import esc
 from coopmap.errors import ExportError
 from coopmap.i18n import format_number, t
 from coopmap.data.schema import members_unit

@@ -23,7 +23,6 @@ the slides lay them out.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import re
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from coopmap import i18n
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError
 from coopmap.i18n import format_number, t, township_label
+from coopmap.presentation.html import esc
 from coopmap.data.privacy import mask_name, mask_text
 from coopmap.data.reported import MONEY_UNITS, Case, Reported, load_reported
 from coopmap.data.schema import BY_ID, SERVES_SEPARATOR
@@ -107,13 +107,6 @@ HEADLINE_FIGURES = (
     "coops_total", "village_coverage_pct", "secretaries_as_chair", "land_transferred",
     "coop_revenue_2023", "member_income_2023", "collective_income_2023", "standardized",
 )
-
-
-def esc(value: Any) -> str:
-    """Escape any value for HTML; ``None``/NaN/NA become an empty string."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return html.escape(str(value), quote=True)
 
 
 def _unit(symbol: str) -> dict[str, str]:
