@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import signal
 import socket
 import subprocess
 import time
@@ -137,7 +136,7 @@ class Server:
     def log_tail(self, lines: int = 3) -> str:
         if not self.log_path or not self.log_path.exists():
             return ""
-        text = [l for l in self.log_path.read_text(errors="replace").splitlines() if l.strip()]
+        text = [line for line in self.log_path.read_text(errors="replace").splitlines() if line.strip()]
         return " | ".join(text[-lines:])
 
     def alive(self) -> bool:

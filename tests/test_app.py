@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HEADER, coop_row, write_csv
-from coopmap.figures import catalog
-from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.app.state import Notice
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
 from coopmap.data.schema import COLUMNS
+from coopmap.figures import catalog
+from coopmap.geo.boundaries import schematic_townships
+
+from helpers import HEADER, coop_row, write_csv
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 EXTRA = ["合作企业", "所属联合社", "租金（万元）", "薪金（万元）", "分红（万元）", "佣金（万元）", "农资销售（万元）", "理事长"]

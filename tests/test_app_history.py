@@ -14,12 +14,13 @@ import re
 
 import pytest
 
-from helpers import coop_row, write_csv
-from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
+from coopmap.geo.boundaries import schematic_townships
+
+from helpers import coop_row, write_csv
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 POTOU = uscc.make("530523", 901)  # a village cooperative of 碧寨乡

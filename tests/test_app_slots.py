@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from coopmap.presentation import charts
 from coopmap.app.data import AppData
 from coopmap.app.slots import ChartCache, chart_cache, with_rows
 from coopmap.errors import CoopmapError
+from coopmap.presentation import charts
 
 
 @pytest.fixture(scope="module")

@@ -18,12 +18,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from coopmap.geo import boundaries as bnd
 from coopmap import cli, paths
-from coopmap.geo import crs
-from coopmap.geo.boundaries import BoundaryWarning, load_townships
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import BoundaryError
+from coopmap.geo import boundaries as bnd
+from coopmap.geo import crs
+from coopmap.geo.boundaries import BoundaryWarning, load_townships
 
 from helpers import REAL_BOUNDARIES
 

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from coopmap import ExportError, paths
-from coopmap.presentation.briefing import Briefing
-from coopmap.outputs.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
 from coopmap.data.registry import load_registry
+from coopmap.outputs.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
+from coopmap.presentation.briefing import Briefing
 
 
 @pytest.fixture(scope="module")

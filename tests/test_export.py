@@ -6,8 +6,8 @@ import altair as alt
 import numpy as np
 import pytest
 
-from coopmap.presentation import chart_images, fonts
 from coopmap.errors import ExportError, FontError
+from coopmap.presentation import chart_images, fonts
 
 from helpers.png import decode_png
 

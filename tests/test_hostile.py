@@ -30,17 +30,28 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from helpers.hostile import FORMULAS, MARKERS, MARKUP, PAYLOADS, QUOTE, SCRIPT, TEXT_COLUMNS, hostile_frame, load_hostile
-from coopmap.outputs import tables
 from coopmap.app import App, AppData, Filters
 from coopmap.app.slots import chart_cache
 from coopmap.app.table import TableWidget
 from coopmap.data.industries import split_industries
-from coopmap.presentation.briefing import Briefing
+from coopmap.data.registry import load_registry, neutralise
 from coopmap.meeting.presenter import Meeting
 from coopmap.meeting.slides import core_slides, township_slide
-from coopmap.data.registry import load_registry, neutralise
+from coopmap.outputs import tables
 from coopmap.outputs.report import render_html
+from coopmap.presentation.briefing import Briefing
+
+from helpers.hostile import (
+    FORMULAS,
+    MARKERS,
+    MARKUP,
+    PAYLOADS,
+    QUOTE,
+    SCRIPT,
+    TEXT_COLUMNS,
+    hostile_frame,
+    load_hostile,
+)
 
 FORMULA_START = ("=", "+", "-", "@")
 #: Elements that data must never become.
@@ -376,14 +387,15 @@ def test_hostile_links_land_on_the_overview_with_a_notice(app: App, name: str) -
     assert quoted in shown or name in ("many keys", "nul", "bad industry"), shown
     assert all(len(n.value) <= 200 for n in app.state.notices)  # a 10 kB value is cut
     assert_inert(app.notices.html.value, f"notice for {name}")
-    for tag, attrs in Parsed(app.notices.html.value).tags:
+    for tag, _attrs in Parsed(app.notices.html.value).tags:
         assert tag == "div", tag
 
 
 # -- the upload panel's check report ------------------------------------------------------------------------
 def test_upload_check_report_quotes_hostile_cells_as_text(tmp_path: Path) -> None:
-    from helpers import coop_row, write_csv
     from coopmap.app.datapanel import report_csv, report_html
+
+    from helpers import coop_row, write_csv
 
     rows = [coop_row(1, **{"合作社名称": SCRIPT + "合作社"}),
             coop_row(2, **{"成员数": MARKUP[1]}),

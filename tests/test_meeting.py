@@ -12,10 +12,10 @@ import re
 import pytest
 
 from coopmap import DivisionError, paths, server
-from coopmap.presentation.briefing import Briefing
+from coopmap.data.registry import load_registry
 from coopmap.meeting import Meeting, core_slides, township_slide
 from coopmap.meeting import serve as meeting_serve
-from coopmap.data.registry import load_registry
+from coopmap.presentation.briefing import Briefing
 
 NOW = dt.datetime(2025, 3, 4, 9, 30)
 CORE = ["title", "figures", "coverage", "ranking", "case-potou_ham", "case-mengnuo_union", "case-anle_tea",

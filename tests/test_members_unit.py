@@ -10,12 +10,12 @@ import re
 
 import pytest
 
-from coopmap.presentation import charts
 from coopmap.app import App, AppData
-from coopmap.presentation.briefing import Briefing
 from coopmap.data.registry import load_registry
-from coopmap.outputs.report import render_html
 from coopmap.data.schema import members_label, members_unit
+from coopmap.outputs.report import render_html
+from coopmap.presentation import charts
+from coopmap.presentation.briefing import Briefing
 
 
 def text(html: str) -> str:

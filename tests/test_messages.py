@@ -10,11 +10,12 @@ import string
 
 import pytest
 
-from helpers import coop_row
 from coopmap.data import uscc
 from coopmap.data.messages import STRINGS, Message, odd_characters
 from coopmap.data.parsing import CellError, parse_date, parse_int, parse_number, parse_year
 from coopmap.data.registry import load_registry
+
+from helpers import coop_row
 
 
 def _fields(template: str) -> set[str]:

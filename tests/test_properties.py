@@ -20,12 +20,13 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from helpers import HEADER, coop_row
 from coopmap import RegistryError
 from coopmap.data import uscc
 from coopmap.data.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
 from coopmap.data.registry import load_registry
 from coopmap.data.text import normalize
+
+from helpers import HEADER, coop_row
 
 TODAY = dt.date(2024, 6, 30)
 FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
@@ -58,7 +59,7 @@ def _value_or_cell_error(parser, value, check):
 @example("９" * 400)
 def test_numbers_are_finite_or_a_cell_error(value):
     for money in (False, True):
-        _value_or_cell_error(lambda v: parse_number(v, 0.0001 if money else 1.0, money=money), value,
+        _value_or_cell_error(lambda v, money=money: parse_number(v, 0.0001 if money else 1.0, money=money), value,
                              lambda r: type(r) is float and math.isfinite(r))
     _value_or_cell_error(parse_int, value, lambda r: type(r) is int)
     _value_or_cell_error(parse_year, value, lambda r: type(r) is int)

@@ -10,10 +10,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import HEADER, coop_row, write_csv
 from coopmap import RegistryError
 from coopmap.data.registry import load_registry, write_registry
 from coopmap.data.schema import HEADERS_ZH
+
+from helpers import HEADER, coop_row, write_csv
 
 TODAY = dt.date(2024, 6, 30)
 

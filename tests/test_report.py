@@ -11,10 +11,10 @@ from html.parser import HTMLParser
 import pytest
 
 from coopmap import DivisionError, ExportError, paths
-from coopmap.presentation.briefing import Briefing, scope_svg
 from coopmap.cli import main
 from coopmap.data.registry import load_registry
 from coopmap.outputs.report import find_chromium, html_to_pdf, render_html, report_bytes, write_report
+from coopmap.presentation.briefing import Briefing, scope_svg
 
 NOW = dt.datetime(2025, 3, 4, 9, 30)
 HAVE_PDF_TOOLS = shutil.which("chromium") is not None and shutil.which("pdftotext") is not None

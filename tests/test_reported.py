@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from coopmap import load_divisions
-from coopmap.errors import CoopmapError
 from coopmap.data.reported import load_reported, to_wan
+from coopmap.errors import CoopmapError
 
 FACTS = Path(__file__).resolve().parents[1].parent / "shared" / "facts" / "longling-2023.md"
 

@@ -13,10 +13,10 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData
-from coopmap.presentation.briefing import Briefing
-from coopmap.meeting import core_slides
 from coopmap.data.registry import load_registry
+from coopmap.meeting import core_slides
 from coopmap.outputs.report import render_html
+from coopmap.presentation.briefing import Briefing
 
 NOW = dt.datetime(2025, 3, 4, 9, 30)
 

@@ -8,12 +8,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import coop_row
 from coopmap import DivisionError, ExportError, paths
 from coopmap.cli import main
 from coopmap.data.registry import load_registry
 from coopmap.data.schema import COLUMNS
 from coopmap.outputs.tables import export_table, export_title, table_bytes
+
+from helpers import coop_row
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from helpers import coop_row, write_csv
 from coopmap import RegistryError, paths
-from coopmap.data import sources
-from coopmap.data import versions
+from coopmap.data import sources, versions
 from coopmap.data.registry import load_registry
+
+from helpers import coop_row, write_csv
 
 TODAY = dt.date(2024, 6, 30)
 T1 = dt.datetime(2024, 6, 1, 9, 0, 0)

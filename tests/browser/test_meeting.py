@@ -14,8 +14,8 @@ from typing import Iterator
 
 import pytest
 
-from coopmap.meeting.presenter import DOWNLOADS
 from coopmap.data.registry import load_registry
+from coopmap.meeting.presenter import DOWNLOADS
 
 from .conftest import LOAD_TIMEOUT_MS, PROJECT, Dashboard, Guard, _is_local, screenshot, start_dashboard
 

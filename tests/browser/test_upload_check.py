@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PROJECT, write_csv
 from coopmap.data.divisions import load_divisions
 
 from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard
+from helpers import PROJECT, write_csv
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

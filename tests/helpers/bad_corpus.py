@@ -107,7 +107,7 @@ def with_cached_values(data: bytes, cached: dict[str, Any]) -> bytes:
                 for ref, value in cached.items():
                     kind = ' t="str"' if isinstance(value, str) else ""
                     pattern = re.compile(rf'<c r="{ref}"([^>]*)><f>(.*?)</f><v\s*/></c>')
-                    text, n = pattern.subn(lambda m: f'<c r="{ref}"{m.group(1)}{kind}><f>{m.group(2)}</f><v>{value}</v></c>', text)
+                    text, n = pattern.subn(lambda m, ref=ref, kind=kind, value=value: f'<c r="{ref}"{m.group(1)}{kind}><f>{m.group(2)}</f><v>{value}</v></c>', text)
                     assert n == 1, ref
                 content = text.encode("utf-8")
             target.writestr(info, content)
