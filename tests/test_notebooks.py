@@ -150,7 +150,7 @@ def test_charts_are_drawn_offline(runs: dict[str, Run], name: str):
 
 def test_explore_shows_rejected_rows_with_reasons(runs: dict[str, Run]):
     run = runs["01_explore_registry.ipynb"]
-    assert "rows read 98 = accepted 98 + rejected 0 + skipped 0" in _text(_cell(run, "path = paths.default_registry()"))
+    assert "rows read 98 = accepted 98 + rejected 0 + skipped 0" in _text(_cell(run, "path = sources.default_registry()"))
     errors = _text(_cell(run, "import tempfile"))
     assert "accepted 95, rejected 3" in errors
     for column in ("members", "uscc", "village"):

@@ -22,10 +22,9 @@ def _print_json(data: Any) -> None:
 
 
 def _load(path: str | None):
-    from coopmap import paths
-    from coopmap.data.registry import load_registry
+    from coopmap.data import sources
 
-    return load_registry(Path(path) if path else paths.default_registry())
+    return sources.load(path)[0]
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -114,15 +113,14 @@ def _print_version(version) -> None:
 
 
 def _cmd_versions(args: argparse.Namespace) -> int:
-    from coopmap import paths
-    from coopmap.data import versions
+    from coopmap.data import sources, versions
 
     listed = versions.list_versions(include_base=True)
     if args.json:
         _print_json([v.to_dict() for v in listed])
         return 0
     if len(listed) == 1:
-        print(f"no stored registry versions in {versions.store_dir()}; in use: {paths.default_registry()}")
+        print(f"no stored registry versions in {versions.store_dir()}; in use: {sources.default_registry()}")
         return 0
     print(f"{versions.store_dir()} (* = active; 'coopmap activate base' switches back to the base version)")
     for version in listed:
@@ -181,7 +179,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
     active = versions.active_version() if args.registry else None
     if active is not None:
-        # The store's choice comes first (versions.current_registry): an official's accepted
+        # The store's choice comes first (sources.STORE_FIRST): an official's accepted
         # upload survives a restart. Say so to the person who named a file.
         print(f"note: the dashboard shows the accepted version {active.id} (data panel 数据, {versions.store_dir()}); "
               f"{args.registry} is its base version: make it active there, or with 'coopmap activate base'",

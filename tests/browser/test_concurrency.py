@@ -30,7 +30,7 @@ from typing import Iterator, Optional
 
 import pytest
 
-from coopmap import paths
+from coopmap.data import sources
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
 
@@ -270,7 +270,7 @@ def test_ten_visitors_at_once_each_see_their_own_selection(browser_available, cr
 
     failed = [f"visitor {v.index}: {v.error}" for v in [solo, *visits] if v.error]
     assert not failed, "\n".join(failed) + "\n" + crowd_server.log_tail(40)
-    registry = load_registry(paths.default_registry()).frame.set_index("uscc")  # what the server shows
+    registry = load_registry(sources.default_registry()).frame.set_index("uscc")  # what the server shows
     for v in visits:
         assert not v.offsite and not v.console, (v.index, v.offsite, v.console)
         # the cooperative opened is one of this visitor's township

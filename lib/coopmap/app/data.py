@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from coopmap.figures import metrics
-from coopmap import paths
+from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.i18n import t
 from coopmap.data.industries import industry_counts, industry_mask, split_industries
@@ -196,6 +196,9 @@ class AppData:
         The published figures.
     report : object or None
         The registry's validation report (rows read, accepted, rejected...).
+    provenance : coopmap.data.sources.Provenance or None
+        What data is shown, as :mod:`coopmap.data.sources` resolved it (``None`` for
+        data built by hand, e.g. in tests).
     """
 
     frame: pd.DataFrame
@@ -209,6 +212,7 @@ class AppData:
     file_date: Optional[dt.date] = None
     reported: Optional[Reported] = None
     report: Any = None
+    provenance: Optional[sources.Provenance] = None
     _cache: dict[tuple, Tables] = field(default_factory=dict, repr=False)
     _reconciled: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _industries: Optional[tuple[str, ...]] = field(default=None, repr=False)
@@ -222,17 +226,22 @@ class AppData:
     # -- loading ---------------------------------------------------------------------
     @classmethod
     def load(cls, registry: str | os.PathLike[str] | None = None,
-             boundaries: str | os.PathLike[str] | None = None) -> "AppData":
+             boundaries: str | os.PathLike[str] | None = None, *,
+             policy: sources.Policy = sources.NAMED_FILE_FIRST) -> "AppData":
         """Load the registry and boundaries the dashboard should show.
 
         Parameters
         ----------
         registry : path, optional
-            Registry file; default :func:`coopmap.paths.default_registry` (the
-            ``COOPMAP_REGISTRY`` environment variable, else the shipped sample).
+            Registry file; default :func:`coopmap.data.sources.registry_file` under
+            ``policy``.
         boundaries : path, optional
             Township boundaries; default :func:`coopmap.geo.boundaries.default_boundaries`
             (``COOPMAP_BOUNDARIES``, a file in ``data/local/``, else schematic).
+        policy : coopmap.data.sources.Policy
+            Who wins when no registry is named: ``COOPMAP_REGISTRY`` (default, as the
+            CLI) or the store's active version (:data:`coopmap.data.sources.STORE_FIRST`,
+            the dashboard).
 
         Raises
         ------
@@ -240,27 +249,25 @@ class AppData:
             When a file cannot be used.
         """
         from coopmap.geo.boundaries import default_boundaries
-        from coopmap.data.registry import load_registry
 
-        path = Path(registry) if registry else paths.default_registry()
-        loaded = load_registry(path)
+        loaded, shown = sources.load(registry, boundaries, policy=policy)
         with warnings.catch_warnings():
             # Boundary warnings (overlaps, repairs) are for `coopmap boundaries`; the
             # dashboard shows the file it drew.
             warnings.simplefilter("ignore")
-            gdf, schematic, source = default_boundaries(boundaries)
-        mtime = dt.date.fromtimestamp(path.stat().st_mtime) if path.exists() else None
+            gdf, _, _ = default_boundaries(shown.boundaries)
         return cls(
             frame=loaded.frame,
             divisions=load_divisions(),
             boundaries=gdf,
-            schematic=bool(schematic),
-            boundaries_source=str(source),
-            registry_source=str(path),
-            illustrative=bool(loaded.illustrative),
-            title=loaded.report.title,
-            file_date=mtime,
+            schematic=shown.schematic,
+            boundaries_source=shown.boundaries.description,
+            registry_source=str(shown.registry_file),
+            illustrative=shown.illustrative,
+            title=shown.title,
+            file_date=shown.file_date,
             report=loaded.report,
+            provenance=shown,
         )
 
     # -- lookups -----------------------------------------------------------------------

@@ -40,7 +40,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from coopmap import i18n
-from coopmap.data import versions
+from coopmap.data import sources, versions
 from coopmap.data.divisions import Divisions
 from coopmap.outputs.downloads import DownloadButton, Payload
 from coopmap.errors import RegistryError
@@ -400,12 +400,14 @@ def data_of_version(current: AppData, path: str | os.PathLike[str]) -> AppData:
     """
     path = Path(path)
     loaded = load_registry(path)
+    shown = sources.provenance(loaded, current.provenance.boundaries if current.provenance else None, path=path)
     data = current.with_frame(loaded.frame)
     data.registry_source = str(path)
-    data.illustrative = bool(loaded.illustrative)
-    data.title = loaded.report.title
+    data.illustrative = shown.illustrative
+    data.title = shown.title
     data.report = loaded.report
-    data.file_date = dt.date.fromtimestamp(path.stat().st_mtime)
+    data.file_date = shown.file_date
+    data.provenance = shown
     return data
 
 

@@ -36,7 +36,7 @@ from coopmap.app.data import AppData
 from coopmap.app.mappanel import MapPanel
 from coopmap.app.overview import OverviewView
 from coopmap.app.slots import enable_offline
-from coopmap.data import versions
+from coopmap.data import sources
 from coopmap.errors import CoopmapError
 from coopmap.figures.plugins import load_plugins
 from coopmap.app.state import DEFAULT_METRIC, AppState, Notice
@@ -162,7 +162,7 @@ class App:
 
         The registry is by default the active version of the local store, else the file
         the server was started with (``COOPMAP_REGISTRY``), else the shipped sample
-        (:func:`coopmap.data.versions.current_registry`); the boundaries come from the
+        (:data:`coopmap.data.sources.STORE_FIRST`); the boundaries come from the
         environment, else the shipped files. A plug-in that fails does not stop the
         dashboard: the page says which one.
         """
@@ -171,7 +171,7 @@ class App:
             load_plugins()
         except CoopmapError as exc:
             notices = (Notice("app.notice.plugin_failed", str(exc)),)
-        app = cls(AppData.load(registry if registry is not None else versions.current_registry(), boundaries), notices)
+        app = cls(AppData.load(registry, boundaries, policy=sources.STORE_FIRST), notices)
         app.follows_default = registry is None
         return app
 
@@ -278,8 +278,8 @@ class App:
     def _catch_up(self) -> None:
         if not self.follows_default:
             return
-        latest = versions.current_registry()
-        if latest.is_file() and not versions.same_file(latest, self.data.registry_source):
+        latest = sources.current_registry()
+        if latest.is_file() and not sources.same_file(latest, self.data.registry_source):
             try:
                 self.reload(data_of_version(self.data, latest))
             except CoopmapError:
@@ -341,7 +341,7 @@ def build_app(registry: Optional[str | os.PathLike[str]] = None,
     registry, boundaries : path, optional
         Files to show; by default the active version of the local store, else the
         ``COOPMAP_REGISTRY`` file (set by ``coopmap serve --registry``), else the shipped
-        sample (:func:`coopmap.data.versions.current_registry`), and the
+        sample (:func:`coopmap.data.sources.current_registry`), and the
         ``COOPMAP_BOUNDARIES`` file, else the schematic boundaries. In a kernel, the
         page then looks every few seconds whether another page made another version
         active (:class:`coopmap.app.watch.VersionWatch`).

@@ -3,7 +3,7 @@
 Every visitor has their own kernel (Voila), so a page learns of an accept or a switch
 made on another page only from the version store. :class:`VersionWatch` looks at the
 store's pointer every few seconds on the kernel's event loop: one ``stat``
-(:func:`coopmap.data.versions.pointer_stamp`), nothing loaded. When the pointer was written
+(:func:`coopmap.data.sources.pointer_stamp`), nothing loaded. When the pointer was written
 and the version a page opened now would show is not the one this page shows, the page
 gets a notice (数据已更新为…，刷新后查看) that stays while the visitor moves between
 views. The page's figures are never replaced under the visitor's eyes (an official may
@@ -19,7 +19,7 @@ import logging
 from typing import TYPE_CHECKING, Optional
 
 from coopmap import i18n
-from coopmap.data import versions
+from coopmap.data import sources, versions
 from coopmap.app.state import Notice
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,14 +59,14 @@ def version_label(version: versions.Version) -> str:
 def update_notice(shown: str) -> Optional[Notice]:
     """The notice for a page showing the registry file ``shown``, or ``None`` when it shows the current one.
 
-    The current one is :func:`coopmap.data.versions.current_registry`: what a page opened
+    The current one is :func:`coopmap.data.sources.current_registry`: what a page opened
     now would show.
     """
-    current = versions.current_registry()
-    if versions.same_file(current, shown):
+    current = sources.current_registry()
+    if sources.same_file(current, shown):
         return None
     listed = versions.list_versions(include_base=True)
-    version = next((v for v in listed if versions.same_file(v.path, current)), None)
+    version = next((v for v in listed if sources.same_file(v.path, current)), None)
     if version is not None and version.shipped_sample:
         return Notice("app.notice.data_updated_sample", sticky=True)
     label = version_label(version) if version is not None else current.name
@@ -92,7 +92,7 @@ class VersionWatch:
     def __init__(self, app: "App", interval: float = INTERVAL_S) -> None:
         self._app = app
         self.interval = interval
-        self._stamp = versions.pointer_stamp()
+        self._stamp = sources.pointer_stamp()
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._handle: Optional[asyncio.TimerHandle] = None
 
@@ -108,7 +108,7 @@ class VersionWatch:
         bool
             Whether the pointer was written since the last look.
         """
-        stamp = versions.pointer_stamp()
+        stamp = sources.pointer_stamp()
         if stamp == self._stamp:
             return False
         self._stamp = stamp

@@ -7,7 +7,7 @@ Every write goes to a temporary file in the store's own folder, is flushed to di
 then renamed over its target (``os.replace`` is atomic), so an interrupted write never
 leaves a half-written version or pointer: the previous version stays active.
 
-Layout of the store, ``paths.local_dir() / "registry"``::
+Layout of the store, ``sources.local_dir() / "registry"``::
 
     20240630-101500-台账.xlsx         a stored version (never modified)
     20240630-101500-台账.xlsx.json    what its validation found (counts, checksum)
@@ -18,7 +18,7 @@ Layout of the store, ``paths.local_dir() / "registry"``::
 Besides the stored versions there is always the *base version* (id ``base``): the
 file the program was started with (``COOPMAP_REGISTRY``, which ``coopmap serve
 --registry`` sets) or else the shipped illustrative sample,
-:func:`coopmap.paths.base_registry`. It is shown until a version is accepted, and it can
+:func:`coopmap.data.sources.base_registry`. It is shown until a version is accepted, and it can
 be made active again like any stored version (the pointer then reads ``base``). It is
 referred to, never copied into the store: the sample belongs to the installed package
 (a new release brings its new sample along), and a ``--registry`` file is the one the
@@ -27,11 +27,13 @@ person who started the server named, read where it is.
 The dashboard calls :func:`save_upload` with the uploaded bytes, shows the report of
 :func:`stage`, and on "accept" calls :func:`accept` (with ``acknowledge_rejected=True``
 only after the official ticked the acknowledgement); ``list_versions(include_base=True)``
-and :func:`activate` serve its version list, :func:`current_registry` says what a
-page opened now shows, and :func:`pointer_stamp` lets an open page notice, with one
-``stat``, that another page switched. :func:`coopmap.paths.default_registry` (the CLI,
-the notebooks) serves the active stored version when there is one, unless
-``COOPMAP_REGISTRY`` names a file.
+and :func:`activate` serve its version list. Which version is shown is decided by
+:mod:`coopmap.data.sources`, which reads the store's pointer:
+:func:`~coopmap.data.sources.current_registry` says what a page opened now shows,
+:func:`~coopmap.data.sources.pointer_stamp` lets an open page notice, with one
+``stat``, that another page switched, and :func:`~coopmap.data.sources.default_registry`
+(the CLI, the notebooks) serves the active stored version when there is one, unless
+``COOPMAP_REGISTRY`` names a file. Those names are importable from here as well.
 """
 
 from __future__ import annotations
@@ -45,20 +47,32 @@ import re
 import secrets
 import tempfile
 import unicodedata
-import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
 from coopmap import paths
-from coopmap.errors import RegistryError
+from coopmap.data import sources
 from coopmap.data.registry import MAX_FILE_BYTES, Registry, load_registry
+from coopmap.data.sources import (  # the store's pointer is read by sources; re-exported for the store's users
+    BASE,
+    POINTER,
+    SUFFIXES,
+    active_registry_path,
+    current_registry,
+    pointer_stamp,
+    same_file,
+    store_dir,
+)
+from coopmap.errors import RegistryError
 
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
-POINTER = "active"
-#: The id of the base version (the pointer's text when it is active).
-BASE = "base"
-_ID = re.compile(r"^(\d{8}-\d{6})-(.+)$")
+__all__ = [
+    "BASE", "POINTER", "SUFFIXES", "RejectedRowsError", "Version", "accept", "activate", "active_registry_path",
+    "active_version", "base_version", "current_registry", "discard_upload", "get_version", "list_versions",
+    "pointer_stamp", "safe_name", "same_file", "save_upload", "stage", "store_dir", "write_atomic",
+]
+
+_ID = sources.VERSION_ID
 _STAMP = "%Y%m%d-%H%M%S"
 
 
@@ -142,32 +156,9 @@ class Version:
         return data
 
 
-def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
-    """Whether two paths name the same file (no file system access beyond resolving links)."""
-    try:
-        return Path(a).resolve() == Path(b).resolve()
-    except (OSError, RuntimeError):
-        return str(a) == str(b)
-
-
 # -- the store ------------------------------------------------------------------------
-
-
-def store_dir(root: str | Path | None = None) -> Path:
-    """Return the folder holding the versions (``paths.local_dir() / "registry"`` by default)."""
-    return Path(root) if root is not None else paths.local_dir() / "registry"
-
-
-def _is_version_name(name: str) -> bool:
-    return bool(_ID.match(name)) and not name.endswith(".json") and Path(name).suffix.lower() in SUFFIXES
-
-
-def _read_meta(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.with_name(path.name + ".json").read_text(encoding="utf-8"))
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+_is_version_name = sources.is_version_name
+_read_meta = sources.version_record
 
 
 def _version(path: Path, active_id: str | None) -> Version:
@@ -184,14 +175,6 @@ def _version(path: Path, active_id: str | None) -> Version:
     )
 
 
-def _pointer(root: Path) -> str | None:
-    try:
-        text = (root / POINTER).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
-    return text or None
-
-
 def list_versions(root: str | Path | None = None, *, include_base: bool = False) -> list[Version]:
     """Return the stored versions, newest first; the active one has ``active=True``.
 
@@ -200,7 +183,7 @@ def list_versions(root: str | Path | None = None, *, include_base: bool = False)
     Parameters
     ----------
     root : str or Path, optional
-        The store folder (default ``paths.local_dir() / "registry"``).
+        The store folder (default ``sources.local_dir() / "registry"``).
     include_base : bool
         Add the base version (:func:`base_version`) at the end: the list of every
         version one can switch to. It is active when no stored version is.
@@ -209,7 +192,7 @@ def list_versions(root: str | Path | None = None, *, include_base: bool = False)
     stored: list[Version] = []
     active_id = None
     if folder.is_dir():
-        active_id = _resolved_active_id(folder)
+        active_id = sources.active_version_id(folder)
         found = [p for p in folder.iterdir() if p.is_file() and _is_version_name(p.name)]
         stored = sorted((_version(p, active_id) for p in found), key=lambda v: (v.created, v.id), reverse=True)
     if include_base:
@@ -220,11 +203,11 @@ def list_versions(root: str | Path | None = None, *, include_base: bool = False)
 def base_version(*, active: bool = False) -> Version:
     """Return the base version: the file the program was started with, else the shipped sample.
 
-    It is :func:`coopmap.paths.base_registry` (``COOPMAP_REGISTRY``, which ``coopmap
+    It is :func:`coopmap.data.sources.base_registry` (``COOPMAP_REGISTRY``, which ``coopmap
     serve --registry`` sets, or the shipped illustrative sample), listed under the id
     ``base`` and never copied. Its counts are not known without loading it (``None``).
     """
-    path = paths.base_registry()
+    path = sources.base_registry()
     try:
         stat = path.stat()
         created: dt.datetime | None = dt.datetime.fromtimestamp(stat.st_mtime)
@@ -232,20 +215,6 @@ def base_version(*, active: bool = False) -> Version:
     except OSError:
         created, size = None, 0
     return Version(id=BASE, path=path, created=created, original_name=path.name, size=size, active=active, base=True)
-
-
-def _resolved_active_id(folder: Path) -> str | None:
-    """The id of the active stored version, or ``None`` when the base version is active."""
-    pointed = _pointer(folder)
-    if pointed == BASE:
-        return None
-    if pointed and _is_version_name(pointed) and (folder / pointed).is_file():
-        return pointed
-    stored = sorted((p.name for p in folder.iterdir() if p.is_file() and _is_version_name(p.name)), reverse=True)
-    if pointed and stored:
-        warnings.warn(f"{folder / POINTER} names {pointed!r}, which is not stored; using the newest version {stored[0]}", stacklevel=3)
-        return stored[0]
-    return None
 
 
 def active_version(root: str | Path | None = None) -> Version | None:
@@ -256,43 +225,6 @@ def active_version(root: str | Path | None = None) -> Version | None:
     newest stored version is used, with a warning.
     """
     return next((v for v in list_versions(root) if v.active), None)
-
-
-def current_registry(root: str | Path | None = None) -> Path:
-    """Return the file a dashboard page opened now shows: the active stored version, else the base.
-
-    Unlike :func:`coopmap.paths.default_registry`, ``COOPMAP_REGISTRY`` does not win
-    over the store: it is the base version, which the data panel switches away from
-    and back to. Never raises.
-    """
-    return active_registry_path(root) or paths.base_registry()
-
-
-def pointer_stamp(root: str | Path | None = None) -> tuple[int, int, int] | None:
-    """Return what identifies the pointer's last write (inode, mtime in ns, size), or ``None``.
-
-    One ``stat``, cheap enough to call every few seconds from every open page. Every
-    write of the pointer renames a new file over it (:func:`write_atomic`), so two
-    writes look alike only if they fall within one tick of the file system's clock,
-    get the same inode and have the same length.
-    """
-    try:
-        stat = (store_dir(root) / POINTER).stat()
-    except OSError:
-        return None
-    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-
-
-def active_registry_path(root: str | Path | None = None) -> Path | None:
-    """Return the active stored version's file, or ``None`` (the base version is active); never raises."""
-    try:
-        folder = store_dir(root)
-        if not folder.is_dir():
-            return None
-        active_id = _resolved_active_id(folder)
-        return folder / active_id if active_id else None
-    except OSError:
-        return None
 
 
 def get_version(version_id: str, root: str | Path | None = None) -> Version:
@@ -474,7 +406,7 @@ def accept(
     activate : bool
         Make the new version the active one (default).
     root : str or Path, optional
-        The store folder (default ``paths.local_dir() / "registry"``).
+        The store folder (default ``sources.local_dir() / "registry"``).
     now : datetime.datetime, optional
         The time stamp of the version (default: now).
     today : datetime.date, optional
@@ -524,12 +456,12 @@ def accept(
                 write_atomic(folder / POINTER, f"{version_id}\n".encode("utf-8"))
         except BaseException:
             # leave the store as it was: the new version is not half there, the pointer unchanged
-            if _pointer(folder) != version_id:
+            if sources.read_pointer(folder) != version_id:
                 for leftover in (target, meta_path):
                     with contextlib.suppress(OSError):
                         leftover.unlink()
             raise
-    return _version(target, version_id if activate else _pointer(folder))
+    return _version(target, version_id if activate else sources.read_pointer(folder))
 
 
 def activate(version_id: str, root: str | Path | None = None, *, today: dt.date | None = None) -> Version:

@@ -48,14 +48,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Iterable, Optional
 
-from coopmap import paths
+from coopmap.data import sources as data_sources
 from coopmap.errors import CoopmapError
 from coopmap.figures.metrics import BUILTIN_METRICS, Metric, list_metrics, register_metric, unregister_metric
 
 __all__ = ["PLUGINS_ENV", "load_plugins", "plugin_dir", "plugin_sources"]
 
 #: Environment variable listing extra plug-ins (module names, ``.py`` files, folders).
-PLUGINS_ENV = "COOPMAP_PLUGINS"
+PLUGINS_ENV = data_sources.PLUGINS_ENV
 
 
 @dataclass(frozen=True)
@@ -75,11 +75,11 @@ def plugin_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        ``<local data folder>/metrics`` (:func:`coopmap.paths.local_dir`), i.e.
+        ``<local data folder>/metrics`` (:func:`coopmap.data.sources.local_dir`), i.e.
         ``data/local/metrics`` unless ``COOPMAP_DATA_LOCAL`` says otherwise. It may
         not exist.
     """
-    return paths.local_dir() / "metrics"
+    return data_sources.local_dir() / "metrics"
 
 
 def _split(value: str) -> list[str]:
@@ -116,7 +116,7 @@ def plugin_sources(env: Optional[str] = None, folder: Optional[str | os.PathLike
         When an entry of ``COOPMAP_PLUGINS`` names a file or folder that does not
         exist, or a file that is not a ``.py`` file.
     """
-    env = os.environ.get(PLUGINS_ENV, "") if env is None else env
+    env = data_sources.plugins_setting() if env is None else env
     sources: list[str] = []
     for entry in _split(env):
         sources.extend(_expand(entry, PLUGINS_ENV))

@@ -31,6 +31,7 @@ from shapely.geometry.polygon import orient
 
 from coopmap.geo import crs as crs_mod
 from coopmap import paths
+from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import BoundaryError, DivisionError
 
@@ -58,8 +59,7 @@ NAME_COLUMNS = ("name", "xzqmc", "xzmc", "mc", "township", "township_name", "nam
                 "乡镇", "乡镇名称", "乡镇名", "名称")
 
 #: File names looked for in the local data folder, in order.
-LOCAL_NAMES = ("boundaries.geojson", "boundaries.json", "boundaries.gpkg", "boundaries.shp",
-               "boundaries.zip", "boundaries")
+LOCAL_NAMES = sources.LOCAL_BOUNDARY_NAMES
 
 _READABLE = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 _TOPOLOGY_WARN_FRACTION = 0.005  # warn on load when overlaps or gaps exceed 0.5 % of the area
@@ -588,19 +588,13 @@ def boundary_report(path: str | os.PathLike, crs: str | None = None) -> dict[str
     }
 
 
-def _local_candidate() -> Path | None:
-    folder = paths.local_dir()
-    for name in LOCAL_NAMES:
-        candidate = folder / name
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def default_boundaries(path: str | os.PathLike | None = None, crs: str | None = None) -> tuple[gpd.GeoDataFrame, bool, str]:
+def default_boundaries(path: str | os.PathLike | sources.BoundarySource | None = None,
+                       crs: str | None = None) -> tuple[gpd.GeoDataFrame, bool, str]:
     """Return the township boundaries the dashboard should draw.
 
-    The first of these wins: ``path``; the environment variable
+    Which file is decided by :func:`coopmap.data.sources.boundaries_file` (pass its
+    :class:`~coopmap.data.sources.BoundarySource` as ``path`` to load a choice already
+    made). The first of these wins: ``path``; the environment variable
     ``COOPMAP_BOUNDARIES`` (with ``COOPMAP_BOUNDARIES_CRS`` for ``gcj02``/``bd09``
     files); a file named ``boundaries.geojson`` / ``.gpkg`` / ``.shp`` / ``.zip`` (or a
     folder ``boundaries/``) in the local data folder (``data/local/``); the schematic
@@ -625,16 +619,10 @@ def default_boundaries(path: str | os.PathLike | None = None, crs: str | None = 
         When a supplied file is unusable: a bad official file is never replaced by
         the schematic silently.
     """
-    if path is None and os.environ.get("COOPMAP_BOUNDARIES"):
-        path = os.environ["COOPMAP_BOUNDARIES"]
-        crs = crs or os.environ.get("COOPMAP_BOUNDARIES_CRS") or None
-    if path is None:
-        path = _local_candidate()
-    if path is None:
-        gdf = schematic_townships()
-        return gdf, True, "示意边界 (schematic boundaries built from the county outline and township points)"
-    gdf = load_townships(path, crs=crs)
-    return gdf, False, str(path)
+    source = path if isinstance(path, sources.BoundarySource) else sources.boundaries_file(path, crs)
+    if source.schematic:
+        return schematic_townships(), True, source.description
+    return load_townships(source.path, crs=source.crs), False, source.description
 
 
 # -- for the browser --------------------------------------------------------------------

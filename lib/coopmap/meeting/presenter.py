@@ -60,11 +60,10 @@ class Meeting:
     @classmethod
     def from_files(cls, registry: Optional[str | os.PathLike[str]] = None, boundaries: Optional[str] = None,
                    lang: str = "zh") -> "Meeting":
-        """Build the meeting from a registry file (default :func:`coopmap.paths.default_registry`)."""
-        from coopmap import paths
-        from coopmap.data.registry import load_registry
+        """Build the meeting from a registry file (default :func:`coopmap.data.sources.default_registry`)."""
+        from coopmap.data import sources
 
-        loaded = load_registry(registry or paths.default_registry())
+        loaded, _ = sources.load(registry)
         return cls(Briefing.from_registry(loaded, boundaries=boundaries, lang=lang))
 
     # -- what is on screen ------------------------------------------------------------------

@@ -24,6 +24,7 @@ from typing import Iterable, Optional
 
 
 from coopmap import i18n
+from coopmap.data import sources
 from coopmap.presentation.briefing import Briefing, CaseView, FigureView
 from coopmap.presentation.html import esc
 from coopmap.errors import ExportError
@@ -335,7 +336,7 @@ def find_chromium() -> str:
     ExportError
         When none is found; the message says to install ``chromium``.
     """
-    env = os.environ.get("COOPMAP_CHROMIUM")
+    env = sources.chromium_setting()
     if env:
         if Path(env).is_file() and os.access(env, os.X_OK):
             return env

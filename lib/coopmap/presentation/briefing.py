@@ -313,16 +313,16 @@ class Briefing:
         now : datetime, optional
             The time the briefing says it was made (default: now).
         """
+        from coopmap.data import sources
         from coopmap.geo.boundaries import default_boundaries
 
-        gdf, schematic, description = default_boundaries(boundaries)
-        source = registry.report.source
-        path = Path(source)
-        file_date = dt.date.fromtimestamp(path.stat().st_mtime) if source and path.is_file() else None
-        years = tuple(sorted({int(y) for y in registry.frame["year"].dropna()})) if "year" in registry.frame else ()
+        shown = sources.provenance(registry, sources.boundaries_file(boundaries))
+        gdf, _, _ = default_boundaries(shown.boundaries)
         provenance = Provenance(
-            illustrative=registry.illustrative, source=source, file_date=file_date, years=years,
-            schematic=schematic, boundaries=description, generated=(now or dt.datetime.now()).replace(microsecond=0),
+            illustrative=shown.illustrative, source=registry.report.source,
+            file_date=shown.file_date if registry.report.source else None, years=shown.years,
+            schematic=shown.schematic, boundaries=shown.boundaries.description,
+            generated=(now or dt.datetime.now()).replace(microsecond=0),
         )
         return cls(registry.frame, provenance, gdf, lang=lang)
 

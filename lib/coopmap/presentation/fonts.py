@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from coopmap.data import sources
 from coopmap.errors import FontError
 
 __all__ = ["CJKFont", "FONT_FAMILY", "PREFERRED_FAMILIES", "find_cjk_font", "font_stack"]
@@ -187,8 +188,8 @@ def find_cjk_font(search_dirs: Sequence[str | os.PathLike] | None = None, use_fo
 def _find(search_dirs: tuple[Path, ...] | None, use_fontconfig: bool) -> CJKFont:
     candidates: list[CJKFont] = []
     if search_dirs is None:
-        extra = os.environ.get("COOPMAP_FONT_DIR")
-        dirs = ([Path(extra)] if extra else []) + _default_dirs()
+        extra = sources.font_dir_setting()
+        dirs = ([extra] if extra else []) + _default_dirs()
         candidates += _from_dirs(dirs[:1]) if extra else []
     else:
         dirs = list(search_dirs)
