@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from coopmap import RegistryError, paths
-from coopmap.data import sources
 from coopmap.data import sources, versions
 from coopmap.data.registry import load_registry
 
