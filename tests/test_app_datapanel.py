@@ -18,11 +18,17 @@ from helpers import PROJECT, coop_row, write_csv
 from coopmap.data import sources, versions
 from coopmap.app import App, AppData
 from coopmap.app.datapanel import can_accept, report_csv, report_html
+from coopmap.app.parts import find_part
 from coopmap.geo.boundaries import schematic_townships
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
 
 BIZHAI, MENGNUO = "530523203", "530523103"
+
+
+def part(drawer, css: str):
+    """The drawer's widget with the CSS class ``css`` (its widgets are private; see coopmap.app.parts)."""
+    return find_part(drawer.widget, css)
 
 
 def text(html: str) -> str:
@@ -79,22 +85,22 @@ def test_panel_opens_from_the_header_and_closes_the_download_menu(base: AppData,
     app.data_panel.toggle.value = True  # the visitor's click
     assert app.data_panel.widget.layout.display is None
     assert not app.downloads.is_open and app.downloads.widget.layout.display == "none"
-    assert "尚未接受任何版本" in text(app.data_panel.versions.value)
-    assert app.data_panel.upload.accept == ".xlsx,.xls,.csv"
+    assert "尚未接受任何版本" in text(part(app.data_panel, "cm-versions").value)
+    assert part(app.data_panel, "cm-upload").accept == ".xlsx,.xls,.csv"
 
 
 def test_a_clean_file_is_shown_then_stored_only_on_accept(app: App, store: Path, tmp_path: Path) -> None:
     panel = app.data_panel
     data = csv_bytes(tmp_path, second_rows(), "龙陵县党组织领办合作社台账（第二版）")
     # the browser's FileUpload value, as ipywidgets 8 delivers it
-    panel.upload.value = ({"name": "第二版.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
+    part(panel, "cm-upload").value = ({"name": "第二版.csv", "type": "text/csv", "size": len(data), "content": memoryview(data),
                            "last_modified": dt.datetime.now()},)
-    assert panel.upload.value == ()  # ready for the same file again
-    report = text(panel.report.value)
+    assert part(panel, "cm-upload").value == ()  # ready for the same file again
+    report = text(part(panel, "cm-upload-report").value)
     assert "读取 5 行" in report and "接受 5 行" in report and "拒绝 0 行" in report and "跳过 0 行" in report
     assert "所有数据行均通过校验" in report
-    assert panel.acknowledge.layout.display == "none"
-    assert not panel.accept_button.disabled
+    assert part(panel, "cm-acknowledge").layout.display == "none"
+    assert not part(panel, "cm-accept").disabled
     assert versions.list_versions() == [], "nothing is stored before accept"
     assert app.data.registry_source.endswith("first.csv")
 
@@ -108,10 +114,10 @@ def test_a_clean_file_is_shown_then_stored_only_on_accept(app: App, store: Path,
     assert len(app.data.frame) == 5
     app.state.update(township=MENGNUO)
     assert len(app.township.table.matching) == 4
-    assert "已接受" in text(panel.status.value) and version.id in panel.status.value
-    listed = text(panel.versions.value)
+    assert "已接受" in text(part(panel, "cm-update-status").value) and version.id in part(panel, "cm-update-status").value
+    listed = text(part(panel, "cm-versions").value)
     assert "第二版.csv" in listed and "当前" in listed and "5 / 0" in listed
-    assert [v for _, v in panel.version_pick.options] == [version.id, "base"]
+    assert [v for _, v in part(panel, "cm-version-pick").options] == [version.id, "base"]
     assert not (PROJECT / "data" / "local" / "registry" / version.id).exists()
 
 
@@ -120,7 +126,7 @@ def test_rejected_rows_are_listed_and_need_the_acknowledgement(app: App, store: 
     bad = second_rows({"成员数": "<img src=x onerror=alert(1)>"})
     upload = panel.receive("有问题的台账.csv", csv_bytes(tmp_path, bad, "龙陵县党组织领办合作社台账（有错）"))
     assert upload is not None and upload.registry.report.rejected == 1
-    html = panel.report.value
+    html = part(panel, "cm-upload-report").value
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html, "values show as text"
     rows = re.findall(r'<tr><td class="cm-num">(\d+)</td><td class="cm-issue-coop"><div class="cm-issue-name">([^<]*)</div>'
                       r'.*?</td><td>([^<]*)</td><td class="cm-issue-value">([^<]*)</td>', html)
@@ -129,16 +135,16 @@ def test_rejected_rows_are_listed_and_need_the_acknowledgement(app: App, store: 
     assert "拒绝 1 行" in text(html) and "接受 4 行" in text(html)
     assert 'class="cm-issues-scroll cm-upload-errors"' in html
     # Accept waits for the visible acknowledgement
-    assert panel.acknowledge.layout.display is None and "1 行未通过校验" in panel.acknowledge.description
-    assert panel.accept_button.disabled
-    assert "请先勾选" in text(panel.reason.value)
+    assert part(panel, "cm-acknowledge").layout.display is None and "1 行未通过校验" in part(panel, "cm-acknowledge").description
+    assert part(panel, "cm-accept").disabled
+    assert "请先勾选" in text(part(panel, "cm-accept-reason").value)
     assert panel.accept() is None and versions.list_versions() == []
-    panel.acknowledge.value = True
-    assert not panel.accept_button.disabled
+    part(panel, "cm-acknowledge").value = True
+    assert not part(panel, "cm-accept").disabled
     version = panel.accept()
     assert version is not None and version.acknowledged_rejected and version.rejected == 1
     assert "4 行有效，1 行未通过校验" in text(app.header.provenance.value)
-    assert not panel.acknowledge.value and panel.acknowledge.layout.display == "none"
+    assert not part(panel, "cm-acknowledge").value and part(panel, "cm-acknowledge").layout.display == "none"
 
 
 def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Path) -> None:
@@ -149,17 +155,17 @@ def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Pat
     second = panel.accept()
     assert first is not None and second is not None and first.id != second.id
     assert len(app.data.frame) == 2
-    assert [v for _, v in panel.version_pick.options] == [second.id, first.id, "base"]
-    assert panel.activate_button.disabled  # the newest, active and shown, is chosen
+    assert [v for _, v in part(panel, "cm-version-pick").options] == [second.id, first.id, "base"]
+    assert part(panel, "cm-activate").disabled  # the newest, active and shown, is chosen
     app.state.update(lang="en")
-    panel.version_pick.value = first.id
-    assert not panel.activate_button.disabled
-    panel.activate_button.click()
+    part(panel, "cm-version-pick").value = first.id
+    assert not part(panel, "cm-activate").disabled
+    part(panel, "cm-activate").click()
     assert versions.active_version().id == first.id
     assert app.data.registry_source == str(first.path) and len(app.data.frame) == 5
     assert first.id in app.header.provenance.value
-    assert app.state.lang == "en" and "Switched to version" in text(panel.status.value)
-    assert "active" in text(panel.versions.value)
+    assert app.state.lang == "en" and "Switched to version" in text(part(panel, "cm-update-status").value)
+    assert "active" in text(part(panel, "cm-versions").value)
 
 
 def test_reload_keeps_language_and_township_and_closes_old_widgets(app: App, store: Path, tmp_path: Path) -> None:
@@ -179,21 +185,21 @@ def test_reload_keeps_language_and_township_and_closes_old_widgets(app: App, sto
 def test_unreadable_file_says_why_and_stores_nothing(app: App, store: Path) -> None:
     panel = app.data_panel
     assert panel.receive("照片.xlsx", b"\x89PNG\r\n\x1a\n" + b"\0" * 64) is None
-    status = text(panel.status.value)
+    status = text(part(panel, "cm-update-status").value)
     assert "无法读取 照片.xlsx" in status and "PNG" in status
-    assert panel.pending is None and panel.accept_button.disabled
+    assert panel.pending is None and part(panel, "cm-accept").disabled
     assert not list(store.rglob("*.xlsx"))
     assert panel.receive("notes.docx", b"hello") is None
-    assert "not a registry file name" in text(panel.status.value)
+    assert "not a registry file name" in text(part(panel, "cm-update-status").value)
 
 
 def test_discard_removes_the_upload(app: App, store: Path, tmp_path: Path) -> None:
     panel = app.data_panel
     upload = panel.receive("v.csv", csv_bytes(tmp_path, second_rows(), "v"))
     assert upload is not None and upload.path.exists()
-    panel.discard_button.click()
+    part(panel, "cm-discard").click()
     assert not upload.path.exists() and panel.pending is None
-    assert panel.accept_button.disabled and "已放弃" in text(panel.status.value)
+    assert part(panel, "cm-accept").disabled and "已放弃" in text(part(panel, "cm-update-status").value)
     assert versions.list_versions() == []
 
 
@@ -201,8 +207,8 @@ def test_a_file_without_any_accepted_row_cannot_be_accepted(app: App, tmp_path: 
     panel = app.data_panel
     rows = [coop_row(930, **{"成员数": "x"}), coop_row(931, **{"乡镇": "不存在乡"})]
     panel.receive("全错.csv", csv_bytes(tmp_path, rows, "全错"))
-    panel.acknowledge.value = True
-    assert panel.accept_button.disabled and "没有通过校验的行" in text(panel.reason.value)
+    part(panel, "cm-acknowledge").value = True
+    assert part(panel, "cm-accept").disabled and "没有通过校验的行" in text(part(panel, "cm-accept-reason").value)
     assert panel.accept() is None and versions.list_versions() == []
 
 
@@ -241,14 +247,14 @@ def test_a_rejected_value_is_explained_in_the_page_language_naming_its_cooperati
     panel = app.data_panel
     code = str(coop_row(920)["统一社会信用代码"])
     panel.receive("有错.csv", csv_bytes(tmp_path, second_rows({"成员数": "3O"}), "有错"))
-    html = panel.report.value
+    html = part(panel, "cm-upload-report").value
     errors = html[html.index("cm-upload-errors"):html.index("</table>", html.index("cm-upload-errors"))]
     assert "龙陵县测试920号专业合作社" in errors and code in errors, "the row's cooperative: name and credit code"
     assert '<td class="cm-issue-value">3<mark' in errors and _marked(errors) == [("字母 O，不是数字 0", "O")]
     assert "“3O”中的 O 是字母，不是数字 0；请改为数字" in text(errors)
     assert "holds the letter" not in html, "no English in the Chinese page"
     app.state.update(lang="en")
-    html = panel.report.value
+    html = part(panel, "cm-upload-report").value
     assert _marked(html) == [("the letter O, not the digit 0", "O")]
     assert "'3O' holds the letter O, not the digit 0; type the digit" in unescape(text(html))
 
@@ -256,9 +262,9 @@ def test_a_rejected_value_is_explained_in_the_page_language_naming_its_cooperati
 def test_skipped_rows_and_warnings_follow_the_page_language(app: App, tmp_path: Path) -> None:
     rows = second_rows() + [{"统一社会信用代码": "合计", "成员数": "60"}]
     app.data_panel.receive("合计.csv", csv_bytes(tmp_path, rows, "带合计"))
-    assert "合计行（合计/小计/总计）" in text(app.data_panel.report.value)
+    assert "合计行（合计/小计/总计）" in text(part(app.data_panel, "cm-upload-report").value)
     app.state.update(lang="en")
-    assert "total row (合计/小计/总计)" in text(app.data_panel.report.value)
+    assert "total row (合计/小计/总计)" in text(part(app.data_panel, "cm-upload-report").value)
 
 
 def test_before_accepting_the_panel_names_who_is_left_out_and_what_changes_per_township(store: Path, tmp_path: Path) -> None:
@@ -279,7 +285,7 @@ def test_before_accepting_the_panel_names_who_is_left_out_and_what_changes_per_t
     coops = sum(r["乡镇"] == "龙山镇" for r in rows)
     upload = app.data_panel.receive("改.csv", write_csv(tmp_path / "改.csv", rows, title="龙陵县台账（改）", header=header).read_bytes())
     assert upload is not None and upload.registry.report.rejected == 1
-    html = app.data_panel.report.value
+    html = part(app.data_panel, "cm-upload-report").value
     left_out = html[html.index("cm-left-out"):]
     assert "以下 1 个合作社未通过校验，不会在仪表板中显示" in text(html)
     assert alone["合作社名称"] in left_out and alone["统一社会信用代码"] in left_out
@@ -288,11 +294,11 @@ def test_before_accepting_the_panel_names_who_is_left_out_and_what_changes_per_t
     assert [(town, text(n).strip(), text(c).strip()) for town, n, c in changes] == [
         ("龙山镇", f"{coops} → {coops - 1}", f"{before:.1f}% → {after:.1f}%")], "only 龙山镇 changes"
     app.state.update(lang="en")
-    english = text(app.data_panel.report.value)
+    english = text(part(app.data_panel, "cm-upload-report").value)
     assert "1 cooperative(s) failed the checks" in english and "Longshan 12 → 11 61.1% → 55.6%" in english
 
 
 def test_a_file_that_changes_nothing_says_so(app: App, tmp_path: Path) -> None:
     app.data_panel.receive("同.csv", csv_bytes(tmp_path, first_rows(), "同"))
-    assert "各乡镇的合作社数和村级覆盖率与本页现在显示的数据相同" in text(app.data_panel.report.value)
-    assert "cm-left-out" not in app.data_panel.report.value
+    assert "各乡镇的合作社数和村级覆盖率与本页现在显示的数据相同" in text(part(app.data_panel, "cm-upload-report").value)
+    assert "cm-left-out" not in part(app.data_panel, "cm-upload-report").value

@@ -19,6 +19,7 @@ from coopmap import ExportError
 from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.app.downloadbar import ITEMS
+from coopmap.app.parts import find_part
 from coopmap.geo.boundaries import schematic_townships
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
@@ -57,7 +58,7 @@ def app(shared_app: App) -> App:
 def press(app: App, item: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, bytes]:
     """Open the menu and press one of its buttons; return the message and bytes sent to the page."""
     app.downloads.open()
-    button = app.downloads.buttons[item]
+    button = find_part(app.downloads.widget, f"cm-dl-{item}")
     sent: list = []
     monkeypatch.setattr(button, "send", lambda content, buffers=None: sent.append((content, buffers)))
     button.busy = True  # what the page sets on a click
@@ -72,12 +73,12 @@ def press(app: App, item: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, b
 def test_menu_is_a_quiet_header_button_that_makes_its_buttons_when_opened(data: AppData) -> None:
     app = App(data)
     assert app.downloads.toggle in app.header.tools.children and app.downloads.toggle.description == "下载"
-    assert app.downloads.buttons == {} and app.downloads.widget.layout.display == "none"
+    assert app.downloads.widget.children == () and app.downloads.widget.layout.display == "none"
     app.downloads.toggle.value = True  # the visitor's click
-    assert set(app.downloads.buttons) == set(ITEMS)
+    buttons = {item: find_part(app.downloads.widget, f"cm-dl-{item}") for item in ITEMS}  # one button each
     assert app.downloads.widget.layout.display is None
     assert "本页：龙陵县全县" in app.downloads.widget.children[0].value
-    labels = {item: b.label for item, b in app.downloads.buttons.items()}
+    labels = {item: b.label for item, b in buttons.items()}
     assert labels["report-pdf"] == "PDF" and labels["table-xlsx"] == "Excel" and labels["chart-map-svg"] == "SVG"
     app.downloads.toggle.value = False
     assert app.downloads.widget.layout.display == "none"
@@ -132,7 +133,7 @@ def test_charts_of_the_view_as_png_and_svg(app: App, monkeypatch) -> None:
 
     app.state.update(township=BIZHAI)
     assert "chart-ranking-png" not in app.downloads.visible_items()
-    assert app.downloads._rows["chart-ranking"].layout.display == "none"
+    assert find_part(app.downloads.widget, "cm-dl-group-chart-ranking").layout.display == "none"
     content, payload = press(app, "chart-map-svg", monkeypatch)
     assert content["name"] == "龙陵县党组织领办合作社_地图_碧寨乡.svg" and "碧寨乡" in payload.decode("utf-8")
     with pytest.raises(ExportError, match="尚未画出"):
@@ -153,7 +154,7 @@ def test_labels_follow_the_language_and_filters_are_explained(app: App, monkeypa
     strip = " ".join(getattr(w, "value", "") for w in app.downloads.widget.children)
     assert "This page: Bizhai" in strip
     assert "whatever the filters" in strip
-    assert app.downloads.buttons["report-pdf"].description == "Download Report (PDF)"
+    assert find_part(app.downloads.widget, "cm-dl-report-pdf").description == "Download Report (PDF)"
     content, payload = press(app, "table-csv", monkeypatch)
     # reports and tables cover the whole township, not only the filtered cooperatives
     assert len(payload.decode("utf-8-sig").strip().splitlines()) == 2 + 3

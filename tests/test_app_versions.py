@@ -20,6 +20,7 @@ from coopmap import paths
 from coopmap.data import versions
 from coopmap.app import App
 from coopmap.app.watch import VersionWatch
+from coopmap.app.parts import find_part
 
 MENGNUO = "530523103"
 SAMPLE_COOPS = 98
@@ -44,6 +45,11 @@ def update(tmp_path: Path) -> bytes:
     return write_csv(tmp_path / "upload.csv", rows, title="龙陵县党组织领办合作社台账（更新）").read_bytes()
 
 
+def part(drawer, css: str):
+    """The drawer's widget with the CSS class ``css`` (its widgets are private; see coopmap.app.parts)."""
+    return find_part(drawer.widget, css)
+
+
 def notices(app: App) -> str:
     return text(app.notices.html.value) if app.notices.widget.layout.display is None else ""
 
@@ -53,30 +59,30 @@ def test_after_an_accept_the_sample_is_listed_and_switching_back_shows_it(store:
     assert app.data.illustrative and len(app.data.frame) == SAMPLE_COOPS
     panel = app.data_panel
     panel.open()
-    listed = text(panel.versions.value)
+    listed = text(part(panel, "cm-versions").value)
     assert "尚未接受任何版本" in listed and "内置示例数据 示例数据" in listed and "本页显示" in listed
-    assert panel.activate_button.layout.display == "none", "nothing to switch to yet"
+    assert part(panel, "cm-activate").layout.display == "none", "nothing to switch to yet"
 
     panel.receive("更新.csv", update)
     accepted = panel.accept()
     assert accepted is not None and len(app.data.frame) == 5 and not app.data.illustrative
-    rows = re.findall(r'<tr class="([^"]*)" data-version="([^"]+)">', panel.versions.value)
+    rows = re.findall(r'<tr class="([^"]*)" data-version="([^"]+)">', part(panel, "cm-versions").value)
     assert rows == [("cm-version-active", accepted.id), ("cm-version-base", "base")]
-    options = {value: label for label, value in panel.version_pick.options}
+    options = {value: label for label, value in part(panel, "cm-version-pick").options}
     assert list(options) == [accepted.id, "base"] and options["base"] == "内置示例数据 · 示例数据"
 
-    panel.version_pick.value = "base"
-    assert not panel.activate_button.disabled
-    panel.activate_button.click()
+    part(panel, "cm-version-pick").value = "base"
+    assert not part(panel, "cm-activate").disabled
+    part(panel, "cm-activate").click()
     assert app.data.illustrative and len(app.data.frame) == SAMPLE_COOPS
     assert app.data.registry_source == str(paths.SAMPLE_XLSX) and "示例数据" in app.header.provenance.value
-    assert "已切换回内置示例数据" in text(panel.status.value)
-    rows = re.findall(r'<tr class="([^"]*)" data-version="([^"]+)">', panel.versions.value)
+    assert "已切换回内置示例数据" in text(part(panel, "cm-update-status").value)
+    rows = re.findall(r'<tr class="([^"]*)" data-version="([^"]+)">', part(panel, "cm-versions").value)
     assert rows == [("", accepted.id), ("cm-version-active cm-version-base", "base")]
-    assert f"{SAMPLE_COOPS} / 0" in text(panel.versions.value), "the counts of the base shown"
-    assert panel.activate_button.disabled  # the sample is chosen, active and shown
+    assert f"{SAMPLE_COOPS} / 0" in text(part(panel, "cm-versions").value), "the counts of the base shown"
+    assert part(panel, "cm-activate").disabled  # the sample is chosen, active and shown
     app.state.update(lang="en")
-    assert "Shipped sample data" in text(panel.versions.value)
+    assert "Shipped sample data" in text(part(panel, "cm-versions").value)
 
     # a visitor who comes now opens on the sample; the accepted version is kept
     newcomer = App.from_files()
@@ -133,7 +139,7 @@ def test_a_page_not_following_the_store_is_not_told(store: Path, update: bytes, 
 def test_the_watch_looks_by_itself_on_the_running_event_loop(store: Path, update: bytes, tmp_path: Path) -> None:
     page = App.from_files()
     assert not page.watch.start(), "no event loop here: check() is called by hand"
-    watch = VersionWatch(page, interval=0.05)
+    watch = VersionWatch(lambda: (page.data, page.state), interval=0.05)
 
     async def visit() -> str:
         assert watch.start() and watch.running

@@ -17,7 +17,8 @@ sample, 内置示例数据, or the file the server was started with), and any of
 made active again (:func:`coopmap.data.versions.activate`).
 
 After accepting or switching, the panel loads the version (:func:`data_of_version`)
-and hands it to :meth:`coopmap.app.main.App.reload`, the dashboard's one refresh path;
+and hands it to the ``reload`` callback the page gave (:meth:`coopmap.app.main.App.reload`,
+the dashboard's one refresh path);
 the header's provenance line then names the new file. Other visitors' pages load the
 active version when they open (a preheated page checks it then); pages already open
 say that the data were updated (:mod:`coopmap.app.watch`).
@@ -34,7 +35,7 @@ import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Callable, Optional
 
 import ipywidgets as widgets
 import pandas as pd
@@ -51,9 +52,8 @@ from coopmap.data.registry import Registry, RejectedRow, RowIssue, ValidationRep
 from coopmap.data.schema import BY_ID
 from coopmap.app.data import AppData
 from coopmap.app.html import esc
-
-if TYPE_CHECKING:  # pragma: no cover
-    from coopmap.app.main import App
+from coopmap.app.parts import held
+from coopmap.app.state import AppState
 
 log = logging.getLogger(__name__)
 
@@ -435,8 +435,16 @@ class DataPanel:
 
     Parameters
     ----------
-    app : App
-        The page; accepting or switching calls its :meth:`~coopmap.app.main.App.reload`.
+    data : AppData
+        The data on screen (the uploaded file is compared with them).
+    state : AppState
+        The visitor's place (the panel reads its language).
+    reload : callable
+        ``reload(data)`` shows other data on the page; accepting or switching calls it
+        (:meth:`coopmap.app.main.App.reload`), and the page then gives the panel the new
+        data and state (:meth:`attach`).
+    close_others : callable
+        ``close_others()`` closes the page's other drawers when this one opens.
 
     Attributes
     ----------
@@ -444,24 +452,22 @@ class DataPanel:
         In the header; opens and closes :attr:`widget`.
     widget : ipywidgets.VBox
         The panel under the header (hidden until opened; built at the first opening).
-    upload : ipywidgets.FileUpload
-    report : ipywidgets.HTML
-        The validation report of the file uploaded.
-    acknowledge : ipywidgets.Checkbox
-        Shown for a file with rejected rows; :attr:`accept_button` waits for it.
-    accept_button, discard_button, activate_button : ipywidgets.Button
-    status : ipywidgets.HTML
-        What happened last (accepted, switched, an error).
-    versions : ipywidgets.HTML
-        The table of the versions: stored ones, then the base version.
-    version_pick : ipywidgets.Dropdown
-        Version ids (``base``: the shipped sample or the server's ``--registry`` file).
+        Its parts carry CSS classes (:func:`coopmap.app.parts.find_part`):
+        ``cm-upload`` (the file picker), ``cm-upload-report`` (the validation report of
+        the file uploaded), ``cm-acknowledge`` (shown for a file with rejected rows; 接受
+        waits for it), ``cm-accept``, ``cm-discard``, ``cm-report-csv``,
+        ``cm-update-status`` (what happened last: accepted, switched, an error),
+        ``cm-versions`` (the stored versions, then the base version),
+        ``cm-version-pick`` (version ids; ``base``: the shipped sample or the server's
+        ``--registry`` file) and ``cm-activate``.
     pending : Upload or None
         The file waiting for accept or discard.
     """
 
-    def __init__(self, app: "App") -> None:
-        self._app = app
+    def __init__(self, data: AppData, state: AppState, reload: Callable[[AppData], None],
+                 close_others: Callable[[], None]) -> None:
+        self._data, self._state = data, state
+        self._reload, self._close_others = reload, close_others
         self._built = False
         self._pick_active = False
         self.pending: Optional[Upload] = None
@@ -473,42 +479,50 @@ class DataPanel:
         self.widget = widgets.VBox(layout=widgets.Layout(display="none"))
         self.widget.add_class("cm-drawer")
         self.widget.add_class("cm-data-panel")
-        self.title = widgets.HTML()
-        self.intro = widgets.HTML()
-        self.upload = widgets.FileUpload(accept=ACCEPT_TYPES, multiple=False, icon="", layout=widgets.Layout(width="auto"))
-        self.upload.add_class("cm-upload")
-        self.upload.observe(self._uploaded, "value")
-        self.report = widgets.HTML()
-        self.report.add_class("cm-upload-report")
-        self.acknowledge = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto", display="none"))
-        self.acknowledge.add_class("cm-acknowledge")
-        self.acknowledge.observe(lambda _: self._update_buttons(), "value")
-        self.accept_button = widgets.Button(disabled=True, button_style="danger", layout=widgets.Layout(width="auto"))
-        self.accept_button.add_class("cm-accept")
-        self.accept_button.on_click(lambda _: self.accept())
-        self.discard_button = widgets.Button(layout=widgets.Layout(width="auto"))
-        self.discard_button.add_class("cm-discard")
-        self.discard_button.on_click(lambda _: self.discard())
-        self.report_download = DownloadButton(self._report_payload, label="")
-        self.reason = widgets.HTML()
-        self.reason.add_class("cm-accept-reason")
-        self.status = widgets.HTML()
-        self.status.add_class("cm-update-status")
-        self.versions_title = widgets.HTML()
-        self.versions = widgets.HTML()
-        self.versions.add_class("cm-versions")
-        self.version_pick = widgets.Dropdown(layout=widgets.Layout(width="auto"))
-        self.version_pick.add_class("cm-version-pick")
-        self.version_pick.observe(lambda _: self._update_activate(), "value")
-        self.activate_button = widgets.Button(layout=widgets.Layout(width="auto"))
-        self.activate_button.add_class("cm-activate")
-        self.activate_button.on_click(lambda _: self.activate(self.version_pick.value))
+        self._title = widgets.HTML()
+        self._intro = widgets.HTML()
+        self._upload = widgets.FileUpload(accept=ACCEPT_TYPES, multiple=False, icon="", layout=widgets.Layout(width="auto"))
+        self._upload.add_class("cm-upload")
+        self._upload.observe(self._uploaded, "value")
+        self._report = widgets.HTML()
+        self._report.add_class("cm-upload-report")
+        self._acknowledge = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(width="auto", display="none"))
+        self._acknowledge.add_class("cm-acknowledge")
+        self._acknowledge.observe(lambda _: self._update_buttons(), "value")
+        self._accept_button = widgets.Button(disabled=True, button_style="danger", layout=widgets.Layout(width="auto"))
+        self._accept_button.add_class("cm-accept")
+        self._accept_button.on_click(lambda _: self.accept())
+        self._discard_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self._discard_button.add_class("cm-discard")
+        self._discard_button.on_click(lambda _: self.discard())
+        self._report_download = DownloadButton(self._report_payload, label="")
+        self._report_download.add_class("cm-report-csv")
+        self._reason = widgets.HTML()
+        self._reason.add_class("cm-accept-reason")
+        self._status_line = widgets.HTML()
+        self._status_line.add_class("cm-update-status")
+        self._versions_title = widgets.HTML()
+        self._versions = widgets.HTML()
+        self._versions.add_class("cm-versions")
+        self._version_pick = widgets.Dropdown(layout=widgets.Layout(width="auto"))
+        self._version_pick.add_class("cm-version-pick")
+        self._version_pick.observe(lambda _: self._update_activate(), "value")
+        self._activate_button = widgets.Button(layout=widgets.Layout(width="auto"))
+        self._activate_button.add_class("cm-activate")
+        self._activate_button.on_click(lambda _: self.activate(self._version_pick.value))
         self._pending_box = widgets.VBox([
-            self.report, self.acknowledge,
-            widgets.HBox([self.accept_button, self.discard_button, self.report_download, self.reason],
+            self._report, self._acknowledge,
+            widgets.HBox([self._accept_button, self._discard_button, self._report_download, self._reason],
                          layout=widgets.Layout(align_items="center", flex_flow="row wrap")),
         ], layout=widgets.Layout(display="none"))
         self._pending_box.add_class("cm-pending")
+
+    def attach(self, data: AppData, state: AppState) -> None:
+        """Work on other data (the page reloaded them); the panel, its upload and status stay.
+
+        The page's refresh (:meth:`refresh`) follows.
+        """
+        self._data, self._state = data, state
 
     # -- opening ------------------------------------------------------------------------------
     @property
@@ -524,14 +538,14 @@ class DataPanel:
         if change["new"]:
             if not self._built:
                 self.widget.children = (
-                    self.title, self.intro,
-                    widgets.HBox([self.upload, self.status], layout=widgets.Layout(align_items="center")),
+                    self._title, self._intro,
+                    widgets.HBox([self._upload, self._status_line], layout=widgets.Layout(align_items="center")),
                     self._pending_box,
-                    self.versions_title, self.versions,
-                    widgets.HBox([self.version_pick, self.activate_button], layout=widgets.Layout(align_items="center")),
+                    self._versions_title, self._versions,
+                    widgets.HBox([self._version_pick, self._activate_button], layout=widgets.Layout(align_items="center")),
                 )
                 self._built = True
-            self._app.close_drawers(keep=self)
+            self._close_others()
             self.refresh()
         self.widget.layout.display = None if change["new"] else "none"
 
@@ -547,7 +561,7 @@ class DataPanel:
         try:
             self.receive(name, data)
         finally:
-            self.upload.value = ()  # the same file can be chosen again
+            self._upload.value = ()  # the same file can be chosen again
 
     def receive(self, name: str, data: bytes) -> Optional[Upload]:
         """Keep an uploaded file aside, check it and show its report (nothing is stored yet).
@@ -575,7 +589,7 @@ class DataPanel:
             self._set_status("app.update.unreadable", {"name": name, "message": f"{type(exc).__name__}: {exc}"}, "error")
             return None
         self.pending = Upload(path, name, registry)
-        self.acknowledge.value = False
+        self._acknowledge.value = False
         self._set_status("", {}, "")
         self._show_pending()
         return self.pending
@@ -591,7 +605,7 @@ class DataPanel:
         if self.pending is not None:
             versions.discard_upload(self.pending.path)
         self.pending = None
-        self.acknowledge.value = False
+        self._acknowledge.value = False
         self._show_pending()
 
     # -- accepting and switching ------------------------------------------------------------------
@@ -609,13 +623,13 @@ class DataPanel:
         pending = self.pending
         if pending is None:
             return None
-        ok, reason = can_accept(pending.registry.report, self.acknowledge.value)
+        ok, reason = can_accept(pending.registry.report, self._acknowledge.value)
         if not ok:
             self._set_status(reason, {}, "error")
             return None
         self._set_status("app.update.saving", {}, "busy")
         try:
-            version = versions.accept(pending.path, acknowledge_rejected=bool(self.acknowledge.value), name=pending.name)
+            version = versions.accept(pending.path, acknowledge_rejected=bool(self._acknowledge.value), name=pending.name)
         except (RegistryError, OSError) as exc:
             self._set_status("app.update.failed", {"message": str(exc)}, "error")
             return None
@@ -651,12 +665,12 @@ class DataPanel:
     def _show(self, path: Path) -> bool:
         """Load the version and give it to the dashboard's refresh path."""
         try:
-            data = data_of_version(self._app.data, path)
+            data = data_of_version(self._data, path)
         except (RegistryError, OSError) as exc:
             self._set_status("app.update.failed", {"message": str(exc)}, "error")
             self.refresh()
             return False
-        self._app.reload(data)
+        self._reload(data)
         self._pick_active = True  # the list starts again from the version now shown
         self.refresh()
         return True
@@ -664,54 +678,54 @@ class DataPanel:
     # -- drawing --------------------------------------------------------------------------------
     def _set_status(self, key: str, values: dict[str, Any], kind: str) -> None:
         self._status = (key, values, kind)
-        lang = self._app.state.lang
+        lang = self._state.lang
         text = t(key, lang, **values) if key else ""
-        self.status.value = f'<div class="cm-status-{esc(kind)}" role="status">{esc(text)}</div>' if text else ""
+        self._status_line.value = f'<div class="cm-status-{esc(kind)}" role="status">{esc(text)}</div>' if text else ""
 
     def _report_payload(self) -> Payload:
         if self.pending is None:
             raise RegistryError("no uploaded file is waiting; upload one first")
         stem = Path(self.pending.path.name).stem
-        lang = self._app.state.lang
+        lang = self._state.lang
         prefix = "校验报告" if lang == "zh" else "check-report"
         return Payload(f"{prefix}_{stem}.csv", "text/csv;charset=utf-8", report_csv(self.pending.registry.report, lang))
 
     def _show_pending(self) -> None:
-        lang = self._app.state.lang
+        lang = self._state.lang
         pending = self.pending
         if pending is None:
             self._pending_box.layout.display = "none"
-            self.report.value = ""
-            self.acknowledge.layout.display = "none"
+            self._report.value = ""
+            self._acknowledge.layout.display = "none"
         else:
             report = pending.registry.report
             self._pending_box.layout.display = None
-            changes = pending.changes(self._app.data) if report.accepted else None
-            self.report.value = report_html(report, pending.name, lang, changes=changes)
-            self.acknowledge.description = t("app.update.acknowledge", lang, n=report.rejected)
-            self.acknowledge.layout.display = None if report.rejected and report.accepted else "none"
+            changes = pending.changes(self._data) if report.accepted else None
+            self._report.value = report_html(report, pending.name, lang, changes=changes)
+            self._acknowledge.description = t("app.update.acknowledge", lang, n=report.rejected)
+            self._acknowledge.layout.display = None if report.rejected and report.accepted else "none"
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        lang = self._app.state.lang
+        lang = self._state.lang
         report = self.pending.registry.report if self.pending is not None else None
-        ok, reason = can_accept(report, bool(self.acknowledge.value))
-        self.accept_button.disabled = not ok
-        self.reason.value = f'<span class="cm-muted">{esc(t(reason, lang))}</span>' if reason else ""
+        ok, reason = can_accept(report, bool(self._acknowledge.value))
+        self._accept_button.disabled = not ok
+        self._reason.value = f'<span class="cm-muted">{esc(t(reason, lang))}</span>' if reason else ""
 
     def _shows(self, version: versions.Version) -> bool:
         """Whether this page shows ``version``."""
-        return versions.same_file(version.path, self._app.data.registry_source)
+        return versions.same_file(version.path, self._data.registry_source)
 
     def _base_name(self, version: versions.Version, lang: Optional[str] = None) -> str:
         """The base version as the panel names it: 内置示例数据, or the file's name."""
         if version.shipped_sample:
-            return t("app.update.sample", lang or self._app.state.lang)
+            return t("app.update.sample", lang or self._state.lang)
         return version.original_name
 
     def _update_activate(self) -> None:
-        chosen = next((v for v in versions.list_versions(include_base=True) if v.id == self.version_pick.value), None)
-        self.activate_button.disabled = chosen is None or (chosen.active and self._shows(chosen))
+        chosen = next((v for v in versions.list_versions(include_base=True) if v.id == self._version_pick.value), None)
+        self._activate_button.disabled = chosen is None or (chosen.active and self._shows(chosen))
 
     def versions_html(self, lang: str, listed: Optional[list[versions.Version]] = None) -> str:
         """The versions one can switch to: the stored ones, newest first, then the base version
@@ -720,7 +734,7 @@ class DataPanel:
         listed = versions.list_versions(include_base=True) if listed is None else listed
         parts = []
         if not any(not v.base for v in listed):
-            data = self._app.data
+            data = self._data
             source = t("app.update.sample", lang) if data.illustrative else Path(data.registry_source).name
             parts.append(f'<div class="cm-muted">{esc(t("app.update.no_versions", lang, source=source))}</div>')
         head = "".join(f"<th>{esc(t(f'app.update.col.{k}', lang))}</th>" for k in ("created", "file", "rows", "state"))
@@ -735,7 +749,7 @@ class DataPanel:
             if v.acknowledged_rejected:
                 marks.append(f'<span class="cm-badge warn">{esc(t("app.update.acknowledged", lang))}</span>')
             if v.base:
-                report = self._app.data.report if shown else None  # the base's counts are known once it is loaded
+                report = self._data.report if shown else None  # the base's counts are known once it is loaded
                 counts = "—" if report is None else f"{report.accepted} / {report.rejected}"
                 when = esc(t("app.update.base_when", lang))
                 if v.shipped_sample:
@@ -769,34 +783,46 @@ class DataPanel:
         return text
 
     def refresh(self) -> None:
-        """Label the toggle; if the panel is open, show its text, the report and the versions in the page's language."""
-        lang = self._app.state.lang
-        self.toggle.description = t("app.update.menu", lang)
-        self.toggle.tooltip = t("app.update.title", lang)
+        """Label the toggle; if the panel is open, show its text, the report and the versions in the page's language.
+
+        The panel's one refresh path; its widgets send their changes together (:func:`held`).
+        """
+        lang = self._state.lang
+        with self.toggle.hold_sync():
+            self.toggle.description = t("app.update.menu", lang)
+            self.toggle.tooltip = t("app.update.title", lang)
         if not self._built:
             return
-        self.title.value = f'<div class="cm-drawer-title">{esc(t("app.update.title", lang))}</div>'
-        self.intro.value = f'<div class="cm-drawer-note">{esc(t("app.update.intro", lang))}</div>'
-        self.upload.description = t("app.update.choose", lang)
-        self.accept_button.description = t("app.update.accept", lang)
-        self.discard_button.description = t("app.update.discard", lang)
-        self.report_download.label = t("app.update.report_csv", lang)
-        self.report_download.busy_label = "…"
-        self.activate_button.description = t("app.update.activate", lang)
-        self.versions_title.value = f'<h4>{esc(t("app.update.versions", lang))}</h4>'
+        parts = (self._title, self._intro, self._upload, self._accept_button, self._discard_button, self._report_download,
+                 self._activate_button, self._activate_button.layout, self._versions_title, self._versions,
+                 self._version_pick, self._version_pick.layout, self._status_line, self._report, self._acknowledge,
+                 self._acknowledge.layout, self._pending_box.layout, self._reason)
+        with held(*parts):
+            self._draw(lang)
+
+    def _draw(self, lang: str) -> None:
+        self._title.value = f'<div class="cm-drawer-title">{esc(t("app.update.title", lang))}</div>'
+        self._intro.value = f'<div class="cm-drawer-note">{esc(t("app.update.intro", lang))}</div>'
+        self._upload.description = t("app.update.choose", lang)
+        self._accept_button.description = t("app.update.accept", lang)
+        self._discard_button.description = t("app.update.discard", lang)
+        self._report_download.label = t("app.update.report_csv", lang)
+        self._report_download.busy_label = "…"
+        self._activate_button.description = t("app.update.activate", lang)
+        self._versions_title.value = f'<h4>{esc(t("app.update.versions", lang))}</h4>'
         listed = versions.list_versions(include_base=True)
-        self.versions.value = self.versions_html(lang, listed)
-        current = self.version_pick.value
-        self.version_pick.options = [(self._option_label(v, lang), v.id) for v in listed]
+        self._versions.value = self.versions_html(lang, listed)
+        current = self._version_pick.value
+        self._version_pick.options = [(self._option_label(v, lang), v.id) for v in listed]
         ids = [v.id for v in listed]
         active = next((v.id for v in listed if v.active), ids[0])
-        self.version_pick.value = current if current in ids and not self._pick_active else active
+        self._version_pick.value = current if current in ids and not self._pick_active else active
         self._pick_active = False
-        self.version_pick.description = ""
+        self._version_pick.description = ""
         # hidden while there is nothing to switch to: only the base version, and this page shows it
         switchable = len(listed) > 1 or not self._shows(listed[0])
-        self.version_pick.layout.display = None if switchable else "none"
-        self.activate_button.layout.display = None if switchable else "none"
+        self._version_pick.layout.display = None if switchable else "none"
+        self._activate_button.layout.display = None if switchable else "none"
         self._update_activate()
         key, values, kind = self._status
         self._set_status(key, values, kind)

@@ -25,7 +25,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 import ipywidgets as widgets
 
@@ -36,9 +36,10 @@ from coopmap.errors import ExportError
 from coopmap.i18n import t
 from coopmap.app.data import AppData
 from coopmap.app.html import esc, township_name
+from coopmap.app.parts import held
+from coopmap.app.state import AppState
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coopmap.app.main import App
     from coopmap.app.slots import ChartSlot
 
 STRINGS: dict[str, dict[str, str]] = {
@@ -86,22 +87,22 @@ class ChartSource:
         Text key of its name.
     views : tuple of str
         The views that show it.
-    slot : callable
-        ``slot(app) -> ChartSlot`` holding the chart.
+
+    The page gives the menu the slot holding each chart by its id
+    (:meth:`DownloadMenu.attach`).
     """
 
     id: str
     label: str
     views: tuple[str, ...]
-    slot: Callable[["App"], "ChartSlot"]
 
 
 CHARTS: tuple[ChartSource, ...] = (
-    ChartSource("map", "app.download.map", ("overview", "township", "coop"), lambda app: app.map.slot),
-    ChartSource("ranking", "chart.ranking_title", ("overview",), lambda app: app.overview.ranking),
-    ChartSource("villages", "chart.village_grid_title", ("overview",), lambda app: app.overview.villages),
-    ChartSource("income", "chart.income_streams_title", ("coop",), lambda app: app.coop.income),
-    ChartSource("comparison", "chart.comparison_title", ("coop",), lambda app: app.coop.comparison),
+    ChartSource("map", "app.download.map", ("overview", "township", "coop")),
+    ChartSource("ranking", "chart.ranking_title", ("overview",)),
+    ChartSource("villages", "chart.village_grid_title", ("overview",)),
+    ChartSource("income", "chart.income_streams_title", ("coop",)),
+    ChartSource("comparison", "chart.comparison_title", ("coop",)),
 )
 #: Charts that show the filtered view (the profile's charts compare with the whole registry).
 FILTERED_CHARTS = ("map", "ranking", "villages")
@@ -156,25 +157,33 @@ class DownloadMenu:
 
     Parameters
     ----------
-    app : App
-        The page; the menu reads its data, state and chart slots at each press, so a
-        file is always of the view (and the data) on screen at that moment.
+    data : AppData
+        The data on screen.
+    state : AppState
+        The visitor's place; the menu reads it at each press, so a file is always of
+        the view on screen at that moment.
+    charts : mapping of str to ChartSlot
+        The slot holding each chart of :data:`CHARTS`, by id.
+    close_others : callable
+        ``close_others()`` closes the page's other drawers when this one opens.
 
     Attributes
     ----------
     toggle : ipywidgets.ToggleButton
         In the header; opens and closes :attr:`widget`.
     widget : ipywidgets.VBox
-        The strip under the header (hidden until opened).
-    buttons : dict of str to DownloadButton
-        By download id (:data:`ITEMS`); empty until the strip is first opened.
+        The strip under the header (hidden until opened). Its download buttons carry
+        the class ``cm-dl-<item>`` (:data:`ITEMS`; :func:`coopmap.app.parts.find_part`);
+        they are made when the strip is first opened.
     """
 
-    def __init__(self, app: "App") -> None:
-        self._app = app
+    def __init__(self, data: AppData, state: AppState, charts: Mapping[str, "ChartSlot"],
+                 close_others: Callable[[], None]) -> None:
+        self._data, self._state, self._charts = data, state, dict(charts)
+        self._close_others = close_others
         self._briefings: dict[str, Briefing] = {}
         self._briefing_data: Optional[AppData] = None
-        self.buttons: dict[str, DownloadButton] = {}
+        self._buttons: dict[str, DownloadButton] = {}
         self.toggle = widgets.ToggleButton(value=False, layout=widgets.Layout(width="auto"))
         self.toggle.add_class("cm-tool")
         self.toggle.add_class("cm-download-toggle")
@@ -186,6 +195,13 @@ class DownloadMenu:
         self._titles: dict[str, widgets.HTML] = {}
         self._scope = widgets.HTML()
         self._note = widgets.HTML()
+
+    def attach(self, data: AppData, state: AppState, charts: Mapping[str, "ChartSlot"]) -> None:
+        """Offer the files of other data (the page reloaded them); the menu stays on the page.
+
+        The page's refresh (:meth:`refresh`) follows.
+        """
+        self._data, self._state, self._charts = data, state, dict(charts)
 
     # -- opening ---------------------------------------------------------------------------
     @property
@@ -200,17 +216,17 @@ class DownloadMenu:
     def _toggled(self, change: dict[str, Any]) -> None:
         if change["new"]:
             self._build()
-            self._app.close_drawers(keep=self)
+            self._close_others()
             self.refresh()
         self.widget.layout.display = None if change["new"] else "none"
 
     def _build(self) -> None:
-        if self.buttons:
+        if self._buttons:
             return
         for item in ITEMS:
             button = DownloadButton(lambda item=item: self.payload(item), label="")
             button.add_class(f"cm-dl-{item}")
-            self.buttons[item] = button
+            self._buttons[item] = button
         groups = [("report", [f"report-{f}" for f in REPORT_FORMATS]), ("table", [f"table-{f}" for f in TABLE_FORMATS])]
         groups += [(f"chart-{c.id}", [f"chart-{c.id}-{f}" for f in CHART_FORMATS]) for c in CHARTS]
         rows = []
@@ -218,8 +234,9 @@ class DownloadMenu:
             title = widgets.HTML()
             title.add_class("cm-download-label")
             self._titles[group] = title
-            row = widgets.HBox([title, *(self.buttons[i] for i in items)], layout=widgets.Layout(align_items="center"))
+            row = widgets.HBox([title, *(self._buttons[i] for i in items)], layout=widgets.Layout(align_items="center"))
             row.add_class("cm-download-group")
+            row.add_class(f"cm-dl-group-{group}")
             self._rows[group] = row
             rows.append(row)
         files = widgets.HBox(rows, layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
@@ -230,11 +247,11 @@ class DownloadMenu:
     # -- what is downloaded ------------------------------------------------------------------
     def place(self) -> Optional[str]:
         """The township the current view is about (``None``: the county)."""
-        return self._app.state.township
+        return self._state.township
 
     def briefing(self, lang: str) -> Briefing:
         """The briefing of the data on screen in ``lang`` (kept while the data stay; made now)."""
-        data = self._app.data
+        data = self._data
         if self._briefing_data is not data:
             self._briefings.clear()
             self._briefing_data = data
@@ -253,43 +270,49 @@ class DownloadMenu:
             For an unknown item, a chart not drawn yet, or a file that cannot be made
             (no Chromium for a PDF...); the message is shown beside the button.
         """
-        app, state = self._app, self._app.state
+        data, state = self._data, self._state
         lang, township = state.lang, self.place()
         kind, _, rest = item.partition("-")
         if kind == "report" and rest in REPORT_FORMATS:
             return report_payload(self.briefing(lang), rest, township)
         if kind == "table" and rest in TABLE_FORMATS:
-            return table_payload(app.data.frame, rest, township, illustrative=bool(app.data.illustrative))
+            return table_payload(data.frame, rest, township, illustrative=bool(data.illustrative))
         if kind == "chart":
             chart_id, _, fmt = rest.rpartition("-")
             source = next((c for c in CHARTS if c.id == chart_id), None)
             if source is not None and fmt in CHART_FORMATS:
-                slot = source.slot(app)
-                if slot.chart is None or state.view not in source.views:
+                slot = self._charts.get(chart_id)
+                if slot is None or slot.chart is None or state.view not in source.views:
                     raise ExportError(t("app.download.not_drawn", lang))
                 coop = state.coop if state.view == "coop" and chart_id in ("income", "comparison") else None
                 filtered = state.filters.active and chart_id in FILTERED_CHARTS
-                stem = chart_file_stem(t(source.label, lang), township, coop, app.data, lang, filtered)
+                stem = chart_file_stem(t(source.label, lang), township, coop, data, lang, filtered)
                 return chart_payload(slot.chart.chart, fmt, stem)
         raise ExportError(f"no download {item!r}; the dashboard offers {', '.join(ITEMS)}")
 
     # -- drawing -------------------------------------------------------------------------------
     def visible_items(self) -> list[str]:
         """The download ids offered for the view on screen."""
-        view = self._app.state.view
+        view = self._state.view
         shown = {c.id for c in CHARTS if view in c.views}
         return [i for i in ITEMS if not i.startswith("chart-") or i.split("-")[1] in shown]
 
     def refresh(self) -> None:
         """Label the toggle; if the strip is open, show the view's place and files in its language."""
-        state, lang = self._app.state, self._app.state.lang
-        self.toggle.description = t("app.download.menu", lang)
-        self.toggle.tooltip = t("app.download.hint", lang)
-        if not self.buttons:
+        state, lang = self._state, self._state.lang
+        with self.toggle.hold_sync():
+            self.toggle.description = t("app.download.menu", lang)
+            self.toggle.tooltip = t("app.download.hint", lang)
+        if not self._buttons:
             return
+        with held(self._scope, self._note, *self._titles.values(), *(row.layout for row in self._rows.values()),
+                  *self._buttons.values()):
+            self._draw(state, lang)
+
+    def _draw(self, state: AppState, lang: str) -> None:
         town = self.place()
         place = t("app.download.county", lang) if town is None else township_name(
-            town, self._app.data.divisions.township_name(town), lang)
+            town, self._data.divisions.township_name(town), lang)
         self._scope.value = f'<div class="cm-drawer-title">{esc(t("app.download.scope", lang, place=place))}</div>'
         notes = [t("app.download.hint", lang)]
         if state.filters.active:
@@ -304,7 +327,7 @@ class DownloadMenu:
         for source in CHARTS:
             group = f"chart-{source.id}"
             self._rows[group].layout.display = None if f"{group}-png" in visible else "none"
-        for item, button in self.buttons.items():
+        for item, button in self._buttons.items():
             fmt = item.rsplit("-", 1)[-1]
             button.label = FORMAT_LABELS[fmt]
             button.busy_label = t("app.download.busy", lang)

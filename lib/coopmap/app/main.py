@@ -79,11 +79,12 @@ class App:
         self.follows_default = False
         #: True while a change must rewrite the address, not add a history entry (see open, navigate).
         self._replacing = False
-        # The download menu and the data panel stay when the data change (see reload).
-        self.downloads = DownloadMenu(self)
-        self.data_panel = DataPanel(self)
+        # The download menu and the data panel stay when the data change: made at the first
+        # _build, given the new data and state at the next ones (see reload).
+        self.downloads: Optional[DownloadMenu] = None
+        self.data_panel: Optional[DataPanel] = None
         #: Tells the page when another page makes another registry version active (started by build_app).
-        self.watch = VersionWatch(self)
+        self.watch = VersionWatch(self._followed)
         self.widget = widgets.VBox()
         self.widget.add_class("cm-app")
         self._build(data)
@@ -97,7 +98,6 @@ class App:
         if keep:
             self.state.update(**keep)  # before anyone listens
         self.header = Header(data, self.state)
-        self.header.tools.children = (self.downloads.toggle, self.data_panel.toggle)
         self.header.link.observe(self._navigated, "navigated")
         self.filters = FilterBar(data, self.state)
         self.breadcrumb = Breadcrumb(data, self.state)
@@ -107,6 +107,8 @@ class App:
         self.township = TownshipView(data, self.state)
         self.coop = CoopView(data, self.state)
         self._views = {"overview": self.overview, "township": self.township, "coop": self.coop}
+        self._build_drawers(data)
+        self.header.tools.children = (self.downloads.toggle, self.data_panel.toggle)
         style = widgets.HTML(f"<style>{STYLE_SHEET.read_text(encoding='utf-8')}</style>")
         style.add_class("cm-style")
         content = widgets.VBox([self.overview.widget, self.township.widget, self.coop.widget],
@@ -129,6 +131,23 @@ class App:
         self._on_state(set(AppState.FIELDS))
         self._interactive = True
 
+    def _build_drawers(self, data: AppData) -> None:
+        """Make the download menu and the data panel, or give them the new data and state."""
+        charts = {"map": self.map.slot, "ranking": self.overview.ranking, "villages": self.overview.villages,
+                  "income": self.coop.income, "comparison": self.coop.comparison}
+        if self.downloads is None or self.data_panel is None:
+            self.downloads = DownloadMenu(data, self.state, charts,
+                                          close_others=lambda: self.close_drawers(keep=self.downloads))
+            self.data_panel = DataPanel(data, self.state, reload=self.reload,
+                                        close_others=lambda: self.close_drawers(keep=self.data_panel))
+        else:
+            self.downloads.attach(data, self.state, charts)
+            self.data_panel.attach(data, self.state)
+
+    def _followed(self) -> Optional[tuple[AppData, AppState]]:
+        """The data and state a version watch tells about a newer version, if the page follows the store."""
+        return (self.data, self.state) if self.follows_default else None
+
     # -- new data: the one refresh path ---------------------------------------------------
     def reload(self, data: AppData) -> None:
         """Show other data (a version accepted or switched to in the data panel).
@@ -146,8 +165,6 @@ class App:
         old_header.tools.children = ()  # the menu buttons stay on the page
         for widget in old:
             _close_tree(widget)
-        self.downloads.refresh()
-        self.data_panel.refresh()
 
     def close_drawers(self, keep: Any = None) -> None:
         """Close the download menu and the data panel, except ``keep``."""

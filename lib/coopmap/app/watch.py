@@ -16,14 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Optional
+from typing import Callable, Optional
 
 from coopmap import i18n
 from coopmap.data import sources, versions
-from coopmap.app.state import Notice
-
-if TYPE_CHECKING:  # pragma: no cover
-    from coopmap.app.main import App
+from coopmap.app.data import AppData
+from coopmap.app.state import AppState, Notice
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +76,10 @@ class VersionWatch:
 
     Parameters
     ----------
-    app : App
-        The page; only a page that follows the store (:attr:`App.follows_default`) is told.
+    page : callable
+        ``page()`` returns the data and state of the page to tell, or ``None`` for a page
+        that does not follow the store (opened on a file of its own,
+        :attr:`coopmap.app.main.App.follows_default`): such a page is never told.
     interval : float
         Seconds between two looks once :meth:`start` ed.
 
@@ -89,8 +89,8 @@ class VersionWatch:
         Whether it looks by itself (:meth:`start`).
     """
 
-    def __init__(self, app: "App", interval: float = INTERVAL_S) -> None:
-        self._app = app
+    def __init__(self, page: Callable[[], Optional[tuple[AppData, AppState]]], interval: float = INTERVAL_S) -> None:
+        self._page = page
         self.interval = interval
         self._stamp = sources.pointer_stamp()
         self._loop: Optional[asyncio.AbstractEventLoop] = None
@@ -117,11 +117,11 @@ class VersionWatch:
 
     def sync(self) -> None:
         """Post the notice if the page does not show the current version, remove it if it does."""
-        app = self._app
-        if not app.follows_default:
+        page = self._page()
+        if page is None:
             return
-        state = app.state
-        notice = update_notice(app.data.registry_source)
+        data, state = page
+        notice = update_notice(data.registry_source)
         kept = tuple(n for n in state.notices if n.key not in NOTICE_KEYS)
         wanted = kept + ((notice,) if notice is not None else ())
         if wanted != state.notices:
