@@ -11,9 +11,14 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from coopmap.i18n import format_number, t, township_label
+from coopmap.presentation import tiles as tiles_markup
 from coopmap.presentation.html import esc  # the one escape; app views import it from here too
 from coopmap.figures.metrics import Metric
 from coopmap.data.schema import members_unit
+
+#: The dashboard's tiles (classes in app/templates' stylesheet).
+TILE_STYLE = tiles_markup.TileStyle("cm-tile", "cm-tile-differs", "cm-tile-label", "cm-tile-value", "cm-tile-foot",
+                                    "split", number="cm-tile-number", unit="cm-tile-unit", tail="cm-tile-tail")
 
 #: Units of registry columns as :func:`coopmap.i18n.format_number` names them
 #: (``members`` has none of its own: :func:`coopmap.data.schema.members_unit`).
@@ -56,31 +61,21 @@ def tile(label: str, value: str, foot: str = "", *, mark: str = "", sample: bool
     ``sample`` marks the big value, the one computed from the registry, as
     illustrative (示例) right beside it; the line beneath (a published figure, say)
     is not marked. ``mark`` (already escaped text) flags a difference from the
-    published figure.
+    published figure. The markup is :func:`coopmap.presentation.tiles.tile`'s.
     """
     # Chinese: a narrow upright tag (示/例) that fits beside 13,000 万元 in a 142 px tile; the
     # horizontal one wrapped onto a line of its own, just above the published figure
     vertical = " cm-badge-vertical" if lang == "zh" else ""
     sample_badge = (f'<span class="cm-badge sample{vertical}" title="{esc(t("app.sample_badge_tip", lang))}">'
                     f'{esc(t("app.sample_badge", lang))}</span>') if sample else ""
-    number, _, unit = value.partition(" ")
-    # the unit and the badge keep together: if the line breaks, both go to the value's second line
-    value_html = (f'<span class="cm-tile-number">{esc(number)}</span> '
-                  f'<span class="cm-tile-tail"><span class="cm-tile-unit">{esc(unit)}</span>{sample_badge}</span>'
-                  if unit else f'<span class="cm-tile-tail"><span class="cm-tile-number">{esc(value)}</span>{sample_badge}</span>')
-    mark_html = f'<div class="cm-tile-mark" title="{mark}">≠ {mark}</div>' if mark else ""
-    foot_html = f'<div class="cm-tile-foot">{esc(foot)}</div>' if foot else ""
-    return (
-        f'<div class="cm-tile{" cm-tile-differs" if mark else ""}">'
-        f'<div class="cm-tile-label">{esc(label)}</div>'
-        f'<div class="cm-tile-value">{value_html}</div>'
-        f'{foot_html}{mark_html}</div>'
-    )
+    # the unit and the badge keep together (layout "split"): if the line breaks, both go to the value's second line
+    after = f'<div class="cm-tile-mark" title="{mark}">≠ {mark}</div>' if mark else ""
+    return tiles_markup.tile(label, value, foot, style=TILE_STYLE, differs=bool(mark), mark=sample_badge, after=after)
 
 
 def tiles(items: Iterable[str], css: str = "") -> str:
     """Lay tiles out in a wrapping grid."""
-    return f'<div class="cm-tiles {esc(css)}">{"".join(items)}</div>'
+    return tiles_markup.grid(items, f"cm-tiles {css}")
 
 
 def township_name(code: str, name: str, lang: str) -> str:

@@ -24,6 +24,7 @@ from coopmap import i18n
 from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
 from coopmap.presentation.briefing import Briefing, CaseView
 from coopmap.presentation.html import esc
+from coopmap.presentation.tiles import TileStyle, tile
 from coopmap.i18n import format_number, t
 from coopmap.figures.metrics import VILLAGE_STATUSES
 
@@ -96,21 +97,20 @@ def _frame(b: Briefing, slide_id: str, title: str, body: str, *, body_class: str
     return Slide(slide_id, title, html)
 
 
+#: The slides' tiles (classes in meeting's stylesheet): figure and unit in one span.
+TILE_STYLE = TileStyle("cm-tile", "cm-differs", "cm-tile-label", "cm-tile-value", "cm-tile-foot", "grouped",
+                       figure="cm-figure", unit="cm-unit")
+
+
 def _tile(label: str, value: str, foot: str = "", *, differs: bool = False, sample: str = "", sample_foot: str = "") -> str:
     """A figure tile; the unit after the number's first space is set smaller (``1,386.1`` ``万元``).
 
     ``sample`` (or ``sample_foot``) is the 示例 mark set beside the value (or the foot)
     computed from the illustrative sample; a published figure is never marked.
     """
-    css = " cm-differs" if differs else ""
     mark = f'<span class="cm-sample-mark">{esc(sample)}</span>' if sample else ""
     foot_mark = f'<span class="cm-sample-mark">{esc(sample_foot)}</span>' if sample_foot else ""
-    foot_html = f'<div class="cm-tile-foot">{esc(foot)}{foot_mark}</div>' if foot else ""
-    figure, _, unit = value.partition(" ")
-    unit_html = f'<span class="cm-unit">{esc(unit)}</span>' if unit else ""
-    return (f'<div class="cm-tile{css}"><div class="cm-tile-label">{esc(label)}</div>'
-            f'<div class="cm-tile-value"><span class="cm-figure">{esc(figure)}{unit_html}</span>{mark}</div>'
-            f'{foot_html}</div>')
+    return tile(label, value, foot, style=TILE_STYLE, differs=differs, mark=mark, foot_mark=foot_mark)
 
 
 def _sample_mark(b: Briefing) -> str:
