@@ -27,6 +27,7 @@ from coopmap import i18n
 from coopmap.data import sources
 from coopmap.presentation.briefing import Briefing, CaseView, FigureView
 from coopmap.presentation.html import esc
+from coopmap.presentation.tiles import TileStyle, grid, tile
 from coopmap.errors import ExportError
 from coopmap.i18n import format_number, t
 from coopmap.data.schema import members_unit
@@ -146,16 +147,18 @@ td:nth-child(4) > span[class^="status-"] { white-space: nowrap; }
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 
+#: The printed report's tiles (classes in :data:`_CSS`).
+TILE_STYLE = TileStyle("tile", "differs", "label", "value", "published")
+
+
 def _tiles(figures: Iterable[FigureView], lang: str, sample: bool = False) -> str:
     """Computed figures large (marked 示例 beside them when the data are the sample), published beneath."""
     mark = f' <span class="sample">{esc(t("brief.sample_mark", lang))}</span>' if sample else ""
     out = []
     for fig in figures:
         published = f"{t('brief.published', lang)}：{fig.published}" if lang == "zh" else f"{t('brief.published', lang)}: {fig.published}"
-        css = " differs" if fig.differs else ""
-        out.append(f'<div class="tile{css}"><div class="label">{esc(fig.label)}</div>'
-                   f'<div class="value">{esc(fig.computed)}{mark}</div><div class="published">{esc(published)}</div></div>')
-    return f'<div class="tiles">{"".join(out)}</div>'
+        out.append(tile(fig.label, fig.computed, published, style=TILE_STYLE, differs=fig.differs, mark=mark))
+    return grid(out, "tiles")
 
 
 def _table(headers: list[tuple[str, bool]], rows: Iterable[list[str]], widths: Optional[list[int]] = None) -> str:
@@ -249,8 +252,7 @@ def _county_body(b: Briefing) -> str:
 def _township_body(b: Briefing, code: str) -> str:
     lang = b.lang
     view = b.township(code)
-    tiles = "".join(f'<div class="tile"><div class="label">{esc(label)}</div><div class="value">{esc(value)}</div></div>'
-                    for label, value in view.tiles)
+    tiles = "".join(tile(label, value, style=TILE_STYLE) for label, value in view.tiles)
     rank_values = {k: v[0] for k, v in view.rank.items()}
     rank = t("report.rank_line", lang, n=next(iter(view.rank.values()))[1], **rank_values)
     union = f"<p>{esc(t('report.union_line', lang, name=view.union, n=view.union_members))}</p>" if view.union else ""
