@@ -54,3 +54,23 @@ def test_readme_commands_are_make_targets():
 def test_ci_runs_the_readme_test_command():
     assert "make test" in (PROJECT / ".ci" / "run").read_text()
     assert "make test" in (PROJECT / "README.md").read_text()
+
+
+def test_the_widgets_javascript_and_css_files_ship_with_the_package():
+    """Every file under a static/ folder of the package is package data, and each widget's front end is one of them."""
+    from coopmap.app.link import LinkButton
+    from coopmap.app.table import TableWidget
+    from coopmap.meeting.deck import Deck
+    from coopmap.outputs.downloads import STATIC, DownloadButton
+
+    package = PROJECT / "lib" / "coopmap"
+    patterns = tomllib.loads((PROJECT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["coopmap"]
+    shipped = {path for pattern in patterns for path in package.glob(pattern) if path.is_file()}
+    static = {path for path in package.rglob("static/*") if path.is_file()}
+    assert static and static <= shipped, sorted(str(p.relative_to(package)) for p in static - shipped)
+    sent = {"app/static/link.js": LinkButton()._esm, "app/static/table.js": TableWidget()._esm,
+            "meeting/static/deck.css": Deck()._css, "outputs/static/download_button.css": DownloadButton(lambda: None, label="")._css}
+    for name, text in sent.items():
+        assert package / name in static and text == (package / name).read_text(encoding="utf-8"), name
+    # the download button's module is the save function, then the button
+    assert DownloadButton(lambda: None, label="")._esm == (STATIC / "save_file.js").read_text() + (STATIC / "download_button.js").read_text()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import weakref
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Callable, Hashable, Optional
 
 import altair as alt
@@ -173,10 +174,8 @@ def chart_cache(data: object) -> ChartCache:
 #: Set by ``coopmap serve``: URL path of the chart bundle the server shares.
 BUNDLE_ENV = sources.CHART_BUNDLE_ENV
 
-_LOADER = """
-const bundle = await import(new URL({url}, window.location.href).href);
-export default bundle.default;
-"""
+#: The front end of a chart widget that imports the shared bundle (``BUNDLE_URL``: its URL, as JSON).
+_LOADER = (Path(__file__).resolve().parent / "static" / "chart_loader.js").read_text(encoding="utf-8")
 
 
 def chart_widget_class() -> type[alt.JupyterChart]:
@@ -196,7 +195,7 @@ def chart_widget_class() -> type[alt.JupyterChart]:
         cls = type("SharedBundleChart", (alt.JupyterChart,), {
             "__doc__": "altair.JupyterChart importing the chart bundle served by coopmap serve.",
             "__module__": __name__,
-            "_esm": _LOADER.format(url=json.dumps(url)),
+            "_esm": _LOADER.replace("BUNDLE_URL", json.dumps(url)),
         })
         _SHARED[url] = cls
     return cls

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Optional
 
 import anywidget
@@ -28,54 +29,13 @@ __all__ = ["DownloadButton", "Payload", "SAVE_JS", "chart_payload", "report_payl
 
 log = logging.getLogger(__name__)
 
-#: Browser side: save the bytes of a ``{"event": "file"}`` message as a file.
-SAVE_JS = r"""
-function saveFile(content, buffers) {
-  const data = buffers && buffers.length ? buffers[0] : new Uint8Array();
-  const blob = new Blob([data], { type: content.mime || "application/octet-stream" });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement("a");
-  link.href = url;
-  link.download = content.name || "download";
-  link.style.display = "none";
-  document.body.appendChild(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60000);
-}
-"""
+#: The browser halves of the widgets (JavaScript and CSS files shipped with the package).
+STATIC = Path(__file__).resolve().parent / "static"
 
-_ESM = SAVE_JS + r"""
-function render({ model, el }) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "cm-download";
-  const status = document.createElement("span");
-  status.className = "cm-download-status";
-  status.setAttribute("role", "status");
-  function draw() {
-    const busy = model.get("busy");
-    button.textContent = busy ? model.get("busy_label") : model.get("label");
-    button.disabled = busy;
-    button.title = model.get("description") || "";
-    status.textContent = model.get("error") || "";
-  }
-  button.addEventListener("click", () => {
-    model.set("busy", true);
-    model.set("error", "");
-    model.save_changes();
-    model.send({ event: "request" });
-  });
-  model.on("msg:custom", (content, buffers) => {
-    if (content && content.event === "file") saveFile(content, buffers);
-  });
-  for (const name of ["label", "busy_label", "busy", "error", "description"]) model.on(`change:${name}`, draw);
-  draw();
-  el.classList.add("cm-download-host");
-  el.append(button, status);
-}
-export default { render };
-"""
+#: Browser side: save the bytes of a ``{"event": "file"}`` message as a file (``saveFile(content, buffers)``).
+SAVE_JS = (STATIC / "save_file.js").read_text(encoding="utf-8")
+
+_ESM = SAVE_JS + (STATIC / "download_button.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -108,7 +68,7 @@ class DownloadButton(anywidget.AnyWidget):
     """
 
     _esm = _ESM
-    _css = ".cm-download-host { display: inline-flex; align-items: center; gap: 0.5em; } .cm-download-status { color: #9c2520; }"
+    _css = STATIC / "download_button.css"
     label = traitlets.Unicode("").tag(sync=True)
     busy_label = traitlets.Unicode("…").tag(sync=True)
     description = traitlets.Unicode("").tag(sync=True)
