@@ -14,8 +14,8 @@ an office laptop without internet:
 - notebook sources are stripped and tracebacks are never shown in the page (the
   server log keeps them);
 - the registry and boundary files reach the kernels through the ``COOPMAP_REGISTRY``,
-  ``COOPMAP_BOUNDARIES`` and ``COOPMAP_BOUNDARIES_CRS`` environment variables (see
-  :mod:`coopmap.paths`, :func:`coopmap.geo.boundaries.default_boundaries`);
+  ``COOPMAP_BOUNDARIES`` and ``COOPMAP_BOUNDARIES_CRS`` environment variables, which
+  :mod:`coopmap.data.sources` reads there;
 - ``--public`` listens on every interface (``0.0.0.0``) for colleagues on the office
   network and then requires a Jupyter server token, generated at start and printed
   in the URL; ``--no-token`` turns that off explicitly, with a warning.
@@ -38,6 +38,10 @@ writes the same bundle once, at start, into a static folder that Voila serves fr
 widget then imports it from there, and the browser loads it once and caches it.
 Without that variable (the notebook opened in JupyterLab), the kernel falls back to
 ``enable_offline()`` (:func:`coopmap.app.slots.chart_widget_class`).
+
+:func:`launch` starts Voila on a notebook with a :class:`ServeConfig`: ``coopmap serve``
+(this dashboard) and ``coopmap meeting`` (:mod:`coopmap.meeting.serve`, the slides)
+both go through it.
 """
 
 from __future__ import annotations
@@ -58,6 +62,7 @@ from pathlib import Path
 from typing import Sequence
 
 from coopmap import i18n, paths
+from coopmap.data import sources
 from coopmap.errors import CoopmapError
 from coopmap.presentation.html import esc
 
@@ -77,7 +82,7 @@ CRS_CHOICES = ("wgs84", "gcj02", "bd09")
 #: Seconds between a visitor taking the preheated kernel and the next one starting.
 FILL_DELAY = 3
 #: Environment variable naming the chart bundle's URL path for the kernels.
-BUNDLE_ENV = "COOPMAP_CHART_BUNDLE"
+BUNDLE_ENV = sources.CHART_BUNDLE_ENV
 #: Seconds a kernel may go without activity and without a connected page before it is
 #: shut down (a page closed without its shutdown request getting through). Long enough
 #: for a page that is slow to load (it connects within seconds of the kernel's last
@@ -89,19 +94,7 @@ DEFAULT_IDLE_TIMEOUT = 600
 #: output, and a 10 s timeout shut its kernel down before it connected.
 MIN_IDLE_TIMEOUT = 60
 
-#: Interface text of the page around the dashboard (the waiting page, the notice that
-#: the page must be reloaded); the template reads it through the ``coopmap_texts`` filter.
-PAGE_STRINGS = {
-    "page.title": {"zh": "龙陵县党组织领办合作社", "en": "Party-led cooperatives of Longling County"},
-    "page.wait": {"zh": "正在打开页面，请稍候…", "en": "Opening the page, please wait…"},
-    "page.wait.start": {"zh": "启动并读取台账和地图", "en": "Starting, reading the registry and the map"},
-    "page.wait.build": {"zh": "生成页面", "en": "Building the page"},
-    "page.wait.show": {"zh": "显示页面", "en": "Showing the page"},
-    "page.wait.elapsed": {"zh": "已等待 {seconds} 秒", "en": "Waiting for {seconds} s"},
-    "page.gone": {"zh": "页面已断开，请刷新后继续使用。", "en": "This page has lost its connection: reload it to continue."},
-    "page.reload": {"zh": "刷新", "en": "Reload"},
-}
-i18n.add_strings(PAGE_STRINGS, __name__)
+
 
 
 def page_texts(prefix: str) -> dict[str, dict[str, str]]:
@@ -241,8 +234,9 @@ def _with_page_handler(handler: tuple, voila_class: type, page_class: type) -> t
 
 
 def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: str = HOST,
-               token: str | None = None, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> list[str]:
-    """Return the Voila command-line settings :func:`serve` uses.
+               token: str | None = None, idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+               notebook: Path = NOTEBOOK) -> list[str]:
+    """Return the Voila command-line settings :func:`launch` uses.
 
     Parameters
     ----------
@@ -261,6 +255,8 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
     idle_timeout : int
         Seconds after which a kernel with no activity and no connected page is shut
         down (0: never). Connected pages and preheated kernels are kept.
+    notebook : Path
+        The notebook served at the root URL (default: the dashboard).
 
     Returns
     -------
@@ -276,7 +272,7 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
         f"--Voila.port={port}",
         "--Voila.port_retries=0",
         f"--Voila.open_browser={open_browser}",
-        f"--Voila.root_dir={NOTEBOOK.parent}",
+        f"--Voila.root_dir={notebook.parent}",
         "--VoilaConfiguration.template=lab",
         "--VoilaConfiguration.theme=light",
         "--VoilaConfiguration.allow_template_override=NO",
@@ -302,7 +298,7 @@ def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1, host: 
         "--MappingKernelManager.cull_connected=False",
         "--MappingKernelManager.cull_busy=False",
         *auth,
-        str(NOTEBOOK),
+        str(notebook),
     ]
 
 
@@ -330,9 +326,9 @@ def check_sources(registry: Path | None, boundaries: Path | None, crs: str | Non
     RegistryError, BoundaryError
         When a file cannot be used; the message says which and why.
     """
-    from coopmap.geo.boundaries import load_townships
-    from coopmap.errors import BoundaryError, RegistryError
     from coopmap.data.registry import load_registry
+    from coopmap.errors import BoundaryError, RegistryError
+    from coopmap.geo.boundaries import load_townships
 
     if registry is not None:
         if not registry.is_file():
@@ -362,8 +358,8 @@ def serve(
     port : int
         Port on 127.0.0.1.
     registry : path, optional
-        A registry file (.xlsx or .csv) shown instead of the default
-        (:func:`coopmap.paths.default_registry`).
+        A registry file (.xlsx or .csv): the base version the dashboard shows until
+        one is accepted (:data:`coopmap.data.sources.STORE_FIRST`).
     boundaries : path, optional
         Official township boundaries shown instead of the schematic default.
     open_browser : bool
@@ -388,12 +384,37 @@ def serve(
         When an option is out of range, the port is taken or a file cannot be used
         (before anything starts).
     """
-    if not NOTEBOOK.is_file():
-        raise CoopmapError(f"dashboard notebook {NOTEBOOK} is missing: run from a full clone of the project")
     config = ServeConfig.build(port=port, registry=registry, boundaries=boundaries, open_browser=open_browser,
                                pool_size=pool_size, crs=crs, public=public, token=token,
                                idle_timeout=idle_timeout)
-    check_port(port, config.host)
+    launch(config, name="dashboard", banner=config.banner())
+
+
+def launch(config: "ServeConfig", *, name: str, banner: Sequence[str]) -> None:
+    """Check the files and the port, then serve ``config.notebook`` with Voila until interrupted.
+
+    The one launcher of ``coopmap serve`` and ``coopmap meeting``: the project
+    template, the shared chart bundle, preheated kernels, and the registry and
+    boundary files passed to the kernels (:meth:`ServeConfig.environment`).
+
+    Parameters
+    ----------
+    config : ServeConfig
+        What to serve and how; its ``notebook`` is served at the root URL.
+    name : str
+        What the notebook is (``dashboard``, ``meeting``), for messages.
+    banner : sequence of str
+        Lines printed once the server is set up.
+
+    Raises
+    ------
+    CoopmapError
+        When the notebook is missing, the port is taken or a file cannot be used
+        (before anything starts).
+    """
+    if not config.notebook.is_file():
+        raise CoopmapError(f"{name} notebook {config.notebook} is missing: run from a full clone of the project")
+    check_port(config.port, config.host)
     check_sources(config.registry, config.boundaries, config.crs)
     for line in config.warnings():
         print(f"coopmap serve: warning: {line}", file=sys.stderr, flush=True)
@@ -401,7 +422,7 @@ def serve(
     os.environ.update(config.environment())
     app = _voila_class()()
     app.initialize(config.argv())
-    for line in config.banner():
+    for line in banner:
         print(line, flush=True)
     app.start()
 
@@ -424,13 +445,16 @@ class ServeConfig:
     crs: str | None
     token: str | None
     idle_timeout: int = DEFAULT_IDLE_TIMEOUT
+    #: The notebook served at the root URL.
+    notebook: Path = NOTEBOOK
 
     @classmethod
     def build(cls, port: int = DEFAULT_PORT, registry: str | os.PathLike[str] | None = None,
               boundaries: str | os.PathLike[str] | None = None, open_browser: bool = True,
               pool_size: int = DEFAULT_POOL_SIZE, crs: str | None = None, public: bool = False,
-              token: bool = True, idle_timeout: int = DEFAULT_IDLE_TIMEOUT) -> "ServeConfig":
-        """Check the options and decide host and token.
+              token: bool = True, idle_timeout: int = DEFAULT_IDLE_TIMEOUT,
+              notebook: Path = NOTEBOOK) -> "ServeConfig":
+        """Check the options and decide host and token (``notebook``: what is served, default the dashboard).
 
         Raises
         ------
@@ -460,6 +484,7 @@ class ServeConfig:
             crs=crs,
             token=secrets.token_urlsafe(32) if public and token else None,
             idle_timeout=idle_timeout,
+            notebook=Path(notebook),
         )
 
     @property
@@ -470,17 +495,17 @@ class ServeConfig:
     def argv(self) -> list[str]:
         """Voila's settings (:func:`voila_argv`)."""
         return voila_argv(self.port, open_browser=self.open_browser, pool_size=self.pool_size,
-                          host=self.host, token=self.token, idle_timeout=self.idle_timeout)
+                          host=self.host, token=self.token, idle_timeout=self.idle_timeout, notebook=self.notebook)
 
     def environment(self) -> dict[str, str]:
         """Variables the kernels inherit: the files to show and the boundaries' coordinates."""
         env = {}
         if self.registry is not None:
-            env["COOPMAP_REGISTRY"] = str(self.registry)
+            env[sources.REGISTRY_ENV] = str(self.registry)
         if self.boundaries is not None:
-            env["COOPMAP_BOUNDARIES"] = str(self.boundaries)
+            env[sources.BOUNDARIES_ENV] = str(self.boundaries)
         if self.crs is not None:
-            env["COOPMAP_BOUNDARIES_CRS"] = self.crs
+            env[sources.BOUNDARIES_CRS_ENV] = self.crs
         return env
 
     def urls(self) -> list[str]:

@@ -1,11 +1,12 @@
 """Serve the meeting slides (``dashboards/meeting.ipynb``) offline, the way ``coopmap serve`` serves the dashboard.
 
 ``coopmap meeting`` starts Voila on ``127.0.0.1`` (port 8867 by default, so the
-dashboard on 8866 can run beside it) with the meeting notebook at the root URL, using
-:mod:`coopmap.server`'s set-up unchanged: the project template without CDN links,
-preheated kernels (the slides are built before the presenter opens the page), stripped
-sources, no tracebacks in the page, and the registry and boundary files passed to the
-kernels through ``COOPMAP_REGISTRY`` / ``COOPMAP_BOUNDARIES``.
+dashboard on 8866 can run beside it) with the meeting notebook at the root URL, through
+:func:`coopmap.server.launch`, the dashboard's own launcher: the project template
+without CDN links, preheated kernels (the slides are built before the presenter opens
+the page), stripped sources, no tracebacks in the page, and the registry and boundary
+files passed to the kernels (``COOPMAP_REGISTRY`` / ``COOPMAP_BOUNDARIES``, read there
+by :mod:`coopmap.data.sources`).
 
 Links: ``/?slide=3``, ``/?slide=coverage``, ``/?township=勐糯镇``, ``/?lang=en``.
 """
@@ -17,7 +18,6 @@ import os
 from pathlib import Path
 
 from coopmap import paths, server
-from coopmap.errors import CoopmapError
 
 __all__ = ["DEFAULT_PORT", "NOTEBOOK", "add_arguments", "serve", "voila_argv"]
 
@@ -26,12 +26,8 @@ DEFAULT_PORT = server.DEFAULT_PORT + 1
 
 
 def voila_argv(port: int, open_browser: bool = False, pool_size: int = 1) -> list[str]:
-    """Return :func:`coopmap.server.voila_argv` with the meeting notebook in place of the dashboard."""
-    argv = server.voila_argv(port, open_browser=open_browser, pool_size=pool_size)
-    dashboard = str(server.NOTEBOOK)
-    if dashboard not in argv:
-        raise CoopmapError("coopmap.server.voila_argv no longer names the dashboard notebook; update coopmap.meeting.serve")
-    return [str(NOTEBOOK) if arg == dashboard else arg for arg in argv]
+    """Return :func:`coopmap.server.voila_argv` for the meeting notebook."""
+    return server.voila_argv(port, open_browser=open_browser, pool_size=pool_size, notebook=NOTEBOOK)
 
 
 def serve(port: int = DEFAULT_PORT, registry: str | os.PathLike[str] | None = None,
@@ -43,7 +39,7 @@ def serve(port: int = DEFAULT_PORT, registry: str | os.PathLike[str] | None = No
     port : int
         Port on 127.0.0.1 (default 8867).
     registry : path, optional
-        A registry file shown instead of the default (:func:`coopmap.paths.default_registry`).
+        A registry file shown instead of the default (:func:`coopmap.data.sources.default_registry`).
     boundaries : path, optional
         Official township boundaries instead of the schematic default.
     open_browser : bool
@@ -56,21 +52,11 @@ def serve(port: int = DEFAULT_PORT, registry: str | os.PathLike[str] | None = No
     CoopmapError
         When the notebook is missing, the port is taken or a file cannot be used.
     """
-    if not NOTEBOOK.is_file():
-        raise CoopmapError(f"meeting notebook {NOTEBOOK} is missing: run from a full clone of the project")
-    registry_path = Path(registry).resolve() if registry else None
-    boundaries_path = Path(boundaries).resolve() if boundaries else None
-    server.check_port(port)
-    server.check_sources(registry_path, boundaries_path)
-    if registry_path is not None:
-        os.environ["COOPMAP_REGISTRY"] = str(registry_path)
-    if boundaries_path is not None:
-        os.environ["COOPMAP_BOUNDARIES"] = str(boundaries_path)
-    app = server._voila_class()()
-    app.initialize(voila_argv(port, open_browser=open_browser, pool_size=pool_size))
-    print(f"龙陵县党组织领办合作社 meeting slides: http://{server.HOST}:{port}/  "
-          "(F: full screen; arrows, PageUp/PageDown, space: move; Ctrl+C to stop)", flush=True)
-    app.start()
+    config = server.ServeConfig.build(port=port, registry=registry, boundaries=boundaries, open_browser=open_browser,
+                                      pool_size=pool_size, notebook=NOTEBOOK)
+    server.launch(config, name="meeting", banner=[
+        f"龙陵县党组织领办合作社 meeting slides: http://{server.HOST}:{port}/  "
+        "(F: full screen; arrows, PageUp/PageDown, space: move; Ctrl+C to stop)"])
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
