@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-from coopmap.app import strings  # noqa: F401  (registers the interface text in coopmap.i18n)
 from coopmap.app.cooperative import CoopView
 from coopmap.app.data import AppData, Filters
 from coopmap.app.main import App, build_app

@@ -40,7 +40,6 @@ from typing import Any, Callable, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap import i18n
 from coopmap.data import sources, versions
 from coopmap.data.divisions import Divisions
 from coopmap.outputs.downloads import DownloadButton, Payload
@@ -62,93 +61,7 @@ MAX_SHOWN = 500
 #: What the file picker offers.
 ACCEPT_TYPES = ".xlsx,.xls,.csv"
 
-STRINGS: dict[str, dict[str, str]] = {
-    "app.update.menu": {"zh": "数据", "en": "Data"},
-    "app.update.title": {"zh": "更新台账数据", "en": "Update the registry"},
-    "app.update.intro": {
-        "zh": "上传新的台账文件（.xlsx、.xls 或 .csv，不超过 8 MB）。文件先经校验，只有点击“接受”后才保存为新的版本并在"
-              "仪表板中显示；旧版本和最初的数据全部保留，可随时切换回去。",
-        "en": "Upload a new registry file (.xlsx, .xls or .csv, up to 8 MB). It is checked first and stored as a new "
-              "version, shown in the dashboard, only when you press Accept; older versions and the original data are "
-              "kept and can be made active again at any time.",
-    },
-    "app.update.choose": {"zh": "选择文件", "en": "Choose file"},
-    "app.update.checking": {"zh": "正在校验 {name}…", "en": "Checking {name}…"},
-    "app.update.unreadable": {"zh": "无法读取 {name}：{message}", "en": "{name} cannot be read: {message}"},
-    "app.update.file": {"zh": "文件：{name}", "en": "File: {name}"},
-    "app.update.rows_read": {"zh": "读取 {n} 行", "en": "{n} rows read"},
-    "app.update.accepted": {"zh": "接受 {n} 行", "en": "{n} accepted"},
-    "app.update.rejected": {"zh": "拒绝 {n} 行", "en": "{n} rejected"},
-    "app.update.skipped": {"zh": "跳过 {n} 行", "en": "{n} skipped"},
-    "app.update.errors": {"zh": "未通过校验的行", "en": "Rejected rows"},
-    "app.update.no_errors": {"zh": "所有数据行均通过校验。", "en": "Every data row passed the checks."},
-    "app.update.col.kind": {"zh": "类别", "en": "Kind"},
-    "app.update.col.row": {"zh": "行", "en": "Row"},
-    "app.update.col.column": {"zh": "列", "en": "Column"},
-    "app.update.col.value": {"zh": "值", "en": "Value"},
-    "app.update.col.message": {"zh": "问题", "en": "Problem"},
-    "app.update.kind.error": {"zh": "错误", "en": "error"},
-    "app.update.kind.warning": {"zh": "提示", "en": "warning"},
-    "app.update.kind.skipped": {"zh": "跳过", "en": "skipped"},
-    "app.update.whole_file": {"zh": "整个文件", "en": "whole file"},
-    "app.update.more": {"zh": "另有 {n} 条未列出，完整清单请下载校验报告。",
-                        "en": "{n} more not listed here; download the check report for all of them."},
-    "app.update.skipped_rows": {"zh": "跳过的行（{n}）", "en": "Skipped rows ({n})"},
-    "app.update.warnings": {"zh": "提示（{n}）", "en": "Warnings ({n})"},
-    "app.update.acknowledge": {
-        "zh": "我已知悉：{n} 行未通过校验，接受后这些行不在仪表板中显示。",
-        "en": "I understand that the {n} rejected row(s) will be left out of the dashboard.",
-    },
-    "app.update.accept": {"zh": "接受", "en": "Accept"},
-    "app.update.discard": {"zh": "放弃", "en": "Discard"},
-    "app.update.report_csv": {"zh": "校验报告 CSV", "en": "Check report CSV"},
-    "app.update.need_ack": {"zh": "文件有未通过校验的行：请先勾选上面的确认，才能接受。",
-                            "en": "The file has rejected rows: tick the acknowledgement above to accept it."},
-    "app.update.no_rows": {"zh": "文件中没有通过校验的行，不能作为新版本接受。",
-                           "en": "No row of the file passed the checks, so it cannot be accepted as a version."},
-    "app.update.ready": {"zh": "检查无误后点击“接受”，保存为新版本并显示。",
-                         "en": "Press Accept to store it as a new version and show it."},
-    "app.update.saving": {"zh": "正在保存并载入…", "en": "Storing and loading…"},
-    "app.update.done": {"zh": "已接受：版本 {id} 现为当前数据。", "en": "Accepted: version {id} is now shown."},
-    "app.update.activated": {"zh": "已切换到版本 {id}。", "en": "Switched to version {id}."},
-    "app.update.activated_base": {"zh": "已切换回{name}。", "en": "Switched back to {name}."},
-    "app.update.failed": {"zh": "未能完成：{message}", "en": "Not done: {message}"},
-    "app.update.discarded": {"zh": "已放弃上传的文件，未保存任何内容。", "en": "The upload was discarded; nothing was stored."},
-    "app.update.versions": {"zh": "可切换的版本", "en": "Versions"},
-    "app.update.no_versions": {"zh": "尚未接受任何版本；当前显示 {source}。",
-                               "en": "No version accepted yet; the dashboard shows {source}."},
-    "app.update.col.created": {"zh": "接受时间", "en": "Accepted"},
-    "app.update.col.file": {"zh": "文件", "en": "File"},
-    "app.update.col.rows": {"zh": "行（接受 / 拒绝）", "en": "Rows (accepted / rejected)"},
-    "app.update.col.state": {"zh": "状态", "en": "State"},
-    "app.update.active": {"zh": "当前", "en": "active"},
-    "app.update.shown": {"zh": "本页显示", "en": "shown here"},
-    "app.update.acknowledged": {"zh": "已确认拒绝行", "en": "rejections acknowledged"},
-    "app.update.pick": {"zh": "版本", "en": "Version"},
-    "app.update.activate": {"zh": "切换到此版本", "en": "Make this version active"},
-    "app.update.sample": {"zh": "内置示例数据", "en": "the shipped sample data"},
-    "app.update.base_sample": {"zh": "内置示例数据", "en": "Shipped sample data"},
-    "app.update.base_file": {"zh": "启动时指定的文件", "en": "the file the server was started with"},
-    "app.update.base_when": {"zh": "最初的数据", "en": "original data"},
-    # the check of an uploaded file: who the rejected rows are, what accepting changes
-    "app.update.check.col.coop": {"zh": "合作社", "en": "Cooperative"},
-    "app.update.check.col.uscc": {"zh": "统一社会信用代码", "en": "Credit code"},
-    "app.update.check.col.township": {"zh": "乡镇", "en": "Township"},
-    "app.update.check.col.coops": {"zh": "合作社数", "en": "Cooperatives"},
-    "app.update.check.col.coverage": {"zh": "村级覆盖率", "en": "Village coverage"},
-    "app.update.check.no_name": {"zh": "（未填名称）", "en": "(no name)"},
-    "app.update.check.if_accepted": {"zh": "如果接受", "en": "If you accept"},
-    "app.update.check.left_out": {"zh": "以下 {n} 个合作社未通过校验，不会在仪表板中显示：",
-                                  "en": "{n} cooperative(s) failed the checks and will be left out of the dashboard:"},
-    "app.update.check.left_out_fix": {"zh": "改正后重新上传，即可显示。", "en": "Correct them and upload the file again to include them."},
-    "app.update.check.changes": {"zh": "各乡镇的变化（与本页现在显示的数据相比）：",
-                                 "en": "What changes per township (against the data this page shows now):"},
-    "app.update.check.no_changes": {"zh": "各乡镇的合作社数和村级覆盖率与本页现在显示的数据相同。",
-                                    "en": "Every township keeps its cooperative count and village coverage."},
-}
 
-
-i18n.add_strings(STRINGS, "coopmap.app.datapanel")
 
 
 # -- pure helpers -----------------------------------------------------------------------------

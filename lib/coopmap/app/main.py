@@ -26,7 +26,6 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as widgets
 
-from coopmap.app import strings  # noqa: F401  (registers the interface text)
 from coopmap.app.chrome import Breadcrumb, FilterBar, Header, NoticeBar
 from coopmap.app.datapanel import DataPanel, data_of_version
 from coopmap.app.watch import VersionWatch

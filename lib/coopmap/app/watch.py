@@ -18,30 +18,16 @@ import asyncio
 import logging
 from typing import Callable, Optional
 
-from coopmap import i18n
 from coopmap.data import sources, versions
 from coopmap.app.data import AppData
 from coopmap.app.state import AppState, Notice
+from coopmap.strings.watch import STRINGS  # this module's table of the catalog (coopmap.i18n loads it up front)
 
 log = logging.getLogger(__name__)
 
 #: Seconds between two looks at the pointer: a stat costs microseconds, and a colleague's
 #: switch is announced within a few seconds.
 INTERVAL_S = 3.0
-
-STRINGS: dict[str, dict[str, str]] = {
-    "app.notice.data_updated": {
-        "zh": "数据已更新为 {value}，刷新后查看。本页仍显示更新前的数据。",
-        "en": "The data have been updated to {value}: reload the page to see them. This page still shows the earlier data.",
-    },
-    "app.notice.data_updated_sample": {
-        "zh": "数据已更新为内置示例数据（示例数据），刷新后查看。本页仍显示更新前的数据。",
-        "en": "The data have been switched back to the shipped sample (illustrative data): reload the page to see "
-              "them. This page still shows the earlier data.",
-    },
-}
-
-i18n.add_strings(STRINGS, "coopmap.app.watch")
 
 #: The notices this module posts (and removes).
 NOTICE_KEYS = frozenset(STRINGS)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from coopmap import i18n
 from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
 from coopmap.presentation.briefing import Briefing, CaseView
 from coopmap.presentation.html import esc
@@ -30,43 +29,7 @@ from coopmap.figures.metrics import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 
-STRINGS: dict[str, dict[str, str]] = {
-    "meeting.title": {"zh": "龙陵县党组织领办合作社工作情况", "en": "Party-led cooperatives of Longling County"},
-    "meeting.subtitle": {"zh": "汇报", "en": "Review meeting"},
-    "meeting.figures": {"zh": "主要数据：{coops}个党组织领办合作社", "en": "Programme figures: {coops} party-led cooperatives"},
-    "meeting.figures_note": {"zh": "大字为台账计算数，下方为公开报道数", "en": "Large: computed from the registry; below: as published"},
-    "meeting.coverage": {"zh": "{covered}个村（社区）有村级或组级领办合作社，覆盖率{pct}",
-                         "en": "{covered} villages have a village- or group-led cooperative: {pct}"},
-    "meeting.coverage_published": {"zh": "报告数{published}按{den}个行政村计算；区划名录有{total}个村级单位。",
-                                   "en": "The published {published} counts {den} villages; the division list has {total}."},
-    "meeting.ranking": {"zh": "村覆盖率：{top}最高（{top_value}），{bottom}最低（{bottom_value}）",
-                        "en": "Village coverage: highest {top} ({top_value}), lowest {bottom} ({bottom_value})"},
-    "meeting.case": {"zh": "典型案例：{place} · {industry}", "en": "Case: {place} · {industry}"},
-    "meeting.reconciliation": {"zh": "报告数与台账计算数：{ok}项相符，{differs}项有差异",
-                               "en": "Published and computed: {ok} agree, {differs} differ"},
-    "meeting.not_computable_line": {"zh": "另有{n}项（{labels}）属工作部署情况，台账无法计算。",
-                                    "en": "{n} more ({labels}) describe programme work a registry cannot give."},
-    "meeting.differences": {"zh": "差异说明", "en": "Why figures differ"},
-    "meeting.no_differences": {"zh": "所有可计算的报告数均与台账相符。", "en": "Every computable figure agrees with the registry."},
-    "meeting.township": {"zh": "{name}：{coops}个合作社，覆盖{covered}/{total}个村（社区）",
-                         "en": "{name}: {coops} cooperatives, {covered} of {total} villages covered"},
-    "meeting.villages": {"zh": "各村（社区）", "en": "Villages"},
-    "meeting.registry_coop": {"zh": "台账中的合作社", "en": "In the registry"},
-    "meeting.registry_value": {"zh": "台账 {value}", "en": "registry {value}"},
-    "meeting.no_figures": {"zh": "报道未给出数字。", "en": "The report gives no figures."},
-    "meeting.prev": {"zh": "上一页", "en": "Previous"},
-    "meeting.next": {"zh": "下一页", "en": "Next"},
-    "meeting.fullscreen": {"zh": "全屏", "en": "Full screen"},
-    "meeting.pick_township": {"zh": "乡镇", "en": "Township"},
-    "meeting.no_township": {"zh": "— 选择乡镇 —", "en": "— choose a township —"},
-    "meeting.keys_hint": {"zh": "← → 翻页 · F 全屏 · B 黑屏", "en": "← → move · F full screen · B blank"},
-    "meeting.preparing": {"zh": "正在生成…", "en": "Preparing…"},
-    "meeting.download_report": {"zh": "报告 PDF", "en": "Report PDF"},
-    "meeting.download_table": {"zh": "台账 XLSX", "en": "Table XLSX"},
-}
 
-
-i18n.add_strings(STRINGS, "coopmap.meeting")
 
 
 @dataclass(frozen=True)

@@ -43,64 +43,7 @@ from coopmap.data.schema import BY_ID, SERVES_SEPARATOR
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
 
-STRINGS: dict[str, dict[str, str]] = {
-    "brief.title": {"zh": "龙陵县党组织领办合作社", "en": "Party-led cooperatives of Longling County"},
-    "brief.county": {"zh": "龙陵县", "en": "Longling County"},
-    "brief.data": {"zh": "数据", "en": "Data"},
-    "brief.sample": {"zh": "示例数据（程序生成，非真实记录）", "en": "illustrative sample data (generated, not real records)"},
-    "brief.sample_badge": {"zh": "示例数据", "en": "Illustrative"},
-    "brief.registry_file": {"zh": "台账文件 {name}", "en": "registry file {name}"},
-    "brief.file_date": {"zh": "文件日期 {date}", "en": "file dated {date}"},
-    "brief.years": {"zh": "{years}年度", "en": "year {years}"},
-    "brief.boundaries": {"zh": "边界", "en": "Boundaries"},
-    "brief.schematic": {"zh": "示意边界（由乡镇位置推算，非法定界线）", "en": "schematic (drawn from township locations, not the legal boundaries)"},
-    "brief.official": {"zh": "乡镇边界文件 {name}", "en": "township boundary file {name}"},
-    "brief.generated": {"zh": "生成时间", "en": "Made"},
-    "brief.published": {"zh": "报告", "en": "Published"},
-    "brief.computed": {"zh": "台账", "en": "Registry"},
-    "brief.computed_sample": {"zh": "台账（示例）", "en": "Registry (sample)"},
-    "brief.sample_mark": {"zh": "示例", "en": "sample"},
-    "brief.not_computable": {"zh": "台账无此项", "en": "not in the registry"},
-    "brief.status.match": {"zh": "一致", "en": "matches"},
-    "brief.status.within_bound": {"zh": "在报告范围内", "en": "within the published figure"},
-    "brief.status.differs": {"zh": "有差异", "en": "differs"},
-    "brief.status.not_computable": {"zh": "台账无法计算", "en": "not computable"},
-    "brief.source": {"zh": "来源", "en": "Source"},
-    "brief.no_match": {"zh": "台账中未找到对应合作社", "en": "No matching cooperative in the registry"},
-    "brief.chair": {"zh": "理事长", "en": "Chair"},
-    "brief.partner": {"zh": "合作企业", "en": "Partner enterprise"},
-    "brief.villages_covered": {"zh": "覆盖村（社区）", "en": "Villages covered"},
-    "brief.coverage": {"zh": "村覆盖率", "en": "Village coverage"},
-    "brief.coops": {"zh": "合作社", "en": "Cooperatives"},
-    "brief.union": {"zh": "乡镇联合社", "en": "Township union"},
-    "brief.union_members": {"zh": "联合社成员社", "en": "Union member cooperatives"},
-    "brief.of": {"zh": "{part}/{whole}", "en": "{part} of {whole}"},
-    # case figures (ids of data/reported/longling_2023.yaml)
-    "case.hams": {"zh": "年产火腿", "en": "Hams produced"},
-    "case.villages_reached": {"zh": "辐射带动村", "en": "Villages reached"},
-    "case.households": {"zh": "带动农户", "en": "Households reached"},
-    "case.farmer_income": {"zh": "带动群众增收", "en": "Added household income"},
-    "case.collective_income": {"zh": "村集体增收", "en": "Added collective income"},
-    "case.agricultural_output": {"zh": "农业总产值", "en": "Agricultural output"},
-    "case.output_increase": {"zh": "较领办前增加", "en": "Increase since the cooperative"},
-    "case.people_employed": {"zh": "就近务工", "en": "People employed nearby"},
-    "case.wages": {"zh": "务工薪金", "en": "Wages paid"},
-    "case.rent_and_dividends": {"zh": "租金和分红", "en": "Land rent and dividends"},
-    "case.orchard_households": {"zh": "管护果园农户", "en": "Households managing orchards"},
-    "case.orchard_income_avg": {"zh": "管护户户均收入", "en": "Average income per orchard household"},
-    # headline figures
-    "fig.coops_total": {"zh": "党组织领办合作社", "en": "Party-led cooperatives"},
-    "fig.village_coverage_pct": {"zh": "行政村覆盖率", "en": "Village coverage"},
-    "fig.secretaries_as_chair": {"zh": "书记兼任理事长", "en": "Secretaries as chairs"},
-    "fig.land_transferred": {"zh": "流转土地", "en": "Land transferred"},
-    "fig.coop_revenue_2023": {"zh": "合作社经营收入", "en": "Cooperative revenue"},
-    "fig.member_income_2023": {"zh": "带动群众增收", "en": "Income brought to farmers"},
-    "fig.collective_income_2023": {"zh": "村集体经济增收", "en": "Added collective income"},
-    "fig.standardized": {"zh": "规范运行", "en": "Standardized"},
-}
 
-
-i18n.add_strings(STRINGS, "coopmap.presentation.briefing")
 
 #: Headline figures of the programme, in the order slides and reports show them.
 HEADLINE_FIGURES = (

@@ -27,7 +27,7 @@ from shapely.geometry import mapping
 from coopmap.geo import boundaries as bnd
 from coopmap.errors import CoopmapError
 from coopmap.presentation.fonts import FONT_FAMILY
-from coopmap.i18n import STRINGS, add_strings, format_number, t, township_label, unit_label
+from coopmap.i18n import STRINGS, format_number, t, township_label, unit_label
 from coopmap.data.schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
@@ -46,16 +46,7 @@ __all__ = [
     "village_grid",
 ]
 
-STRINGS_CHARTS: dict[str, dict[str, str]] = {
-    "chart.no_data": {"zh": "无数据", "en": "No data"},
-    "chart.filtered_suffix": {"zh": "（筛选后）", "en": " (filtered)"},
-    "chart.filtered_empty": {"zh": "筛选结果为空", "en": "Nothing matches the filters"},
-    # a village's status under filters: only the matching cooperatives count
-    "status.filtered.coop": {"zh": "有符合筛选的村级或组级合作社", "en": "Matching village- or group-led cooperative"},
-    "status.filtered.reached": {"zh": "由符合筛选的外村或联合社合作社服务", "en": "Served by a matching cooperative based elsewhere"},
-    "status.filtered.none": {"zh": "无符合筛选的合作社", "en": "No matching cooperative"},
-}
-add_strings(STRINGS_CHARTS, "coopmap.presentation.charts")
+
 
 #: The one accent colour (a restrained red) for selections and highlights.
 ACCENT = "#b0302a"

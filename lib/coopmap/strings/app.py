@@ -1,14 +1,8 @@
-"""The dashboard's interface text, added to :data:`coopmap.i18n.STRINGS` under ``app.``.
-
-Keys are registered when :mod:`coopmap.app` is imported, so that every label goes
-through :func:`coopmap.i18n.t` like the rest of the library's text.
-"""
+"""The dashboard's interface text (``app.``), zh and en."""
 
 from __future__ import annotations
 
-from coopmap import i18n
-
-APP_STRINGS: dict[str, dict[str, str]] = {
+STRINGS: dict[str, dict[str, str]] = {
     # page
     "app.title": {"zh": "龙陵县党组织领办合作社", "en": "Party-led cooperatives of Longling County"},
     "app.county": {"zh": "龙陵县", "en": "Longling County"},
@@ -187,6 +181,3 @@ APP_STRINGS: dict[str, dict[str, str]] = {
     "app.coop.source_row": {"zh": "台账第 {row} 行", "en": "registry row {row}"},
     "app.coop.empty": {"zh": "—", "en": "—"},
 }
-
-
-i18n.add_strings(APP_STRINGS, "coopmap.app")
