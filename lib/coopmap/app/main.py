@@ -34,6 +34,7 @@ from coopmap.app.cooperative import CoopView
 from coopmap.app.data import AppData
 from coopmap.app.mappanel import MapPanel
 from coopmap.app.overview import OverviewView
+from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import enable_offline
 from coopmap.data import sources
 from coopmap.errors import CoopmapError
@@ -247,6 +248,13 @@ class App:
             self._replacing = before
 
     def _on_state(self, changed: set[str]) -> None:
+        # Each widget sends what this change did to it in one message (hold_sync), not one per property.
+        with held(*page_widgets(self.widget)):
+            self._refresh(changed)
+        self._later(self._draw_charts)
+
+    def _refresh(self, changed: set[str]) -> None:
+        """Refresh the parts ``changed`` concerns and show the view the state asks for (not its charts)."""
         state = self.state
         if changed & {"lang", "filters", "township", "coop", "metric"}:
             # Only the visitor's own moves add history entries, not the page being built or opened.
@@ -267,7 +275,6 @@ class App:
         for name, other in self._views.items():
             other.widget.layout.display = None if name == active else "none"
         self.overview.footer.layout.display = None if active == "overview" else "none"
-        self._later(self._draw_charts)
 
     def _draw_charts(self) -> None:
         self._views[self.state.view].refresh_charts()

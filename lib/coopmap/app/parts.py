@@ -5,7 +5,9 @@ A view owns its widgets (private attributes); the page sees only its container,
 
 * :func:`held` sends the updates of one refresh together: each widget it holds keeps
   its changed properties until the refresh ends (``ipywidgets.Widget.hold_sync``),
-  then sends them in one message instead of one message per property;
+  then sends them in one message instead of one message per property (a widget with
+  nothing changed sends nothing); :func:`page_widgets` lists the widgets of a page for
+  it;
 * :func:`find_parts` finds the widgets of a container by CSS class, as a browser test
   finds them on the page (the documented hook for tests and notebooks that read what
   a view shows without reaching into its attributes).
@@ -32,6 +34,23 @@ def held(*parts: widgets.Widget) -> Iterator[None]:
         for part in parts:
             stack.enter_context(part.hold_sync())
         yield
+
+
+def page_widgets(root: widgets.Widget) -> list[widgets.Widget]:
+    """Return ``root``, every widget inside it and their layouts (the models a refresh may change).
+
+    Parameters
+    ----------
+    root : ipywidgets.Widget
+        A view's container or the whole page.
+    """
+    found: list[widgets.Widget] = [root]
+    layout = getattr(root, "layout", None)
+    if isinstance(layout, widgets.Widget):
+        found.append(layout)
+    for child in getattr(root, "children", ()):
+        found.extend(page_widgets(child))
+    return found
 
 
 def find_parts(root: widgets.Widget, css: str) -> list[widgets.Widget]:
@@ -64,4 +83,4 @@ def find_part(root: widgets.Widget, css: str) -> widgets.Widget:
     return found[0]
 
 
-__all__ = ["find_part", "find_parts", "held"]
+__all__ = ["find_part", "find_parts", "held", "page_widgets"]

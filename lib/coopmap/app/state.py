@@ -69,6 +69,16 @@ class AppState:
     filters : Filters
     notices : tuple of Notice
         Messages about the link that opened the page (unknown codes...).
+
+    Notes
+    -----
+    A plain observable, not a ``traitlets.HasTraits``: one visitor action changes several
+    fields that are checked together (a cooperative brings its township, a move clears
+    the notices), and the one dispatcher (:meth:`coopmap.app.main.App._on_state`) must run
+    once with the set of names that changed, so that a view refreshes once. Traitlets
+    notify per trait (``hold_trait_notifications`` replays one notification per changed
+    trait at the end), so the batching into one ``changed`` set would have to be written
+    again on top of them; the observable is that batching and nothing else.
     """
 
     FIELDS = ("township", "coop", "lang", "metric", "filters", "notices")
