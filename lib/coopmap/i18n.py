@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Any
+from typing import Any, Iterable
 
-__all__ = ["LANGS", "STRINGS", "TOWNSHIP_EN", "UNITS", "add_strings", "format_number", "t", "township_label"]
+__all__ = ["LANGS", "STRINGS", "TOWNSHIP_EN", "UNITS", "add_strings", "colon", "format_number", "join", "paren", "t",
+           "township_label"]
 
 #: Supported interface languages; the first is the default.
 LANGS = ("zh", "en")
@@ -132,6 +133,47 @@ def t(key: str, lang: str = "zh", **values: Any) -> str:
         raise KeyError(f"no interface text for key {key!r} in coopmap.i18n.STRINGS") from None
     text = entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
+
+
+#: Punctuation by language: Chinese full-width marks, English ones with their spaces.
+_PUNCTUATION: dict[str, dict[str, str]] = {
+    "zh": {"colon": "：", "list": "、", "clauses": "，", "open": "（", "close": "）"},
+    "en": {"colon": ": ", "list": ", ", "clauses": ", ", "open": " (", "close": ")"},
+}
+
+
+def colon(lang: str = "zh") -> str:
+    """Return the colon after a label: ``：`` in Chinese, ``: `` in English.
+
+    Examples
+    --------
+    >>> "边界" + colon("zh") + "示意边界"
+    '边界：示意边界'
+    """
+    return _PUNCTUATION[_check_lang(lang)]["colon"]
+
+
+def join(items: Iterable[Any], lang: str = "zh", *, clauses: bool = False) -> str:
+    """Join items as a list: ``、`` in Chinese (``，`` between ``clauses``), ``, `` in English.
+
+    Examples
+    --------
+    >>> join([2022, 2023], "zh"), join([2022, 2023], "en")
+    ('2022、2023', '2022, 2023')
+    """
+    return _PUNCTUATION[_check_lang(lang)]["clauses" if clauses else "list"].join(str(item) for item in items)
+
+
+def paren(text: str, lang: str = "zh") -> str:
+    """Return ``text`` in parentheses to set after a word: ``（…）`` in Chinese, `` (…)`` in English.
+
+    Examples
+    --------
+    >>> "收入" + paren("万元"), "Revenue" + paren("CNY 10k", "en")
+    ('收入（万元）', 'Revenue (CNY 10k)')
+    """
+    marks = _PUNCTUATION[_check_lang(lang)]
+    return f"{marks['open']}{text}{marks['close']}"
 
 
 def township_label(code: str, name: str, lang: str = "zh", short: bool = False) -> str:

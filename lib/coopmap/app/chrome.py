@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from coopmap.i18n import LANGS, t
+from coopmap.i18n import LANGS, colon, join, t
 from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, formation_label, level_label, township_name
@@ -81,7 +81,7 @@ class Header:
         else:
             what = esc(t("app.registry", lang))
         source = esc(_file_name(data.registry_source))
-        years = "、".join(str(y) for y in data.years) if lang == "zh" else ", ".join(str(y) for y in data.years)
+        years = join(data.years, lang)
         details = [source]
         if years:
             details.append(esc(t("app.year", lang, year=years)))
@@ -91,15 +91,13 @@ class Header:
         report = data.report
         if report is not None and getattr(report, "rejected", 0):
             details.append(esc(t("app.rows", lang, accepted=report.accepted, rejected=report.rejected)))
-        parts.append(f'{esc(t("app.data", lang))}：{what} <span class="cm-muted">{" · ".join(details)}</span>'
-                     if lang == "zh" else
-                     f'{esc(t("app.data", lang))}: {what} <span class="cm-muted">{" · ".join(details)}</span>')
+        parts.append(f'{esc(t("app.data", lang))}{colon(lang)}{what} <span class="cm-muted">{" · ".join(details)}</span>')
         if data.schematic:
             kind = f'<span class="cm-badge warn">{esc(t("app.boundaries_schematic", lang))}</span>'
         else:
             kind = (f'<span class="cm-badge">{esc(t("app.boundaries_official", lang))}</span> '
                     f'<span class="cm-muted">{esc(_file_name(data.boundaries_source))}</span>')
-        parts.append(f'{esc(t("app.boundaries", lang))}{"：" if lang == "zh" else ": "}{kind}')
+        parts.append(f'{esc(t("app.boundaries", lang))}{colon(lang)}{kind}')
         line = '<span class="cm-sep">·</span>'.join(f"<span>{p}</span>" for p in parts)
         note = f'<div class="cm-sample-note">{esc(t("app.sample_note", lang))}</div>' if data.illustrative else ""
         return f"<div>{line}</div>{note}"
@@ -183,7 +181,7 @@ class FilterBar:
 
         def options(title_key: str, pairs: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
             title = t(title_key, lang)
-            sep = "：" if lang == "zh" else ": "
+            sep = colon(lang)
             return [(f"{title}{sep}{every}", ALL)] + [(f"{title}{sep}{label}", value) for label, value in pairs]
 
         self._syncing = True

@@ -8,7 +8,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from coopmap.presentation import charts
-from coopmap.i18n import t
+from coopmap.i18n import join, t
 from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
@@ -203,8 +203,7 @@ class CoopView:
                 text = data.divisions.village_name(value) if isinstance(value, str) else ""
             elif col.kind == "villages":  # the villages it serves, by their short names
                 shorts = data.divisions.villages.set_index("code")["short"]
-                text = ("、" if lang == "zh" else ", ").join(
-                    shorts.get(c, c) for c in value.split(SERVES_SEPARATOR)) if isinstance(value, str) else ""
+                text = join((shorts.get(c, c) for c in value.split(SERVES_SEPARATOR)), lang) if isinstance(value, str) else ""
             elif col.id == "lead_level":
                 text = level_label(value, lang)
             elif col.id == "formation":

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 
 from coopmap.presentation import charts
 from coopmap.figures import metrics
-from coopmap.i18n import t
+from coopmap.i18n import colon, t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, township_name
 from coopmap.app.slots import ChartSlot, chart_cache, with_spec
@@ -83,7 +83,7 @@ class MapPanel:
         self._syncing = True
         try:
             if options_key != self._options_key:
-                self.metric.options = [(f"{t('app.map.metric', lang)}{'：' if lang == 'zh' else ': '}{m.label(lang)}", m.id)
+                self.metric.options = [(f"{t('app.map.metric', lang)}{colon(lang)}{m.label(lang)}", m.id)
                                        for m in registered]
                 towns = self._data.divisions.townships
                 self.picker.options = [(t("app.map.pick", lang), "")] + [

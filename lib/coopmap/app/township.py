@@ -9,7 +9,7 @@ import pandas as pd
 
 from coopmap.figures import metrics
 from coopmap.presentation.charts import status_text
-from coopmap.i18n import format_number, t
+from coopmap.i18n import colon, format_number, t
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, esc, metric_value, tile, tiles, township_name
 from coopmap.app.state import AppState
@@ -114,7 +114,7 @@ class TownshipView:
         metric = metrics.get_metric(state.metric)
         label = metric.label(lang)
         if code in tables.empty:
-            return f'{label}{"：" if lang == "zh" else ": "}{t("app.township.no_data_filtered", lang)}'
+            return f'{label}{colon(lang)}{t("app.township.no_data_filtered", lang)}'
         towns = tables.townships.set_index("code")
         ranks = metrics.township_ranks(tables.townships, metric.id, no_data=tables.empty)
         value = f"{label} {metric_value(towns.at[code, metric.id], metric, lang)}"
@@ -200,8 +200,8 @@ class TownshipView:
         members = registry[registry["union_uscc"].astype("string") == self._union]
         names = "、".join(members["name"].astype(str)) if lang == "zh" else "; ".join(members["name"].astype(str))
         partner = union["partner"]
-        partner_html = (f' · {esc(t("app.coop.partner", lang))}：{esc(partner)}' if lang == "zh" else
-                        f' · {esc(t("app.coop.partner", lang))}: {esc(partner)}') if isinstance(partner, str) and partner else ""
+        partner_html = (f' · {esc(t("app.coop.partner", lang))}{colon(lang)}{esc(partner)}'
+                        if isinstance(partner, str) and partner else "")
         self.union_info.value = (
             f'<div>{badge(t("app.township.union_members", lang, n=len(members)), "accent")}'
             f'<span class="cm-muted">{partner_html}</span></div>'

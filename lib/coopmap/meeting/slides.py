@@ -24,7 +24,7 @@ from coopmap.outputs import report as _report  # noqa: F401  (registers the repo
 from coopmap.presentation.briefing import Briefing, CaseView
 from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, tile
-from coopmap.i18n import format_number, t
+from coopmap.i18n import colon, format_number, join, t
 from coopmap.figures.metrics import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
@@ -98,7 +98,7 @@ def figures_slide(b: Briefing) -> Slide:
     figures = b.programme_figures()
     tiles = []
     for fig in figures:
-        foot = f"{t('brief.published', lang)}{'：' if lang == 'zh' else ': '}{fig.published}"
+        foot = f"{t('brief.published', lang)}{colon(lang)}{fig.published}"
         tiles.append(_tile(fig.label, fig.computed, foot, differs=fig.differs, sample=_sample_mark(b)))
     coops = next((f.computed for f in figures if f.id == "coops_total"), "")
     title = t("meeting.figures", lang, coops=coops.split(" ")[0])
@@ -151,16 +151,14 @@ def case_slide(b: Briefing, case: CaseView) -> Slide:
     if case.coop_name:
         facts = [f"<li>{esc(case.coop_name)}</li>"]
         if case.chair:
-            facts.append(f"<li>{esc(t('brief.chair', lang))}：{esc(case.chair)}</li>" if lang == "zh"
-                         else f"<li>{esc(t('brief.chair', lang))}: {esc(case.chair)}</li>")
+            facts.append(f"<li>{esc(t('brief.chair', lang))}{colon(lang)}{esc(case.chair)}</li>")
         if case.partner:
-            facts.append(f"<li>{esc(t('brief.partner', lang))}：{esc(case.partner)}</li>" if lang == "zh"
-                         else f"<li>{esc(t('brief.partner', lang))}: {esc(case.partner)}</li>")
+            facts.append(f"<li>{esc(t('brief.partner', lang))}{colon(lang)}{esc(case.partner)}</li>")
         coop = f'<div class="cm-case-coop"><h2>{esc(t("meeting.registry_coop", lang))}</h2><ul>{"".join(facts)}</ul></div>'
     else:
         coop = f'<p class="cm-note">{esc(t("brief.no_match", lang))}</p>'
     note = f'<p class="cm-note">{esc(case.note)}</p>' if case.note else ""
-    source = f'<p class="cm-source">{esc(t("brief.source", lang))}{"：" if lang == "zh" else ": "}{esc(case.source)}</p>'
+    source = f'<p class="cm-source">{esc(t("brief.source", lang))}{colon(lang)}{esc(case.source)}</p>'
     title = t("meeting.case", lang, place=case.place, industry=case.industry)
     return _frame(b, f"case-{case.id}", title, figures + coop + note + source, body_class="cm-body-column")
 
@@ -179,8 +177,7 @@ def reconciliation_slide(b: Briefing) -> Slide:
     head = (f'<tr><th>{esc(t("report.figure", lang))}</th><th class="cm-num">{esc(t("brief.published", lang))}</th>'
             f'<th class="cm-num">{esc(t("brief.computed_sample" if b.provenance.illustrative else "brief.computed", lang))}</th>'
             f'<th>{esc(t("report.status", lang))}</th></tr>')
-    sep = "、" if lang == "zh" else ", "
-    rest = (f'<p class="cm-note">{esc(t("meeting.not_computable_line", lang, n=len(others), labels=sep.join(f.label for f in others)))}</p>'
+    rest = (f'<p class="cm-note">{esc(t("meeting.not_computable_line", lang, n=len(others), labels=join((f.label for f in others), lang)))}</p>'
             if others else "")
     differs = sum(f.differs for f in computable)
     title = t("meeting.reconciliation", lang, ok=len(computable) - differs, differs=differs)
@@ -194,7 +191,7 @@ def differences_slide(b: Briefing) -> Slide:
     differing = [f for f in b.reconciliation() if f.differs]
     if differing:
         items = "".join(
-            f'<li><strong>{esc(f.label)}</strong>{"：" if lang == "zh" else ": "}'
+            f'<li><strong>{esc(f.label)}</strong>{colon(lang)}'
             f'{esc(t("brief.published", lang))} {esc(f.published)} · {esc(t("brief.computed", lang))} {esc(f.computed)}'
             f'<p>{esc(f.explanation)}</p></li>'
             for f in differing

@@ -28,7 +28,7 @@ from coopmap.presentation.briefing import Briefing, CaseView, FigureView
 from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, grid, tile
 from coopmap.errors import ExportError
-from coopmap.i18n import format_number, t
+from coopmap.i18n import colon, format_number, t
 from coopmap.data.schema import members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
@@ -105,7 +105,7 @@ def _tiles(figures: Iterable[FigureView], lang: str, sample: bool = False) -> st
     mark = f' <span class="sample">{esc(t("brief.sample_mark", lang))}</span>' if sample else ""
     out = []
     for fig in figures:
-        published = f"{t('brief.published', lang)}：{fig.published}" if lang == "zh" else f"{t('brief.published', lang)}: {fig.published}"
+        published = f"{t('brief.published', lang)}{colon(lang)}{fig.published}"
         out.append(tile(fig.label, fig.computed, published, style=TILE_STYLE, differs=fig.differs, mark=mark))
     return grid(out, "tiles")
 
@@ -151,7 +151,7 @@ def _case_html(case: CaseView, lang: str, computed: Optional[str] = None) -> str
             parts.append(f"{esc(t('brief.chair', lang))} {esc(case.chair)}")
         if case.partner:
             parts.append(f"{esc(t('brief.partner', lang))} {esc(case.partner)}")
-        coop = f'<p>{esc(t("brief.computed", lang))}：{" · ".join(parts)}</p>' if lang == "zh" else f'<p>{esc(t("brief.computed", lang))}: {" · ".join(parts)}</p>'
+        coop = f'<p>{esc(t("brief.computed", lang))}{colon(lang)}{" · ".join(parts)}</p>'
     else:
         coop = f'<p class="note">{esc(t("brief.no_match", lang))}</p>'
     note = f'<p class="note">{esc(case.note)}</p>' if case.note else ""

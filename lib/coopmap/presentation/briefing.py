@@ -35,7 +35,7 @@ import pandas as pd
 from coopmap import i18n
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError
-from coopmap.i18n import format_number, t, township_label
+from coopmap.i18n import colon, format_number, join, paren, t, township_label
 from coopmap.presentation.html import esc
 from coopmap.data.privacy import mask_name, mask_text
 from coopmap.data.reported import MONEY_UNITS, Case, Reported, load_reported
@@ -112,28 +112,24 @@ class Provenance:
         if self.file_date:
             details.append(t("brief.file_date", lang, date=self.file_date.isoformat()))
         if self.years:
-            details.append(t("brief.years", lang, years=("、" if lang == "zh" else ", ").join(map(str, self.years))))
-        sep = "，" if lang == "zh" else ", "
+            details.append(t("brief.years", lang, years=join(self.years, lang)))
         if self.illustrative:
             parts.append(t("brief.sample", lang))
         if name:
             file_text = t("brief.registry_file", lang, name=name)
             if details:
-                file_text += f"（{sep.join(details)}）" if lang == "zh" else f" ({sep.join(details)})"
+                file_text += paren(join(details, lang, clauses=True), lang)
             parts.append(file_text)
-        colon = "：" if lang == "zh" else ": "
-        return t("brief.data", lang) + colon + sep.join(parts)
+        return t("brief.data", lang) + colon(lang) + join(parts, lang, clauses=True)
 
     def boundaries_line(self, lang: str = "zh") -> str:
         """``边界：示意边界（…）`` or the boundary file's name."""
-        colon = "：" if lang == "zh" else ": "
         text = t("brief.schematic", lang) if self.schematic else t("brief.official", lang, name=Path(self.boundaries).name)
-        return t("brief.boundaries", lang) + colon + text
+        return t("brief.boundaries", lang) + colon(lang) + text
 
     def generated_line(self, lang: str = "zh") -> str:
         """``生成时间：2026-11-30 14:05``."""
-        colon = "：" if lang == "zh" else ": "
-        return t("brief.generated", lang) + colon + self.generated.strftime("%Y-%m-%d %H:%M")
+        return t("brief.generated", lang) + colon(lang) + self.generated.strftime("%Y-%m-%d %H:%M")
 
     def short_line(self, lang: str = "zh") -> str:
         """One short line for a slide's foot: ``示例数据 · x.xlsx（2023年度） · 示意边界 · 2026-11-30``."""
@@ -142,9 +138,9 @@ class Provenance:
             parts.append(t("brief.sample_badge", lang))
         name = Path(self.source).name if self.source else ""
         if name:
-            years = ("、" if lang == "zh" else ", ").join(map(str, self.years))
+            years = join(self.years, lang)
             if years:
-                name += f"（{t('brief.years', lang, years=years)}）" if lang == "zh" else f" ({t('brief.years', lang, years=years)})"
+                name += paren(t('brief.years', lang, years=years), lang)
             parts.append(name)
         parts.append(t("map.schematic", lang) if self.schematic else Path(self.boundaries).name)
         parts.append(self.generated.date().isoformat())

@@ -27,7 +27,7 @@ from shapely.geometry import mapping
 from coopmap.geo import boundaries as bnd
 from coopmap.errors import CoopmapError
 from coopmap.presentation.fonts import FONT_FAMILY
-from coopmap.i18n import STRINGS, format_number, t, township_label, unit_label
+from coopmap.i18n import STRINGS, format_number, paren, t, township_label, unit_label
 from coopmap.data.schema import INCOME_STREAMS, members_label, members_unit
 
 __all__ = [
@@ -129,7 +129,7 @@ def _legend_title(metric, lang: str, filtered: bool = False) -> str:
     unit = metric.unit(lang)
     title = metric.label(lang)
     if unit:
-        title = f"{title}（{unit}）" if lang == "zh" else f"{title} ({unit})"
+        title = title + paren(unit, lang)
     return f"{title}{t('chart.filtered_suffix', lang)}" if filtered else title
 
 
@@ -489,7 +489,7 @@ def income_streams(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh", wid
     tooltip = [alt.Tooltip("stream:N", title=t("chart.income_stream", lang)),
                alt.Tooltip("value_text:N", title=t("chart.amount", lang))]
     base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    x_title = f"{t('chart.amount', lang)}（{unit}）" if lang == "zh" else f"{t('chart.amount', lang)} ({unit})"
+    x_title = t('chart.amount', lang) + paren(unit, lang)
     bars = base.mark_bar(color=ACCENT, height={"band": 0.65}).encode(
         x=alt.X("bar:Q", title=x_title, axis=alt.Axis(format=",~f", tickCount=4)))
     text = base.mark_text(align="left", dx=4, fontSize=11, color=_INK).encode(x="bar:Q", text="value_text:N")
@@ -596,7 +596,7 @@ def comparison_rows(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = CO
             zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
             unit = zh_unit if lang == "zh" else en_unit
             label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
-        panel = label if not unit else f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})"
+        panel = label + paren(unit, lang) if unit else label
         for column, key in _COMPARISON_SERIES:
             value = record[column]
             rows.append({
