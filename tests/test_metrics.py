@@ -10,18 +10,8 @@ import pytest
 from coopmap import load_divisions
 from coopmap.data import uscc
 from coopmap.errors import CoopmapError
-from coopmap.figures.metrics import (
-    BUILTIN_METRICS,
-    Metric,
-    county_summary,
-    get_metric,
-    list_metrics,
-    reconcile,
-    register_metric,
-    township_table,
-    unregister_metric,
-    village_table,
-)
+from coopmap.figures.catalog import BUILTIN_METRICS, Metric, get_metric, list_metrics, register_metric, unregister_metric
+from coopmap.figures.metrics import county_summary, reconcile, township_table, village_table
 from coopmap.data.reported import load_reported
 from coopmap.data.schema import CANONICAL_DTYPES, RegistrySchema
 

@@ -12,11 +12,12 @@ import pytest
 from coopmap import paths
 from coopmap.figures import plugins
 from coopmap.errors import CoopmapError
-from coopmap.figures.metrics import get_metric, list_metrics, register_metric, township_table, unregister_metric
+from coopmap.figures.catalog import get_metric, list_metrics, register_metric, unregister_metric
+from coopmap.figures.metrics import township_table
 from coopmap.data.registry import load_registry
 
 PER_MEMBER = """
-from coopmap.figures.metrics import Metric, register_metric
+from coopmap.figures.catalog import Metric, register_metric
 
 def revenue_per_member(table):
     return table["revenue"] / table["members"].where(table["members"] > 0)
@@ -26,7 +27,7 @@ register_metric(Metric("revenue_per_member", "{label}", "Revenue per member",
 """
 
 REACH = """
-from coopmap.figures.metrics import Metric, register_metric
+from coopmap.figures.catalog import Metric, register_metric
 
 register_metric(Metric("{id}", "每百名成员带动户数", "Households per 100 members", "户", "households", 1,
                        lambda t: 100 * t["households"] / t["members"].where(t["members"] > 0)))
@@ -136,7 +137,7 @@ def test_a_failing_plugin_names_file_line_and_exception_and_leaves_nothing_regis
 
 
 def test_a_syntax_error_names_its_line():
-    path = write(plugins.plugin_dir() / "typo.py", "from coopmap.figures.metrics import Metric\nregister_metric(Metric(\n")
+    path = write(plugins.plugin_dir() / "typo.py", "from coopmap.figures.catalog import Metric\nregister_metric(Metric(\n")
     with pytest.raises(CoopmapError, match=r"typo\.py failed \(line \d\): SyntaxError"):
         plugins.load_plugins()
     assert path.exists()
@@ -155,7 +156,7 @@ def test_two_plugins_with_the_same_id_fail_on_the_second():
 def test_a_plugin_may_replace_a_builtin_and_a_failure_puts_it_back():
     original = get_metric("revenue")
     write(plugins.plugin_dir() / "revenue.py", """
-        from coopmap.figures.metrics import Metric, register_metric
+        from coopmap.figures.catalog import Metric, register_metric
         register_metric(Metric("revenue", "经营收入（调整）", "Revenue (adjusted)", "万元", "CNY 10k", 2,
                                lambda t: t["revenue"]), replace=True)
         raise ValueError("not finished")

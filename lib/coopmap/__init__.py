@@ -1,8 +1,9 @@
 """coopmap: party-led farmer cooperatives of Longling County (龙陵县), mapped and checked.
 
 The names below are the public API (``__all__``). The documented modules are
-:mod:`coopmap.data.registry` (load, check and write registries), :mod:`coopmap.figures.metrics`
-(county, township and village figures; the metric registry), :mod:`coopmap.figures.plugins`
+:mod:`coopmap.data.registry` (load, check and write registries), :mod:`coopmap.figures.catalog`
+(the metric catalog), :mod:`coopmap.figures.metrics` (county, township and village figures),
+:mod:`coopmap.figures.plugins`
 (metric plug-ins), :mod:`coopmap.presentation.charts`, :mod:`coopmap.presentation.chart_images`,
 :mod:`coopmap.geo.boundaries`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,
 :mod:`coopmap.data.divisions`, :mod:`coopmap.data.schema`, :mod:`coopmap.paths` and
@@ -13,7 +14,8 @@ from __future__ import annotations
 
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
-from coopmap.figures.metrics import Metric, county_summary, get_metric, list_metrics, reconcile, register_metric, township_table, unregister_metric, village_table
+from coopmap.figures.catalog import Metric, get_metric, list_metrics, register_metric, unregister_metric
+from coopmap.figures.metrics import county_summary, reconcile, township_table, village_table
 from coopmap.figures.plugins import load_plugins
 from coopmap.data.registry import Registry, ValidationReport, load_registry, write_registry
 from coopmap.data.reported import Reported, load_reported

@@ -22,7 +22,7 @@ from typing import Any, Optional
 import geopandas as gpd
 import pandas as pd
 
-from coopmap.figures import metrics
+from coopmap.figures import catalog, metrics
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.i18n import t
@@ -307,7 +307,7 @@ class AppData:
         Cached per filters and per set of registered metrics (a metric registered
         later becomes a column of the township table at the next call).
         """
-        key = (filters, tuple(m.id for m in metrics.list_metrics()))
+        key = (filters, tuple(m.id for m in catalog.list_metrics()))
         cached = self._cache.get(key)
         if cached is None:
             frame = filters.apply(self.frame)

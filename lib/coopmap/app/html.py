@@ -13,7 +13,7 @@ from typing import Any, Iterable, Optional
 from coopmap.i18n import format_number, t, township_label
 from coopmap.presentation import tiles as tiles_markup
 from coopmap.presentation.html import esc  # the one escape; app views import it from here too
-from coopmap.figures.metrics import Metric
+from coopmap.figures.catalog import Metric
 from coopmap.data.schema import members_unit
 
 #: The dashboard's tiles (classes in app/templates' stylesheet).

@@ -1,7 +1,7 @@
 """The township map, on screen in every view: metric choice, map and a township list.
 
 The map is coloured by the metric chosen above it (any metric in
-:func:`coopmap.figures.metrics.list_metrics`, so metrics analysts register appear here) and
+:func:`coopmap.figures.catalog.list_metrics`, so metrics analysts register appear here) and
 outlines the township shown. A click on a township opens it; so does picking it from
 the list beside the metric.
 """
@@ -13,7 +13,7 @@ from typing import Any, Optional
 import ipywidgets as widgets
 
 from coopmap.presentation import charts
-from coopmap.figures import metrics
+from coopmap.figures import catalog
 from coopmap.i18n import colon, t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, township_name
@@ -78,7 +78,7 @@ class MapPanel:
     def refresh(self) -> None:
         """Show the state's metric and township on the map."""
         state, lang = self._state, self._state.lang
-        registered = metrics.list_metrics()
+        registered = catalog.list_metrics()
         options_key = (lang, tuple(m.id for m in registered))
         self._syncing = True
         try:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlencode
 
-from coopmap.figures import metrics
+from coopmap.figures import catalog
 from coopmap.errors import CoopmapError, DivisionError
 from coopmap.i18n import LANGS
 from coopmap.data.industries import split_industries
@@ -65,7 +65,7 @@ class AppState:
         USCC of the cooperative whose profile is shown.
     lang : {"zh", "en"}
     metric : str
-        Id of the metric the map and ranking show (:func:`coopmap.figures.metrics.list_metrics`).
+        Id of the metric the map and ranking show (:func:`coopmap.figures.catalog.list_metrics`).
     filters : Filters
     notices : tuple of Notice
         Messages about the link that opened the page (unknown codes...).
@@ -149,7 +149,7 @@ class AppState:
             raise CoopmapError(f"{new['township']!r} is not a township code of Longling County")
         if new["lang"] not in LANGS:
             raise CoopmapError(f"unknown language {new['lang']!r}: use one of {', '.join(LANGS)}")
-        metrics.get_metric(new["metric"])
+        catalog.get_metric(new["metric"])
         if not isinstance(new["filters"], Filters):
             raise CoopmapError("filters must be a coopmap.app.data.Filters")
         moved = (new["township"], new["coop"]) != (self.township, self.coop)
@@ -213,7 +213,7 @@ class AppState:
                 notices.append(Notice("app.notice.bad_param", f"lang={Notice.quote(lang)}"))
         metric = params.get("metric")
         if metric is not None:
-            if metric in {m.id for m in metrics.list_metrics()}:
+            if metric in {m.id for m in catalog.list_metrics()}:
                 changes["metric"] = metric
             else:
                 notices.append(Notice("app.notice.bad_param", f"metric={Notice.quote(metric)}"))

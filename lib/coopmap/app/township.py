@@ -7,7 +7,7 @@ from typing import Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.figures import metrics
+from coopmap.figures import catalog, metrics
 from coopmap.presentation.charts import status_text
 from coopmap.i18n import colon, format_number, t
 from coopmap.app.data import AppData
@@ -111,7 +111,7 @@ class TownshipView:
         """
         state = self._state
         tables = self._data.tables(state.filters)
-        metric = metrics.get_metric(state.metric)
+        metric = catalog.get_metric(state.metric)
         label = metric.label(lang)
         if code in tables.empty:
             return f'{label}{colon(lang)}{t("app.township.no_data_filtered", lang)}'
@@ -152,7 +152,7 @@ class TownshipView:
                  sample=sample, lang=lang),
             tile(t("app.tile.villages_covered", lang), f'{int(row["villages_covered"])}',
                  t("app.tile.of", lang, total=int(row["villages_total"])), sample=sample, lang=lang),
-            tile(metrics.get_metric("coverage_pct").label(lang), format_number(row["coverage_pct"], "pct", lang), sample=sample, lang=lang),
+            tile(catalog.get_metric("coverage_pct").label(lang), format_number(row["coverage_pct"], "pct", lang), sample=sample, lang=lang),
             tile(t("members", lang), format_number(row["members"], "people", lang), sample=sample, lang=lang),
             tile(t("households", lang), format_number(row["households"], "households", lang), sample=sample, lang=lang),
             tile(t("land_mu", lang), format_number(row["land_mu"], "mu", lang, 0), sample=sample, lang=lang),

@@ -1,9 +1,9 @@
 """Metric plug-ins: an analyst's own township metrics, loaded by every coopmap process.
 
-A metric registered in a notebook (:func:`coopmap.figures.metrics.register_metric`) lives only
+A metric registered in a notebook (:func:`coopmap.figures.catalog.register_metric`) lives only
 in that notebook's kernel. To make it reach the dashboard and the command line, put
 the registration in a *plug-in*: a small Python file (or an importable module) that
-calls :func:`~coopmap.figures.metrics.register_metric` when it runs. :func:`load_plugins`, called
+calls :func:`~coopmap.figures.catalog.register_metric` when it runs. :func:`load_plugins`, called
 once when a dashboard kernel or the CLI starts, runs every plug-in:
 
 1. each entry of the environment variable ``COOPMAP_PLUGINS``, in order — a ``.py``
@@ -18,7 +18,7 @@ once when a dashboard kernel or the CLI starts, runs every plug-in:
 A plug-in file looks like this::
 
     # data/local/metrics/revenue_per_member.py
-    from coopmap.figures.metrics import Metric, register_metric
+    from coopmap.figures.catalog import Metric, register_metric
 
     def revenue_per_member(table):
         return table["revenue"] / table["members"].where(table["members"] > 0)
@@ -50,7 +50,7 @@ from typing import Iterable, Optional
 
 from coopmap.data import sources as data_sources
 from coopmap.errors import CoopmapError
-from coopmap.figures.metrics import BUILTIN_METRICS, Metric, list_metrics, register_metric, unregister_metric
+from coopmap.figures.catalog import BUILTIN_METRICS, Metric, list_metrics, register_metric, unregister_metric
 
 __all__ = ["PLUGINS_ENV", "load_plugins", "plugin_dir", "plugin_sources"]
 

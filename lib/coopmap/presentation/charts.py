@@ -85,7 +85,7 @@ def _format(value: Any, unit: str, decimals: int, lang: str) -> str:
 
 
 def _metric(metric_id: str):
-    from coopmap.figures.metrics import get_metric  # lazy: metrics imports the registry stack
+    from coopmap.figures.catalog import get_metric  # lazy: the catalog is needed only when a chart names a metric
 
     return get_metric(metric_id)
 
@@ -178,7 +178,7 @@ def township_map(
         :func:`coopmap.figures.metrics.township_table` (``code``, ``name`` and the metric's
         column, or what the metric's ``compute`` needs).
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.figures.metrics` registry.
+        A metric id of the :mod:`coopmap.figures.catalog`.
     schematic : bool, optional
         Say 示意边界 above the map (title, or subtitle under ``title``) and draw
         dashed edges. Default: the boundaries' ``attrs["schematic"]``.
@@ -342,7 +342,7 @@ def township_ranking(
     table : pandas.DataFrame
         :func:`coopmap.figures.metrics.township_table`.
     metric : str, default "coverage_pct"
-        A metric id of the :mod:`coopmap.figures.metrics` registry.
+        A metric id of the :mod:`coopmap.figures.catalog`.
     highlight : str, optional
         9-digit code of a township drawn in the accent colour.
     lang : {"zh", "en"}
