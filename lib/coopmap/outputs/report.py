@@ -29,7 +29,7 @@ from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, grid, tile
 from coopmap.errors import ExportError
 from coopmap.i18n import colon, format_number, t
-from coopmap.data.schema import members_unit
+from coopmap.data.schema import column_unit, members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 
@@ -45,54 +45,8 @@ PDF_TIMEOUT = 180
 
 
 
-_CSS = """
-@page { size: A4; margin: 16mm 15mm 18mm 15mm;
-  @bottom-left { content: var(--cm-footer, ""); }
-  @bottom-right { content: counter(page) " / " counter(pages); font: 9pt "Noto Sans CJK SC", sans-serif; color: #666; } }
-:root { --accent: #b0302a; --ink: #222; --muted: #5a5a5a; --line: #d8d8d8; }
-* { box-sizing: border-box; }
-html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0 auto; max-width: 190mm; padding: 8mm 0; color: var(--ink); background: #fff;
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "Source Han Sans CN", "Noto Sans SC", "Microsoft YaHei",
-    "PingFang SC", "Hiragino Sans GB", "WenQuanYi Micro Hei", sans-serif; font-size: 10.5pt; line-height: 1.55; }
-h1 { font-size: 20pt; margin: 0 0 4pt; color: var(--accent); }
-h2 { font-size: 14pt; margin: 16pt 0 6pt; padding-bottom: 3pt; border-bottom: 2px solid var(--accent); break-after: avoid; }
-h3 { font-size: 11.5pt; margin: 10pt 0 4pt; break-after: avoid; }
-p { margin: 4pt 0; }
-.cover { border-bottom: 1px solid var(--line); padding-bottom: 6pt; margin-bottom: 8pt; }
-.cover-line { color: var(--muted); font-size: 9.5pt; }
-.sample { display: inline-block; background: #fdecea; color: var(--accent); border: 1px solid var(--accent);
-  border-radius: 3px; padding: 0 5px; font-weight: bold; font-size: 9pt; }
-.sample-note { background: #fdf3f2; border-left: 4px solid var(--accent); padding: 4pt 8pt; }
-.note { color: var(--muted); font-size: 9pt; }
-.tiles { display: grid; grid-template-columns: repeat(4, 1fr); gap: 6pt; margin: 6pt 0; }
-.tiles.three { grid-template-columns: repeat(3, 1fr); }
-.tile { border: 1px solid var(--line); border-radius: 4px; padding: 5pt 7pt; break-inside: avoid; }
-.tile .label { font-size: 9pt; color: var(--muted); }
-.tile .value { font-size: 15pt; font-weight: bold; }
-.tile .published { font-size: 8.5pt; color: var(--muted); }
-.tile .value .sample { font-size: 8pt; font-weight: normal; vertical-align: middle; margin-left: 3pt; }
-.tile.differs { border-color: var(--accent); }
-.tile.differs .published { color: var(--accent); }
-figure { margin: 6pt 0; break-inside: avoid; text-align: center; }
-figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: 9pt; color: var(--muted); }
-table { width: 100%; border-collapse: collapse; font-size: 9pt; margin: 4pt 0 8pt; }
-thead { display: table-header-group; }
-tr { break-inside: avoid; }
-th, td { border-bottom: 1px solid var(--line); padding: 3pt 4pt; text-align: left; vertical-align: top; }
-th { background: #f4f4f4; font-weight: bold; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-td:nth-child(4) > span[class^="status-"] { white-space: nowrap; }
-.page { break-before: page; }
-.status-differs { color: var(--accent); font-weight: bold; }
-.status-not_computable { color: var(--muted); }
-.case { border: 1px solid var(--line); border-radius: 4px; padding: 4pt 8pt; margin: 6pt 0; break-inside: avoid; }
-.case h3 { margin-top: 2pt; }
-.status-coop { color: var(--accent); font-weight: bold; }
-.footer { margin-top: 14pt; border-top: 1px solid var(--line); padding-top: 4pt; color: var(--muted); font-size: 8.5pt; }
-@media print { body { padding: 0; max-width: none; } }
-"""
+#: The report's style sheet, inlined into its ``<style>`` (a report is one self-contained file).
+_CSS = (Path(__file__).resolve().parent / "static" / "report.css").read_text(encoding="utf-8")
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
 
@@ -165,9 +119,9 @@ def _township_table_html(b: Briefing) -> str:
         rows.append([esc(b.township_name(r["code"])), esc(format_number(r["coops"], "个", lang)),
                      esc(t("brief.of", lang, part=int(r["villages_covered"]), whole=int(r["villages_total"]))),
                      esc(format_number(r["coverage_pct"], "%", lang, 1)), esc(format_number(r["members"], "人", lang)),
-                     esc(format_number(r["households"], "户", lang)), esc(format_number(r["land_mu"], "亩", lang, 0)),
-                     esc(format_number(r["revenue"], "万元", lang, 1)), esc(format_number(r["farmer_income"], "万元", lang, 1)),
-                     esc(format_number(r["collective_income"], "万元", lang, 1))])
+                     esc(format_number(r["households"], column_unit("households"), lang)), esc(format_number(r["land_mu"], column_unit("land_mu"), lang, 0)),
+                     esc(format_number(r["revenue"], column_unit("revenue"), lang, 1)), esc(format_number(r["farmer_income"], column_unit("farmer_income"), lang, 1)),
+                     esc(format_number(r["collective_income"], column_unit("collective_income"), lang, 1))])
     headers = [(t("report.township", lang), False), (t("brief.coops", lang), True), (t("brief.villages_covered", lang), True),
                (t("brief.coverage", lang), True), (t("members", lang), True), (t("households", lang), True),
                (t("land_mu", lang), True), (t("revenue", lang), True), (t("farmer_income", lang), True),
@@ -211,7 +165,7 @@ def _township_body(b: Briefing, code: str) -> str:
     villages = _table([(t("report.village", lang), False), (t("status.title", lang), False), (t("brief.coops", lang), True)], village_rows)
     coop_rows = [[esc(c["name"]), esc(t("level." + c["level"], lang)), esc(c["village"]), esc(c["industry"]),
                   esc(format_number(c["members"], members_unit(c["level"]), lang)),  # 人, or a union's 个
-                  esc(format_number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
+                  esc(format_number(c["revenue"], column_unit("revenue"), lang, 1)), esc(c["chair"] or "")]
                  for _, c in view.coops.iterrows()]
     coops = _table([(t("report.coop_name", lang), False), (t("report.level", lang), False), (t("report.village", lang), False),
                     (t("report.industry", lang), False), (t("members", lang), True), (t("revenue", lang), True),
