@@ -222,6 +222,13 @@ class AppData:
             self.reported = load_reported()
         self.frame = self.frame.reset_index(drop=True)
         self._by_uscc = {u: i for i, u in enumerate(self.frame["uscc"])}
+        if self.provenance is None:  # data built by hand (tests, notebooks): its fields say what it is
+            boundaries = (sources.BoundarySource("schematic") if self.schematic
+                          else sources.BoundarySource("official", Path(self.boundaries_source)))
+            self.provenance = sources.Provenance(
+                registry_file=Path(self.registry_source), version_id=None, version_name=Path(self.registry_source).name,
+                file_date=self.file_date, years=tuple(self.years), illustrative=bool(self.illustrative),
+                title=self.title or "", boundaries=boundaries)
 
     # -- loading ---------------------------------------------------------------------
     @classmethod

@@ -97,11 +97,7 @@ def briefing_of(data: AppData, lang: str, now: Optional[dt.datetime] = None) -> 
     now : datetime, optional
         When the report says it was made (default: now).
     """
-    provenance = Provenance(
-        illustrative=bool(data.illustrative), source=data.registry_source, file_date=data.file_date,
-        years=tuple(data.years), schematic=bool(data.schematic), boundaries=data.boundaries_source,
-        generated=(now or dt.datetime.now()).replace(microsecond=0),
-    )
+    provenance = Provenance.of(data.provenance, now or dt.datetime.now())
     return Briefing(data.frame, provenance, data.boundaries, lang=lang, reported=data.reported, divisions=data.divisions)
 
 

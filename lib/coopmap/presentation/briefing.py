@@ -22,6 +22,7 @@ the slides lay them out.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import re
@@ -33,6 +34,7 @@ from typing import Any, Optional
 import pandas as pd
 
 from coopmap import i18n
+from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError
 from coopmap.i18n import colon, format_number, join, paren, t, township_label
@@ -103,6 +105,15 @@ class Provenance:
     schematic: bool
     boundaries: str
     generated: dt.datetime
+
+    @classmethod
+    def of(cls, shown: sources.Provenance, generated: dt.datetime) -> "Provenance":
+        """Return the briefing's provenance of the data :mod:`coopmap.data.sources` resolved, made at ``generated``."""
+        return cls(
+            illustrative=shown.illustrative, source=str(shown.registry_file), file_date=shown.file_date,
+            years=shown.years, schematic=shown.schematic, boundaries=shown.boundaries.description,
+            generated=generated.replace(microsecond=0),
+        )
 
     def data_line(self, lang: str = "zh") -> str:
         """``数据：示例数据（…），台账文件 x.xlsx（文件日期 …，2023年度）``."""
@@ -252,17 +263,13 @@ class Briefing:
         now : datetime, optional
             The time the briefing says it was made (default: now).
         """
-        from coopmap.data import sources
         from coopmap.geo.boundaries import default_boundaries
 
         shown = sources.provenance(registry, sources.boundaries_file(boundaries))
         gdf, _, _ = default_boundaries(shown.boundaries)
-        provenance = Provenance(
-            illustrative=shown.illustrative, source=registry.report.source,
-            file_date=shown.file_date if registry.report.source else None, years=shown.years,
-            schematic=shown.schematic, boundaries=shown.boundaries.description,
-            generated=(now or dt.datetime.now()).replace(microsecond=0),
-        )
+        provenance = Provenance.of(shown, now or dt.datetime.now())
+        if not registry.report.source:  # a registry built in memory names no file
+            provenance = dataclasses.replace(provenance, source="", file_date=None)
         return cls(registry.frame, provenance, gdf, lang=lang)
 
     # -- tables ---------------------------------------------------------------------------
