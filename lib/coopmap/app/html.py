@@ -14,22 +14,11 @@ from coopmap.i18n import format_number, t, township_label
 from coopmap.presentation import tiles as tiles_markup
 from coopmap.presentation.html import esc  # the one escape; app views import it from here too
 from coopmap.figures.catalog import Metric
-from coopmap.data.schema import members_unit
+from coopmap.data.schema import column_unit, members_unit
 
 #: The dashboard's tiles (classes in app/templates' stylesheet).
 TILE_STYLE = tiles_markup.TileStyle("cm-tile", "cm-tile-differs", "cm-tile-label", "cm-tile-value", "cm-tile-foot",
                                     "split", number="cm-tile-number", unit="cm-tile-unit", tail="cm-tile-tail")
-
-#: Units of registry columns as :func:`coopmap.i18n.format_number` names them
-#: (``members`` has none of its own: :func:`coopmap.data.schema.members_unit`).
-COLUMN_UNITS = {
-    "households": ("households", 0), "cross_appointed": ("people", 0),
-    "land_mu": ("mu", 1), "revenue": ("money", 1), "farmer_income": ("money", 1),
-    "collective_income": ("money", 1), "sales": ("money", 1), "income_rent": ("money", 1),
-    "income_wages": ("money", 1), "income_dividends": ("money", 1), "income_commission": ("money", 1),
-    "income_inputs": ("money", 1),
-}
-
 
 def column_value(column: str, value: Any, lang: str, lead_level: Optional[str] = None) -> str:
     """Format a registry column's value with its unit.
@@ -41,8 +30,7 @@ def column_value(column: str, value: Any, lang: str, lead_level: Optional[str] =
         if lead_level is None:
             raise ValueError("column_value('members', ...) needs the cooperative's lead_level: a union's members are cooperatives")
         return format_number(value, members_unit(lead_level), lang, 0)
-    unit, decimals = COLUMN_UNITS.get(column, ("count", 0))
-    return format_number(value, unit, lang, decimals)
+    return format_number(value, column_unit(column), lang)  # the schema's unit, its default decimals
 
 
 def metric_value(value: Any, metric: Metric, lang: str) -> str:

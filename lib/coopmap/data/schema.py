@@ -17,7 +17,7 @@ import pandera.pandas as pa
 from pandera.api.extensions import register_check_method
 from pandera.typing import Series
 
-from coopmap.i18n import t
+from coopmap.i18n import t, unit_id
 from coopmap.data.uscc import CHARSET
 
 LEAD_LEVELS = ("township", "village", "group")
@@ -143,6 +143,30 @@ BY_ID: dict[str, Column] = {c.id: c for c in COLUMNS}
 IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS)
 HEADERS_ZH: dict[str, str] = {c.id: c.header for c in COLUMNS}
 MONEY_IDS: tuple[str, ...] = tuple(c.id for c in COLUMNS if c.kind == "money")
+
+
+def column_unit(column: str) -> str:
+    """Return the unit a registry column's values are shown in, as a unit id of :data:`coopmap.i18n.UNITS`.
+
+    Parameters
+    ----------
+    column : str
+        A column id (``revenue``, ``land_mu``...).
+
+    Returns
+    -------
+    str
+        The id of the column's :attr:`Column.unit` (万元 → ``money``, 亩 → ``mu``, 人 →
+        ``people``, 户 → ``households``); ``count`` for a column without a unit or not in
+        the schema. ``members`` has no unit of its own: see :func:`members_unit`.
+
+    Examples
+    --------
+    >>> column_unit("revenue"), column_unit("land_mu"), column_unit("name")
+    ('money', 'mu', 'count')
+    """
+    col = BY_ID.get(column)
+    return unit_id(col.unit) if col is not None and col.unit else "count"
 
 
 @register_check_method(statistics=["alphabet", "length"], supported_types=pd.Series)

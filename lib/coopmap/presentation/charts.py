@@ -28,7 +28,7 @@ from coopmap.geo import boundaries as bnd
 from coopmap.errors import CoopmapError
 from coopmap.presentation.fonts import FONT_FAMILY
 from coopmap.i18n import STRINGS, format_number, paren, t, township_label, unit_label
-from coopmap.data.schema import INCOME_STREAMS, members_label, members_unit
+from coopmap.data.schema import INCOME_STREAMS, column_unit, members_label, members_unit
 
 __all__ = [
     "ACCENT",
@@ -60,11 +60,9 @@ STATUS_COLORS = {"coop": ACCENT, "reached": "#e6a79f", "none": "#e4e4e4"}
 
 #: Measures compared in :func:`median_comparison` by default (registry column ids).
 COMPARISON_MEASURES = ("revenue", "farmer_income", "collective_income", "land_mu", "members", "households")
-_MEASURE_UNITS = {
-    "revenue": ("万元", "CNY 10k", 1), "farmer_income": ("万元", "CNY 10k", 1),
-    "collective_income": ("万元", "CNY 10k", 1), "sales": ("万元", "CNY 10k", 1),
-    "land_mu": ("亩", "mu", 0), "households": ("户", "households", 0),
-}  # members: coopmap.data.schema.members_unit (人, or 个 for a union)
+#: Decimals of a compared measure's values (its unit is the schema's: coopmap.data.schema.column_unit;
+#: members: coopmap.data.schema.members_unit, 人 or 个 for a union); others show one.
+_MEASURE_DECIMALS = {"land_mu": 0, "households": 0}
 
 
 # -- shared helpers ----------------------------------------------------------------------
@@ -483,7 +481,7 @@ def income_streams(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh", wid
     altair.LayerChart
         Streams not reported are listed with the text 未填报 and no bar.
     """
-    unit = "万元" if lang == "zh" else "CNY 10k"
+    unit = unit_label(column_unit(INCOME_STREAMS[0]), lang)  # every stream is in 万元
     data = income_rows(coop, lang=lang)
     y = alt.Y("stream:N", sort=list(data["stream"]), title=None, axis=alt.Axis(ticks=False, domain=False))
     tooltip = [alt.Tooltip("stream:N", title=t("chart.income_stream", lang)),
@@ -507,9 +505,9 @@ def income_rows(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh") -> pd.
     :data:`coopmap.data.schema.INCOME_STREAMS` order, so charts of two cooperatives differ
     only in these rows.
     """
-    unit = "万元" if lang == "zh" else "CNY 10k"
     rows = []
     for stream in INCOME_STREAMS:
+        unit = unit_label(column_unit(stream), lang)
         value = coop.get(stream) if hasattr(coop, "get") else None
         value = None if value is None or pd.isna(value) else float(value)
         rows.append({"stream": t(stream, lang), "value": value, "value_text": _format(value, unit, 1, lang)})
@@ -593,9 +591,10 @@ def comparison_rows(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = CO
             # "Member cooperatives", not "Member cooperatives (member cooperatives)"
             unit = "" if lang == "en" and kind == "member_coops" else unit_label(kind, lang)
         else:
-            zh_unit, en_unit, decimals = _MEASURE_UNITS.get(record["measure"], ("", "", 1))
-            unit = zh_unit if lang == "zh" else en_unit
-            label = t(record["measure"], lang) if record["measure"] in _MEASURE_UNITS else record["measure"]
+            kind = column_unit(record["measure"])
+            unit = "" if kind == "count" else unit_label(kind, lang)
+            decimals = _MEASURE_DECIMALS.get(record["measure"], 1)
+            label = t(record["measure"], lang) if unit and record["measure"] in STRINGS else record["measure"]
         panel = label + paren(unit, lang) if unit else label
         for column, key in _COMPARISON_SERIES:
             value = record[column]
