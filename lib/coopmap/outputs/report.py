@@ -29,7 +29,7 @@ from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, grid, tile
 from coopmap.errors import ExportError
 from coopmap.i18n import colon, format_number, t
-from coopmap.data.schema import members_unit
+from coopmap.data.schema import column_unit, members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 
@@ -119,9 +119,9 @@ def _township_table_html(b: Briefing) -> str:
         rows.append([esc(b.township_name(r["code"])), esc(format_number(r["coops"], "个", lang)),
                      esc(t("brief.of", lang, part=int(r["villages_covered"]), whole=int(r["villages_total"]))),
                      esc(format_number(r["coverage_pct"], "%", lang, 1)), esc(format_number(r["members"], "人", lang)),
-                     esc(format_number(r["households"], "户", lang)), esc(format_number(r["land_mu"], "亩", lang, 0)),
-                     esc(format_number(r["revenue"], "万元", lang, 1)), esc(format_number(r["farmer_income"], "万元", lang, 1)),
-                     esc(format_number(r["collective_income"], "万元", lang, 1))])
+                     esc(format_number(r["households"], column_unit("households"), lang)), esc(format_number(r["land_mu"], column_unit("land_mu"), lang, 0)),
+                     esc(format_number(r["revenue"], column_unit("revenue"), lang, 1)), esc(format_number(r["farmer_income"], column_unit("farmer_income"), lang, 1)),
+                     esc(format_number(r["collective_income"], column_unit("collective_income"), lang, 1))])
     headers = [(t("report.township", lang), False), (t("brief.coops", lang), True), (t("brief.villages_covered", lang), True),
                (t("brief.coverage", lang), True), (t("members", lang), True), (t("households", lang), True),
                (t("land_mu", lang), True), (t("revenue", lang), True), (t("farmer_income", lang), True),
@@ -165,7 +165,7 @@ def _township_body(b: Briefing, code: str) -> str:
     villages = _table([(t("report.village", lang), False), (t("status.title", lang), False), (t("brief.coops", lang), True)], village_rows)
     coop_rows = [[esc(c["name"]), esc(t("level." + c["level"], lang)), esc(c["village"]), esc(c["industry"]),
                   esc(format_number(c["members"], members_unit(c["level"]), lang)),  # 人, or a union's 个
-                  esc(format_number(c["revenue"], "万元", lang, 1)), esc(c["chair"] or "")]
+                  esc(format_number(c["revenue"], column_unit("revenue"), lang, 1)), esc(c["chair"] or "")]
                  for _, c in view.coops.iterrows()]
     coops = _table([(t("report.coop_name", lang), False), (t("report.level", lang), False), (t("report.village", lang), False),
                     (t("report.industry", lang), False), (t("members", lang), True), (t("revenue", lang), True),

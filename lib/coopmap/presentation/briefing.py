@@ -41,7 +41,7 @@ from coopmap.i18n import colon, format_number, join, paren, t, township_label
 from coopmap.presentation.html import esc
 from coopmap.data.privacy import mask_name, mask_text
 from coopmap.data.reported import MONEY_UNITS, Case, Reported, load_reported
-from coopmap.data.schema import BY_ID, SERVES_SEPARATOR
+from coopmap.data.schema import BY_ID, SERVES_SEPARATOR, column_unit
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
 
@@ -422,11 +422,11 @@ class Briefing:
             (t("brief.villages_covered", lang), t("brief.of", lang, part=int(row["villages_covered"]), whole=int(row["villages_total"]))),
             (t("brief.coverage", lang), format_number(row["coverage_pct"], "%", lang, 1)),
             (t("members", lang), format_number(row["members"], "人", lang)),
-            (t("households", lang), format_number(row["households"], "户", lang)),
-            (t("land_mu", lang), format_number(row["land_mu"], "亩", lang, 0)),
-            (t("revenue", lang), format_number(row["revenue"], "万元", lang, 1)),
-            (t("farmer_income", lang), format_number(row["farmer_income"], "万元", lang, 1)),
-            (t("collective_income", lang), format_number(row["collective_income"], "万元", lang, 1)),
+            (t("households", lang), format_number(row["households"], column_unit("households"), lang)),
+            (t("land_mu", lang), format_number(row["land_mu"], column_unit("land_mu"), lang, 0)),
+            (t("revenue", lang), format_number(row["revenue"], column_unit("revenue"), lang, 1)),
+            (t("farmer_income", lang), format_number(row["farmer_income"], column_unit("farmer_income"), lang, 1)),
+            (t("collective_income", lang), format_number(row["collective_income"], column_unit("collective_income"), lang, 1)),
         )
         rank = {}
         for column in ("coops", "coverage_pct", "revenue", "farmer_income"):
