@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopmap.data.parsing import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text
+from coopmap.data.registry.cells import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text
 
 
 @pytest.mark.parametrize(

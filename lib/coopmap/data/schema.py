@@ -201,7 +201,7 @@ _USCC_FORM = {"alphabet": CHARSET, "length": 18}
 class RegistrySchema(pa.DataFrameModel):
     """The canonical, parsed registry: one row per cooperative.
 
-    Parsing (:mod:`coopmap.data.parsing`) has already turned every cell into its value;
+    Parsing (:mod:`coopmap.data.registry.cells`) has already turned every cell into its value;
     this model holds the value rules. ``township`` and ``village`` are division codes.
     """
 

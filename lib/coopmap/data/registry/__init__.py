@@ -30,7 +30,8 @@ import pandas as pd
 import pandera.errors
 
 from coopmap import i18n
-from coopmap.data import parsing, uscc
+from coopmap.data import uscc
+from coopmap.data.registry.cells import CONTROL_CHARS, CellError, is_blank, nfkc_unchanged, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError, RegistryError
 from coopmap.data.messages import Message, message_of
@@ -91,7 +92,7 @@ _LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
 
 def _village_list(raw: Any) -> str | None:
     """A cell listing villages (坡头村、半坡村; commas, semicolons, line breaks) as names joined by 、."""
-    names = [n.strip() for n in _LIST_SEPARATORS.split(parsing.parse_text(raw))]
+    names = [n.strip() for n in _LIST_SEPARATORS.split(parse_text(raw))]
     return "、".join(dict.fromkeys(n for n in names if n)) or None
 
 
@@ -129,44 +130,44 @@ def _strip_neutralised(text: str) -> str:
 def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divisions: Divisions, today: dt.date) -> "_ParsedColumn":
     """Parse one column (object array of raw cells), each distinct value once."""
     def parse_one(raw: Any) -> tuple[Any, str | None]:
-        if parsing.is_blank(raw):
+        if is_blank(raw):
             return None, None
         try:
             if kind in ("text",):
-                return _strip_neutralised(parsing.parse_text(raw)) or None, None
+                return _strip_neutralised(parse_text(raw)) or None, None
             if kind == "uscc":
                 if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    raise parsing.CellError(Message("load.uscc_number"))
+                    raise CellError(Message("load.uscc_number"))
                 return normalize(raw).upper(), None
             if kind == "lead_level":
                 key = normalize(raw)
                 if key not in _LEAD_LEVEL:
-                    raise parsing.CellError(Message("load.lead_level", value=raw))
+                    raise CellError(Message("load.lead_level", value=raw))
                 return _LEAD_LEVEL[key], None
             if kind == "formation":
                 key = normalize(raw)
                 if key not in _FORMATION:
-                    raise parsing.CellError(Message("load.formation", value=raw))
+                    raise CellError(Message("load.formation", value=raw))
                 return _FORMATION[key], None
             if kind == "township":
                 return divisions.resolve_township(raw), None
             if kind == "village":
-                return parsing.parse_text(raw), None  # resolved later, against the row's township
+                return parse_text(raw), None  # resolved later, against the row's township
             if kind == "villages":
                 return _village_list(raw), None  # each resolved later, against the row's township
             if kind == "bool":
-                return parsing.parse_bool(raw), None
+                return parse_bool(raw), None
             if kind == "date":
-                return parsing.parse_date(raw, today), None
+                return parse_date(raw, today), None
             if kind == "year":
-                return parsing.parse_year(raw), None
+                return parse_year(raw), None
             if kind == "int":
-                return parsing.parse_int(raw), None
+                return parse_int(raw), None
             if kind == "money":
-                return parsing.parse_number(raw, scale, money=True), None
+                return parse_number(raw, scale, money=True), None
             if kind == "number":
-                return parsing.parse_number(raw, scale), None
-        except (parsing.CellError, DivisionError) as exc:
+                return parse_number(raw, scale), None
+        except (CellError, DivisionError) as exc:
             return None, message_of(exc)
         raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover
 
@@ -236,7 +237,7 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
     """Fill ``out`` for distinct text cells that parse to themselves, trimmed; return the indices left.
 
     Blank cells stay ``None``. For ``text`` and ``village`` a plain cell is already in
-    NFKC form and holds no control characters, so :func:`coopmap.data.parsing.parse_text`
+    NFKC form and holds no control characters, so :func:`coopmap.data.registry.cells.parse_text`
     only trims it; for ``uscc`` a plain cell is ASCII without whitespace, so
     :func:`coopmap.data.text.normalize` leaves it as it is. Everything else goes to the full
     parser. The checks run over all cells joined at once, cell by cell only when that fails.
@@ -267,11 +268,11 @@ def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
         joined = "".join(raw)
         # (printable text holds no control character: skip the search over every character)
         # (parse_text keeps full-width （）etc. as they are: leave them out of the NFKC test)
-        if parsing.nfkc_unchanged("\n".join(raw)) and (joined.isprintable() or not parsing.CONTROL_CHARS.search(joined)):
+        if nfkc_unchanged("\n".join(raw)) and (joined.isprintable() or not CONTROL_CHARS.search(joined)):
             plain = np.ones(len(raw), dtype=bool)
         else:
             plain = np.fromiter(
-                (parsing.nfkc_unchanged(r) and not parsing.CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
+                (nfkc_unchanged(r) and not CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
             )
         if kind == "text" and "'" in joined:
             texts = [_strip_neutralised(t) for t in texts]
@@ -291,7 +292,7 @@ def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray
     """Fill ``out`` for distinct values that are plain numbers; return the indices left.
 
     A plain number is a finite int/float or text pandas reads as one (no separators,
-    units or full-width digits); it means the same to :func:`coopmap.data.parsing.parse_number`.
+    units or full-width digits); it means the same to :func:`coopmap.data.registry.cells.parse_number`.
     Everything else, including whole-number checks that fail, goes to the full parser.
     """
     if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
@@ -398,7 +399,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     report = ValidationReport(source=source, sheet=table.name)
     report.warnings.extend(table.notes)
     report.header_row = header_i + 1
-    report.title = " ".join(dict.fromkeys(_cell_text(c) for row in rows[:header_i] for c in row if not parsing.is_blank(c)))
+    report.title = " ".join(dict.fromkeys(_cell_text(c) for row in rows[:header_i] for c in row if not is_blank(c)))
     mapping = _map_columns(header, source, header_i + 1, report.warnings)
     report.columns = {HEADERS_ZH[k]: _column_letter(j) for k, (j, _) in mapping.items()}
     if data_i > header_i + 1:
@@ -415,7 +416,7 @@ def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divi
     first_col = first_col[:n_read]
     columns = [col[:n_read] for col in columns]
     keep = _classify_rows(columns, first_col, name_idx, data_i, report, _serial_columns(header, mapping))
-    last_header = max(j for j, cell in enumerate(header) if not parsing.is_blank(cell))
+    last_header = max(j for j, cell in enumerate(header) if not is_blank(cell))
     _warn_beyond_header(columns, keep, last_header, data_i, report)
     row_numbers = (data_i + 1 + keep).astype(np.int64)
     n_keep = len(keep)
@@ -561,7 +562,7 @@ def _body_columns(table: _Sheet, data_i: int) -> tuple[int, list[np.ndarray]]:
 
 
 def _blank_mask(values: np.ndarray) -> np.ndarray:
-    """:func:`coopmap.data.parsing.is_blank` of each cell; text cells without calling it.
+    """:func:`coopmap.data.registry.cells.is_blank` of each cell; text cells without calling it.
 
     For text, ``is_blank(s)`` is ``not s.strip()``: no character outside
     ``str.isspace`` becomes blank under NFKC (checked over all of Unicode).
@@ -570,7 +571,7 @@ def _blank_mask(values: np.ndarray) -> np.ndarray:
         # not s.strip() is: empty, or only characters that str.isspace accepts
         empty = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 0
         return empty | np.fromiter(map(str.isspace, values), dtype=bool, count=len(values))
-    return np.fromiter(map(parsing.is_blank, values), dtype=bool, count=len(values))
+    return np.fromiter(map(is_blank, values), dtype=bool, count=len(values))
 
 
 def _first_filled(columns: list[np.ndarray], n: int) -> np.ndarray:
@@ -657,7 +658,7 @@ def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: i
                 continue
             open_rows = open_rows[_blank_mask(column[open_rows])]
         for k in open_rows:
-            serial_only[k] = all(parsing.is_blank(columns[j][k]) or _is_serial_value(columns[j][k]) for j in serial_cols)
+            serial_only[k] = all(is_blank(columns[j][k]) or _is_serial_value(columns[j][k]) for j in serial_cols)
     # a note row: one text value, perhaps repeated across merged cells, and nothing else
     if pd.api.types.infer_dtype(first, skipna=True) == "string":  # every value text or missing
         is_text = pd.notna(first)
@@ -878,7 +879,7 @@ def write_registry(frame: pd.DataFrame, path: str | Path, title: str | None = No
 
 
 def _csv_value(value: Any) -> str:
-    if parsing.is_blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float):
         return f"{value:.4f}".rstrip("0").rstrip(".")
@@ -907,7 +908,7 @@ def _write_xlsx(table: pd.DataFrame, path: Path, title: str | None) -> None:
     kinds = {c.header: c.kind for c in COLUMNS}
     for i, row in enumerate(table.itertuples(index=False), start=first + 1):
         for j, (header, value) in enumerate(zip(table.columns, row), start=1):
-            if parsing.is_blank(value):
+            if is_blank(value):
                 continue
             cell = sheet.cell(row=i, column=j)
             cell.value = value

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from coopmap.data import parsing
 from coopmap.data.messages import Message
 from coopmap.data.registry.report import RowIssue, _note
 from coopmap.data.registry.sheet import _Sheet
+from coopmap.data.registry.cells import is_blank
 from coopmap.data.schema import COLUMNS, HEADERS_ZH
 from coopmap.data.text import normalize
 from coopmap.errors import RegistryError
@@ -89,7 +89,7 @@ def _combine_header_rows(upper: list[Any], lower: list[Any]) -> list[Any] | None
     group: str | None = None
     upper_headers = under_group = 0
     for u, l in zip(upper, lower):
-        u_blank, l_blank = parsing.is_blank(u), parsing.is_blank(l)
+        u_blank, l_blank = is_blank(u), is_blank(l)
         u_match = None if u_blank else _match_header(u)
         if not u_blank:
             group = None if u_match else normalize(u)
@@ -142,7 +142,7 @@ def _map_columns(header: list[Any], source: str, header_row: int, warnings: list
     for j, cell in enumerate(header):
         match = _match_header(cell)
         if match is None:
-            if not parsing.is_blank(cell) and not _is_serial_header(cell):
+            if not is_blank(cell) and not _is_serial_header(cell):
                 warnings.append(RowIssue(header_row, None, str(cell), Message("load.unknown_column", letter=_column_letter(j))))
             continue
         col_id, scale = match

@@ -14,8 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from coopmap.data import parsing
 from coopmap.data.messages import text_of
+from coopmap.data.registry.cells import is_blank
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _note(message: str, row: int | None = None, value: str = "") -> RowIssue:
 
 
 def _cell_text(value: Any) -> str:
-    if parsing.is_blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))

@@ -13,11 +13,11 @@ import zlib
 from pathlib import Path
 from typing import Any, Iterable
 
-from coopmap.data import parsing
 from coopmap.data.messages import Message
 from coopmap.data.registry.header import _column_letter
 from coopmap.data.registry.report import RowIssue, _note
 from coopmap.data.registry.sheet import _RESAVE, MAX_CELLS, MAX_UNPACKED_BYTES, _Sheet
+from coopmap.data.registry.cells import is_blank
 from coopmap.errors import RegistryError
 
 
@@ -141,12 +141,12 @@ def _fill_merged(rows: list[list[Any]], merges: Iterable[tuple[tuple[int, int], 
         if r0 >= height or not rows[r0] or c0 >= len(rows[r0]):
             continue
         value = rows[r0][c0]
-        if parsing.is_blank(value):
+        if is_blank(value):
             continue
         for r in range(r0, min(r1, height - 1) + 1):
             row = rows[r]
             for c in range(c0, min(c1, len(row) - 1) + 1):
-                if parsing.is_blank(row[c]):
+                if is_blank(row[c]):
                     row[c] = value
 
 
