@@ -121,6 +121,7 @@ def test_english_report(registry):
     assert 'lang="en"' in page
     assert "Party-led cooperatives of Longshan, Longling County" in page
     assert "illustrative sample data" in page and "Made: 2025-03-04 09:30" in page
+    assert "Source: " in page and "Source：" not in page  # English punctuation in the footer too
 
 
 def test_unknown_township_is_refused(briefing):

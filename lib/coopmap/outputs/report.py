@@ -225,7 +225,7 @@ def render_html(briefing: Briefing, township: Optional[str] = None) -> str:
         f'<header class="cover"><h1>{esc(title)}{badge}</h1>'
         f'<p class="cover-line">{esc(prov.data_line(lang))}<br>{esc(prov.boundaries_line(lang))}<br>{esc(prov.generated_line(lang))}</p>'
         f'{sample_note}</header>{body}'
-        f'<footer class="footer">{esc(footer_text)}<br>{esc(t("brief.source", lang))}：'
+        f'<footer class="footer">{esc(footer_text)}<br>{esc(t("brief.source", lang))}{colon(lang)}'
         f'{esc("; ".join(s.cite(lang) for s in b.reported.sources.values()))}</footer>'
         f"</body></html>\n"
     )
