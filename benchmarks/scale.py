@@ -2,7 +2,7 @@
 
 For each size and format, runs alternate between our pipeline
 (:func:`coopmap.data.registry.load_registry` with the synthetic divisions, then
-:func:`coopmap.figures.metrics.county_summary` and :func:`coopmap.figures.metrics.township_table`)
+:func:`coopmap.figures.tables.county_summary` and :func:`coopmap.figures.tables.township_table`)
 and the baseline (plain ``pandas.read_csv`` / ``pandas.read_excel(engine="calamine")``
 of the same file), each in a fresh process (``scale_child.py``).
 

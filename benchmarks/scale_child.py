@@ -51,7 +51,7 @@ def measure_one(mode: str, args: argparse.Namespace) -> dict[str, object]:
     """One timed run in this process; see the module docstring."""
     t_import = time.perf_counter()
     if mode == "ours":
-        from coopmap.figures import metrics
+        from coopmap.figures import tables
         from coopmap.data.divisions import Divisions
         from coopmap.data.registry import load_registry
     import pandas as pd
@@ -68,8 +68,8 @@ def measure_one(mode: str, args: argparse.Namespace) -> dict[str, object]:
     if mode == "ours":
         registry = load_registry(args.file, divisions=divisions)
         t1 = time.perf_counter()
-        county = metrics.county_summary(registry.frame, divisions)
-        table = metrics.township_table(registry.frame, divisions)
+        county = tables.county_summary(registry.frame, divisions)
+        table = tables.township_table(registry.frame, divisions)
         t2 = time.perf_counter()
         report = registry.report
         out.update(load_seconds=t1 - t0, summary_seconds=t2 - t1, rows_read=report.rows_read,

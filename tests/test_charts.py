@@ -12,7 +12,7 @@ import shapely
 from coopmap.geo import boundaries as bnd
 from coopmap.presentation import charts
 from coopmap import i18n
-from coopmap.figures import catalog, metrics
+from coopmap.figures import catalog, tables
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import CoopmapError, FontError
@@ -220,7 +220,7 @@ def test_map_with_township_table_from_metrics(schematic):
     from coopmap.data import sample
 
     frame = sample.generate()
-    table = metrics.township_table(frame)
+    table = tables.township_table(frame)
     spec = spec_of(charts.township_map(schematic, table, "farmer_income"))
     assert len([r for r in datasets(spec) if r.get("type") == "Feature"]) == 10
 

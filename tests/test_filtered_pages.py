@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopmap.figures import metrics
+from coopmap.figures import tables
 from coopmap import paths
 from coopmap.app import App, AppData, Filters
 from coopmap.data.industries import split_industries
@@ -57,11 +57,11 @@ def _spec(chart: Any) -> dict[str, Any]:
 def test_township_ranks_leave_townships_without_data_unranked() -> None:
     table = pd.DataFrame({"code": list("abcde"), "name": list("abcde"), "coops": [3, 0, 3, 1, 2],
                           "coverage_pct": [50.0, 0.0, 50.0, np.nan, 10.0]})
-    ranks = metrics.township_ranks(table, "coverage_pct", no_data={"b"})
+    ranks = tables.township_ranks(table, "coverage_pct", no_data={"b"})
     assert ranks.to_dict() == {"a": 1, "b": None, "c": 1, "d": None, "e": 3}
     assert int(ranks.notna().sum()) == 3
     # without no_data the zero is ranked like any value
-    assert metrics.township_ranks(table, "coverage_pct")["b"] == 4
+    assert tables.township_ranks(table, "coverage_pct")["b"] == 4
 
 
 # -- the township page ------------------------------------------------------------------------
@@ -116,7 +116,7 @@ def test_a_township_with_matching_cooperatives_is_ranked_among_those_with_data(a
 
 
 def test_without_filters_the_rank_is_of_the_county(app: App, data: AppData) -> None:
-    table = metrics.township_table(data.frame)
+    table = tables.township_table(data.frame)
     code = data.township_codes[0]
     rank = 1 + int((table["coops"] > table.set_index("code").at[code, "coops"]).sum())
     app.state.update(metric="coops", township=code)

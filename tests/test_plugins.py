@@ -13,7 +13,7 @@ from coopmap import paths
 from coopmap.figures import plugins
 from coopmap.errors import CoopmapError
 from coopmap.figures.catalog import get_metric, list_metrics, register_metric, unregister_metric
-from coopmap.figures.metrics import township_table
+from coopmap.figures.tables import township_table
 from coopmap.data.registry import load_registry
 
 PER_MEMBER = """

@@ -9,7 +9,7 @@ import pytest
 
 from coopmap import load_divisions, paths
 from coopmap.data import uscc
-from coopmap.figures.metrics import county_summary, township_table
+from coopmap.figures.tables import county_summary, township_table
 from coopmap.data.reported import load_reported
 from coopmap.data.sample import DEFAULT_SEED, LAW_DATE, MIN_UNION_MEMBERS, TITLE, generate, write_sample
 from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, INCOME_STREAMS, SERVES_SEPARATOR, RegistrySchema

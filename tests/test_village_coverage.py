@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from helpers import HEADER, coop_row, write_csv
-from coopmap.figures import metrics
+from coopmap.figures import tables
 from coopmap import paths
 from coopmap.data import uscc
 from coopmap.app import App, AppData
@@ -60,7 +60,7 @@ def _frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def _status(frame: pd.DataFrame) -> pd.Series:
-    return metrics.village_table(frame).set_index("code")["status"]
+    return tables.village_table(frame).set_index("code")["status"]
 
 
 # -- the rule -------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ def test_a_union_without_links_reaches_no_village():
     # 勐糯 has a union, but nothing in the registry says it reaches its other villages
     others = [c for c in DIVISIONS.villages_of(MENGNUO)["code"] if c != TIANPO]
     assert (status[others] == "none").all() and len(others) == 5
-    assert metrics.village_status_counts(metrics.village_table(frame)) == {"coop": 1, "reached": 0, "none": 120}
+    assert tables.village_status_counts(tables.village_table(frame)) == {"coop": 1, "reached": 0, "none": 120}
 
 
 def test_a_unions_member_cooperatives_cover_their_villages_and_no_others():
@@ -96,10 +96,10 @@ def test_a_serves_list_reaches_the_villages_it_names_without_counting_them_as_co
     assert status[BANPO] == "reached"  # by 坡头's cooperative
     assert status[TIANPO] == status[POTOU] == "coop"  # a village with its own cooperative stays covered
     assert status[GOUXINZHAI] == status[ZHONGZHAI] == "none"
-    towns = metrics.township_table(frame).set_index("code")
+    towns = tables.township_table(frame).set_index("code")
     assert tuple(towns.loc[MENGNUO, ["villages_covered", "villages_reached", "villages_not_covered"]]) == (1, 1, 4)
     assert towns.loc[MENGNUO, "coverage_pct"] == pytest.approx(100 / 6)  # reached villages are not covered
-    assert metrics.county_summary(frame)["village_coverage_pct"] == round(100 * 2 / 121, 2)
+    assert tables.county_summary(frame)["village_coverage_pct"] == round(100 * 2 / 121, 2)
     assert (towns["villages_covered"] + towns["villages_reached"] + towns["villages_not_covered"] == towns["villages_total"]).all()
 
 
@@ -145,12 +145,12 @@ def sample():
 
 @pytest.fixture(scope="module")
 def counts(sample) -> dict[str, int]:
-    return metrics.village_status_counts(metrics.village_table(sample.frame))
+    return tables.village_status_counts(tables.village_table(sample.frame))
 
 
 def test_the_shipped_sample_records_only_the_ham_cooperatives_reach(sample, counts):
     """The rate's 35 villages without a cooperative of their own: 2 reached by 坡头's list, 33 未覆盖."""
-    summary = metrics.county_summary(sample.frame)
+    summary = tables.county_summary(sample.frame)
     assert summary["village_coverage_pct"] == round(100 * 86 / 121, 2)
     assert counts == {"coop": 86, "reached": 2, "none": 33}
     lists = sample.frame.loc[sample.frame["serves_villages"].notna()]
@@ -210,7 +210,7 @@ def test_an_exported_table_keeps_the_villages_served(sample, tmp_path: Path):
     path.write_bytes(data)
     again = load_registry(path)
     assert again.frame["serves_villages"].dropna().tolist() == sample.frame["serves_villages"].dropna().tolist()
-    before = metrics.village_table(sample.frame)
-    after = metrics.village_table(again.frame)
+    before = tables.village_table(sample.frame)
+    after = tables.village_table(again.frame)
     assert (after.loc[after["township"] == BIZHAI, "status"].tolist()
             == before.loc[before["township"] == BIZHAI, "status"].tolist())

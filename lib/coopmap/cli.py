@@ -49,13 +49,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    from coopmap.figures import metrics
+    from coopmap.figures import tables
 
     registry = _load(args.registry)
-    county = metrics.county_summary(registry.frame)
-    table = metrics.township_table(registry.frame)
-    villages = metrics.village_table(registry.frame)
-    by_status = {"total": len(villages), **metrics.village_status_counts(villages)}  # none: 未覆盖
+    county = tables.county_summary(registry.frame)
+    table = tables.township_table(registry.frame)
+    villages = tables.village_table(registry.frame)
+    by_status = {"total": len(villages), **tables.village_status_counts(villages)}  # none: 未覆盖
     if args.json:
         _print_json({
             "source": registry.report.source,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from coopmap.figures import metrics
+from coopmap.figures import tables
 from coopmap import paths
 from coopmap.presentation.charts import STATUS_COLORS
 from coopmap.data.registry import load_registry
@@ -28,7 +28,7 @@ def sample():
 
 @pytest.fixture(scope="module")
 def counts(sample) -> dict[str, int]:
-    return metrics.village_status_counts(metrics.village_table(sample))
+    return tables.village_status_counts(tables.village_table(sample))
 
 
 def _open(page, url: str, ready: str) -> None:

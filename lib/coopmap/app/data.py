@@ -22,7 +22,9 @@ from typing import Any, Optional
 import geopandas as gpd
 import pandas as pd
 
-from coopmap.figures import catalog, metrics
+from coopmap.figures import catalog
+from coopmap.figures.metrics import reconcile
+from coopmap.figures.tables import county_summary, township_table, village_table
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.i18n import t
@@ -145,10 +147,10 @@ class Tables:
     frame : pandas.DataFrame
         The matching cooperatives.
     townships, villages : pandas.DataFrame
-        :func:`coopmap.figures.metrics.township_table` and :func:`coopmap.figures.metrics.village_table`
+        :func:`coopmap.figures.tables.township_table` and :func:`coopmap.figures.tables.village_table`
         of ``frame``.
     summary : dict
-        :func:`coopmap.figures.metrics.county_summary` of ``frame``.
+        :func:`coopmap.figures.tables.county_summary` of ``frame``.
     empty : frozenset of str
         Under filters, the townships none of whose cooperatives match: they have no
         data (no rank, grey on the map), not zeros. Empty without filters.
@@ -318,14 +320,14 @@ class AppData:
         cached = self._cache.get(key)
         if cached is None:
             frame = filters.apply(self.frame)
-            townships = metrics.township_table(frame, self.divisions)
+            townships = township_table(frame, self.divisions)
             empty = frozenset(townships.loc[townships["coops"] == 0, "code"].astype(str)) if filters.active else frozenset()
             cached = Tables(
                 filters=filters,
                 frame=frame,
                 townships=townships,
-                villages=metrics.village_table(frame, self.divisions),
-                summary=metrics.county_summary(frame, self.divisions),
+                villages=village_table(frame, self.divisions),
+                summary=county_summary(frame, self.divisions),
                 empty=empty,
             )
             self._cache[key] = cached
@@ -334,7 +336,7 @@ class AppData:
     def reconciliation(self, lang: str) -> pd.DataFrame:
         """Published against computed figures for the whole registry (never filtered)."""
         if lang not in self._reconciled:
-            self._reconciled[lang] = metrics.reconcile(self.frame, self.reported, divisions=self.divisions, lang=lang)
+            self._reconciled[lang] = reconcile(self.frame, self.reported, divisions=self.divisions, lang=lang)
         return self._reconciled[lang]
 
     def invalidate(self) -> None:

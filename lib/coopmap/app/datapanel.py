@@ -46,7 +46,7 @@ from coopmap.outputs.downloads import DownloadButton, Payload
 from coopmap.errors import RegistryError
 from coopmap.i18n import format_number, t, township_label
 from coopmap.data.messages import odd_characters
-from coopmap.figures.metrics import township_table
+from coopmap.figures.tables import township_table
 from coopmap.data.registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
 from coopmap.data.schema import BY_ID
 from coopmap.app.data import AppData
@@ -170,7 +170,7 @@ def _error_table(report: ValidationReport, lang: str, limit: Optional[int]) -> s
 def township_changes(before: pd.DataFrame, after: pd.DataFrame, divisions: Divisions) -> pd.DataFrame:
     """The townships whose cooperative count or village coverage differs between two registries.
 
-    Both go through :func:`coopmap.figures.metrics.township_table`, so the figures are those
+    Both go through :func:`coopmap.figures.tables.township_table`, so the figures are those
     the dashboard shows.
 
     Parameters

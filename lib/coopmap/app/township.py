@@ -7,7 +7,8 @@ from typing import Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.figures import catalog, metrics
+from coopmap.figures import catalog
+from coopmap.figures.tables import township_ranks, village_status_counts
 from coopmap.presentation.charts import status_text
 from coopmap.i18n import colon, format_number, t
 from coopmap.app.data import AppData
@@ -15,7 +16,7 @@ from coopmap.app.html import badge, esc, metric_value, tile, tiles, township_nam
 from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
 
-STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # metrics.VILLAGE_STATUSES
+STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # coopmap.figures.tables.VILLAGE_STATUSES
 
 
 def places(data: AppData, frame: pd.DataFrame) -> dict[str, str]:
@@ -116,7 +117,7 @@ class TownshipView:
         if code in tables.empty:
             return f'{label}{colon(lang)}{t("app.township.no_data_filtered", lang)}'
         towns = tables.townships.set_index("code")
-        ranks = metrics.township_ranks(tables.townships, metric.id, no_data=tables.empty)
+        ranks = township_ranks(tables.townships, metric.id, no_data=tables.empty)
         value = f"{label} {metric_value(towns.at[code, metric.id], metric, lang)}"
         if pd.isna(ranks[code]):
             return value
@@ -174,7 +175,7 @@ class TownshipView:
                          f'{esc(label)}{count}</span>')
         legend = "".join(f'<span class="cm-chip {STATUS_CLASS[s]} cm-legend">'
                          f'{esc(t("status.count", lang, label=status_text(s, lang, filtered), n=n))}</span>'
-                         for s, n in metrics.village_status_counts(villages).items())
+                         for s, n in village_status_counts(villages).items())
         return f'<div class="cm-chips">{"".join(chips)}</div><div class="cm-chips cm-chip-legend">{legend}</div>'
 
     def _show_union(self, frame: pd.DataFrame, code: str, lang: str) -> None:

@@ -25,7 +25,7 @@ from coopmap.presentation.briefing import Briefing, CaseView
 from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, tile
 from coopmap.i18n import colon, format_number, join, t
-from coopmap.figures.metrics import VILLAGE_STATUSES
+from coopmap.figures.tables import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 

@@ -275,15 +275,15 @@ class Briefing:
     # -- tables ---------------------------------------------------------------------------
     @cached_property
     def townships(self) -> pd.DataFrame:
-        """:func:`coopmap.figures.metrics.township_table` of the registry."""
-        from coopmap.figures.metrics import township_table
+        """:func:`coopmap.figures.tables.township_table` of the registry."""
+        from coopmap.figures.tables import township_table
 
         return township_table(self.frame, self.divisions)
 
     @cached_property
     def villages(self) -> pd.DataFrame:
-        """:func:`coopmap.figures.metrics.village_table` of the registry."""
-        from coopmap.figures.metrics import village_table
+        """:func:`coopmap.figures.tables.village_table` of the registry."""
+        from coopmap.figures.tables import village_table
 
         return village_table(self.frame, self.divisions)
 
@@ -343,8 +343,8 @@ class Briefing:
         return covered, total, 100.0 * covered / total if total else 0.0
 
     def village_counts(self) -> dict[str, int]:
-        """How many villages have each coverage status (:func:`coopmap.figures.metrics.village_status_counts`)."""
-        from coopmap.figures.metrics import village_status_counts
+        """How many villages have each coverage status (:func:`coopmap.figures.tables.village_status_counts`)."""
+        from coopmap.figures.tables import village_status_counts
 
         return village_status_counts(self.villages)
 

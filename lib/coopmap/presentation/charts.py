@@ -55,7 +55,7 @@ MAP_SCHEME = "blues"
 _BAR = "#8fa9c4"
 _MISSING = "#dddddd"
 _INK = "#333333"
-STATUS_ORDER = ("coop", "reached", "none")  # coopmap.figures.metrics.VILLAGE_STATUSES
+STATUS_ORDER = ("coop", "reached", "none")  # coopmap.figures.tables.VILLAGE_STATUSES
 STATUS_COLORS = {"coop": ACCENT, "reached": "#e6a79f", "none": "#e4e4e4"}
 
 #: Measures compared in :func:`median_comparison` by default (registry column ids).
@@ -105,7 +105,7 @@ def _township_frame(table: pd.DataFrame, metric_id: str, lang: str,
     """
     for column in ("code", "name"):
         if column not in table.columns:
-            raise CoopmapError(f"the township table lacks column {column!r}; pass coopmap.figures.metrics.township_table(...)")
+            raise CoopmapError(f"the township table lacks column {column!r}; pass coopmap.figures.tables.township_table(...)")
     metric = _metric(metric_id)
     values = _metric_values(table, metric)
     unit = metric.unit(lang)
@@ -173,7 +173,7 @@ def township_map(
         10 townships (``code``, ``name``, ``geometry``, EPSG:4326), e.g. from
         :func:`coopmap.geo.boundaries.default_boundaries`.
     table : pandas.DataFrame
-        :func:`coopmap.figures.metrics.township_table` (``code``, ``name`` and the metric's
+        :func:`coopmap.figures.tables.township_table` (``code``, ``name`` and the metric's
         column, or what the metric's ``compute`` needs).
     metric : str, default "coverage_pct"
         A metric id of the :mod:`coopmap.figures.catalog`.
@@ -338,7 +338,7 @@ def township_ranking(
     Parameters
     ----------
     table : pandas.DataFrame
-        :func:`coopmap.figures.metrics.township_table`.
+        :func:`coopmap.figures.tables.township_table`.
     metric : str, default "coverage_pct"
         A metric id of the :mod:`coopmap.figures.catalog`.
     highlight : str, optional
@@ -396,7 +396,7 @@ def village_grid(
     Parameters
     ----------
     villages : pandas.DataFrame
-        :func:`coopmap.figures.metrics.village_table`: ``code``, ``short`` (or ``name``),
+        :func:`coopmap.figures.tables.village_table`: ``code``, ``short`` (or ``name``),
         ``township``, ``township_name``, ``coops``, ``status`` (``coop``,
         ``reached`` or ``none``), in official order.
     highlight : str, optional
@@ -418,7 +418,7 @@ def village_grid(
     needed = ("code", "township", "township_name", "status")
     missing = [c for c in needed if c not in villages.columns]
     if missing:
-        raise CoopmapError(f"the village table lacks column(s) {missing}; pass coopmap.figures.metrics.village_table(...)")
+        raise CoopmapError(f"the village table lacks column(s) {missing}; pass coopmap.figures.tables.village_table(...)")
     bad = sorted(set(villages["status"]) - set(STATUS_ORDER))
     if bad:
         raise CoopmapError(f"unknown village status {bad}: expected {', '.join(STATUS_ORDER)}")
@@ -426,7 +426,7 @@ def village_grid(
     towns = list(dict.fromkeys(v["township"]))
     names = {c: township_label(c, n, lang) for c, n in zip(v["township"], v["township_name"])}
     status_label = {s: status_text(s, lang, filtered) for s in STATUS_ORDER}
-    from coopmap.figures.metrics import village_status_counts  # lazy: metrics imports the registry stack
+    from coopmap.figures.tables import village_status_counts  # lazy: the tables import the divisions
 
     counts = village_status_counts(v)
     legend_label = {s: t("status.count", lang, label=label, n=counts[s]) for s, label in status_label.items()}
