@@ -147,6 +147,7 @@ def test_rejected_rows_are_listed_and_need_the_acknowledgement(app: App, store: 
     assert not part(panel, "cm-acknowledge").value and part(panel, "cm-acknowledge").layout.display == "none"
 
 
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Path) -> None:
     panel = app.data_panel
     panel.receive("第二版.csv", csv_bytes(tmp_path, second_rows(), "第二版"))

@@ -111,6 +111,7 @@ def test_township_table_csv_has_a_bom_and_no_live_formula(app: App, monkeypatch,
     assert again.report.rejected == 0 and set(again.frame["township"]) == {MENGNUO} and len(again.frame) == 3
 
 
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 def test_report_of_the_view_as_html(app: App, monkeypatch) -> None:
     content, payload = press(app, "report-html", monkeypatch)
     assert content["name"] == "龙陵县党组织领办合作社情况报告.html" and content["mime"].startswith("text/html")

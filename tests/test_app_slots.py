@@ -69,6 +69,7 @@ def test_a_template_needs_exactly_one_dataset(data):
         with_rows(chart, pd.DataFrame({"x": [4]}))
 
 
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_map_outlined_from_another_maps_spec_equals_the_map_built_for_that_township(data, lang):
     codes = data.township_codes
@@ -84,6 +85,7 @@ def test_a_map_outlined_from_another_maps_spec_equals_the_map_built_for_that_tow
         charts.outline_township(plain, codes[1])
 
 
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 def test_a_preheated_app_switches_language_and_lead_level_without_building_charts(monkeypatch):
     from coopmap.app.data import Filters
     from coopmap.app.main import build_app

@@ -54,6 +54,7 @@ def notices(app: App) -> str:
     return text(app.notices.html.value) if app.notices.widget.layout.display is None else ""
 
 
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 def test_after_an_accept_the_sample_is_listed_and_switching_back_shows_it(store: Path, update: bytes) -> None:
     app = App.from_files()
     assert app.data.illustrative and len(app.data.frame) == SAMPLE_COOPS
@@ -90,6 +91,7 @@ def test_after_an_accept_the_sample_is_listed_and_switching_back_shows_it(store:
     assert accepted.path.is_file() and [v.id for v in versions.list_versions()] == [accepted.id]
 
 
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 def test_a_page_already_open_is_told_when_another_page_switches(store: Path, update: bytes) -> None:
     first, second = App.from_files(), App.from_files()
     assert not second.watch.check() and notices(second) == "", "nothing changed yet"

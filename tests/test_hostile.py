@@ -263,6 +263,7 @@ def in_data(path: tuple) -> bool:
 
 
 # -- report, slides ---------------------------------------------------------------------------------
+@pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
 def test_html_report_escapes_the_registry(briefing: Briefing, frame: pd.DataFrame) -> None:
     county = render_html(briefing)
     parsed = assert_inert(county, "county report", allowed={"svg", "meta"})

@@ -3,7 +3,8 @@
 The three notebooks run at once (each kernel is its own process), each with an empty
 local data folder (``COOPMAP_DATA_LOCAL``) and none of the user's ``COOPMAP_*``
 settings, so that what they write (exports, the metric plug-in) lands in a temporary
-folder and the shipped sample is what they read.
+folder and the shipped sample is what they read. Running them starts three kernels and
+takes about 20 s: the tests that need the runs are marked ``slow`` (not in ``make test-fast``).
 """
 
 from __future__ import annotations
@@ -132,6 +133,7 @@ def test_uses_only_the_public_api(name: str):
 # -- run top to bottom -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_runs_top_to_bottom(runs: dict[str, Run], name: str):
     run = runs[name]
@@ -139,6 +141,7 @@ def test_runs_top_to_bottom(runs: dict[str, Run], name: str):
     assert all(c.execution_count is not None for c in _code_cells(run.notebook))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_charts_are_drawn_offline(runs: dict[str, Run], name: str):
     outputs = [out for cell in _code_cells(runs[name].notebook) for out in cell.outputs]
@@ -148,6 +151,7 @@ def test_charts_are_drawn_offline(runs: dict[str, Run], name: str):
     assert "cdn.jsdelivr.net" not in dumped and "<script src=\"http" not in dumped
 
 
+@pytest.mark.slow
 def test_explore_shows_rejected_rows_with_reasons(runs: dict[str, Run]):
     run = runs["01_explore_registry.ipynb"]
     assert "rows read 98 = accepted 98 + rejected 0 + skipped 0" in _text(_cell(run, "path = sources.default_registry()"))
@@ -157,6 +161,7 @@ def test_explore_shows_rejected_rows_with_reasons(runs: dict[str, Run]):
         assert re.search(rf"^\s*\d+\s+\d+\s+{column}\b", errors, re.M), f"no error row for {column}:\n{errors}"
 
 
+@pytest.mark.slow
 def test_added_metric_reaches_table_export_and_a_new_process(runs: dict[str, Run]):
     run = runs["02_add_a_metric.ipynb"]
     plugin = run.local / "metrics" / "revenue_per_member.py"
@@ -170,6 +175,7 @@ def test_added_metric_reaches_table_export_and_a_new_process(runs: dict[str, Run
     assert "人均经营收入" in (run.local / "exports" / "revenue_per_member_map.svg").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_compare_writes_charts_and_a_chinese_table(runs: dict[str, Run]):
     out = runs["03_compare_townships.ipynb"].local / "exports"
     magic = {".png": b"\x89PNG", ".pdf": b"%PDF", ".svg": b"<svg"}

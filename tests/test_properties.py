@@ -28,6 +28,9 @@ from coopmap.data.text import normalize
 
 from helpers import HEADER, coop_row
 
+# Hundreds of examples per property, about 20 s together: not in ``make test-fast``.
+pytestmark = pytest.mark.slow
+
 TODAY = dt.date(2024, 6, 30)
 FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 
