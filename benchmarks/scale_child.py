@@ -51,9 +51,9 @@ def measure_one(mode: str, args: argparse.Namespace) -> dict[str, object]:
     """One timed run in this process; see the module docstring."""
     t_import = time.perf_counter()
     if mode == "ours":
-        from coopmap.figures import tables
         from coopmap.data.divisions import Divisions
         from coopmap.data.registry import load_registry
+        from coopmap.figures import tables
     import pandas as pd
 
     out: dict[str, object] = {"mode": mode, "file": args.file, "import_seconds": time.perf_counter() - t_import}

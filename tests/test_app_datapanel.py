@@ -14,14 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import PROJECT, coop_row, write_csv
-from coopmap.data import sources, versions
 from coopmap.app import App, AppData
 from coopmap.app.datapanel import can_accept, report_csv, report_html
 from coopmap.app.parts import find_part
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.data import sources, versions
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
+from coopmap.geo.boundaries import schematic_townships
+
+from helpers import PROJECT, coop_row, write_csv
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 

@@ -14,15 +14,16 @@ from pathlib import Path
 
 import pytest
 
-from helpers import HEADER, coop_row, write_csv
 from coopmap import ExportError
-from coopmap.data import uscc
 from coopmap.app import App, AppData, Filters
 from coopmap.app.downloadbar import ITEMS
 from coopmap.app.parts import find_part
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
+from coopmap.geo.boundaries import schematic_townships
+
+from helpers import HEADER, coop_row, write_csv
 
 BIZHAI, MENGNUO = "530523203", "530523103"
 FORMULA_NAME = "=HYPERLINK(\"http://x\")合作社"

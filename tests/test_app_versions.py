@@ -15,12 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import coop_row, write_csv
 from coopmap import paths
-from coopmap.data import versions
 from coopmap.app import App
-from coopmap.app.watch import VersionWatch
 from coopmap.app.parts import find_part
+from coopmap.app.watch import VersionWatch
+from coopmap.data import versions
+
+from helpers import coop_row, write_csv
 
 MENGNUO = "530523103"
 SAMPLE_COOPS = 98

@@ -17,6 +17,7 @@ import pytest
 
 from coopmap import RegistryError
 from coopmap.data.registry import load_registry
+
 from helpers import bad_corpus
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"

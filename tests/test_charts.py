@@ -9,13 +9,13 @@ import pandas as pd
 import pytest
 import shapely
 
-from coopmap.geo import boundaries as bnd
-from coopmap.presentation import charts
 from coopmap import i18n
-from coopmap.figures import catalog, tables
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import CoopmapError, FontError
+from coopmap.figures import catalog, tables
+from coopmap.geo import boundaries as bnd
+from coopmap.presentation import charts
 from coopmap.presentation.chart_images import chart_to_bytes
 from coopmap.presentation.fonts import find_cjk_font
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from coopmap.figures import tables
 from coopmap import paths
 from coopmap.app import App, AppData, Filters
 from coopmap.data.industries import split_industries
+from coopmap.figures import tables
 
 
 def text(html: str) -> str:

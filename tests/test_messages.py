@@ -12,8 +12,8 @@ import pytest
 
 from coopmap.data import uscc
 from coopmap.data.messages import STRINGS, Message, odd_characters
-from coopmap.data.registry.cells import CellError, parse_date, parse_int, parse_number, parse_year
 from coopmap.data.registry import load_registry
+from coopmap.data.registry.cells import CellError, parse_date, parse_int, parse_number, parse_year
 
 from helpers import coop_row
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from coopmap import paths
-from coopmap.figures import plugins
+from coopmap.data.registry import load_registry
 from coopmap.errors import CoopmapError
+from coopmap.figures import plugins
 from coopmap.figures.catalog import get_metric, list_metrics, register_metric, unregister_metric
 from coopmap.figures.tables import township_table
-from coopmap.data.registry import load_registry
 
 PER_MEMBER = """
 from coopmap.figures.catalog import Metric, register_metric

@@ -22,8 +22,16 @@ from hypothesis import strategies as st
 
 from coopmap import RegistryError
 from coopmap.data import uscc
-from coopmap.data.registry.cells import CellError, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
 from coopmap.data.registry import load_registry
+from coopmap.data.registry.cells import (
+    CellError,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_number,
+    parse_text,
+    parse_year,
+)
 from coopmap.data.text import normalize
 
 from helpers import HEADER, coop_row

@@ -19,18 +19,19 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import HEADER, coop_row, write_csv
-from coopmap.figures import tables
 from coopmap import paths
-from coopmap.data import uscc
 from coopmap.app import App, AppData
-from coopmap.presentation.briefing import Briefing
+from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
-from coopmap.meeting.slides import coverage_slide
 from coopmap.data.registry import load_registry, write_registry
-from coopmap.outputs.report import render_html
 from coopmap.data.schema import CANONICAL_DTYPES, RegistrySchema
+from coopmap.figures import tables
+from coopmap.meeting.slides import coverage_slide
+from coopmap.outputs.report import render_html
 from coopmap.outputs.tables import table_bytes
+from coopmap.presentation.briefing import Briefing
+
+from helpers import HEADER, coop_row, write_csv
 
 MENGNUO, BIZHAI = "530523103", "530523203"
 TIANPO, CONGGANG, HAITOU, GOUXINZHAI = "530523103206", "530523103204", "530523103205", "530523103201"

@@ -225,7 +225,7 @@ async def crowd(server: Dashboard, solo: Visit, visits: list[Visit]) -> list[Vis
             done = await asyncio.wait_for(asyncio.gather(*(visit(browser, url, v) for v in visits)), CROWD_S)
             # everyone has finished clicking: each page must still show its own selection
             await asyncio.sleep(2)
-            for v, (context, page) in done:
+            for v, (_context, page) in done:
                 if not v.error:
                     v.final = await final_state(page)
             for _, (context, page) in done:

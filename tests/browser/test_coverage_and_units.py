@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from coopmap.figures import tables
 from coopmap import paths
-from coopmap.presentation.charts import STATUS_COLORS
 from coopmap.data.registry import load_registry
+from coopmap.figures import tables
+from coopmap.presentation.charts import STATUS_COLORS
 
 from .conftest import LOAD_TIMEOUT_MS, screenshot
 

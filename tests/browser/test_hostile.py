@@ -24,9 +24,9 @@ import pandas as pd
 import pytest
 
 from coopmap.data.industries import split_industries
-from helpers.hostile import IMG, SCRIPT, SVG, load_hostile
 
 from .conftest import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
+from helpers.hostile import IMG, SCRIPT, SVG, load_hostile
 
 MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
 VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"
