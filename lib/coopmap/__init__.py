@@ -3,6 +3,7 @@
 The names below are the public API (``__all__``). The documented modules are
 :mod:`coopmap.data.registry` (load, check and write registries), :mod:`coopmap.figures.catalog`
 (the metric catalog), :mod:`coopmap.figures.tables` (county, township and village figures),
+:mod:`coopmap.figures.relations` (union members, comparison peers, named cases),
 :mod:`coopmap.figures.metrics` (the reconciliation), :mod:`coopmap.figures.plugins`
 (metric plug-ins), :mod:`coopmap.presentation.charts`, :mod:`coopmap.presentation.chart_images`,
 :mod:`coopmap.geo.boundaries`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,

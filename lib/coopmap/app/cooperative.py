@@ -10,6 +10,7 @@ import pandas as pd
 from coopmap.presentation import charts
 from coopmap.i18n import join, t
 from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
+from coopmap.figures.relations import is_union, union_members
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from coopmap.app.slots import ChartSlot, chart_cache, with_rows
@@ -181,9 +182,8 @@ class CoopView:
             self._union = None
             self.union.layout.display = "none"
             self.union_label.layout.display = "none"
-        if coop["lead_level"] == "township":
-            frame = data.frame
-            members = frame[frame["union_uscc"].astype("string") == coop["uscc"]]
+        if is_union(coop["lead_level"]):
+            members = union_members(data.frame, coop["uscc"])
             self.members_title.value = f'<h3>{esc(t("app.coop.members_of_union", lang))}</h3>'
             self.members.set_rows(members, lang, places(data, members))
             self.members_box.layout.display = None

@@ -7,7 +7,7 @@ from typing import Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.figures import catalog
+from coopmap.figures import catalog, relations
 from coopmap.figures.tables import township_ranks, village_status_counts
 from coopmap.presentation.charts import status_text
 from coopmap.i18n import colon, format_number, t
@@ -181,12 +181,12 @@ class TownshipView:
     def _show_union(self, frame: pd.DataFrame, code: str, lang: str) -> None:
         """The township's union as the filters show it; its members are those of the whole registry."""
         self.union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
-        unions = frame[(frame["township"] == code) & (frame["lead_level"] == "township")]
+        unions = relations.township_unions(frame, code)
         if unions.empty:
             self._union = None
             self.union.layout.display = "none"
             registry = self._data.frame
-            hidden = int(((registry["township"] == code) & (registry["lead_level"] == "township")).sum())
+            hidden = len(relations.township_unions(registry, code))
             # filtered out is not absent: say how many the filters hide
             text = (t("app.township.no_union_filtered", lang, n=hidden) if hidden and self._state.filters.active
                     else t("app.township.no_union", lang))
@@ -198,7 +198,7 @@ class TownshipView:
         self.union.description = str(union["name"])
         # a union's members are a fact about it, whatever the filters keep on the page
         registry = self._data.frame
-        members = registry[registry["union_uscc"].astype("string") == self._union]
+        members = relations.union_members(registry, self._union)
         names = "、".join(members["name"].astype(str)) if lang == "zh" else "; ".join(members["name"].astype(str))
         partner = union["partner"]
         partner_html = (f' · {esc(t("app.coop.partner", lang))}{colon(lang)}{esc(partner)}'

@@ -15,7 +15,8 @@ import pandas as pd
 
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.data.reported import Figure, Reported, load_reported
-from coopmap.figures.tables import _union_members, county_summary, covered_villages
+from coopmap.figures.relations import union_member_mask
+from coopmap.figures.tables import county_summary, covered_villages
 
 # -- reconciliation --------------------------------------------------------------------
 
@@ -83,7 +84,7 @@ def _explain(fig: Figure, computed: Optional[float], summary: dict[str, Any], pu
         parts.append(f"报告：{new} + {upg} = {n}；台账：新组建{cnew} + 改造提升{cupg} = {cnew + cupg}（共{cn}个）。" if zh
                      else f"Report: {new} + {upg} = {n}; registry: {cnew} new + {cupg} upgraded = {cnew + cupg} (of {cn}).")
     elif fid == "coops_township_led":
-        members = int(_union_members(frame).sum())
+        members = int(union_member_mask(frame).sum())
         parts.append(f"乡镇领办的是联合社；台账中有{members}个合作社登记了所属联合社。" if zh
                      else f"Township-led cooperatives are unions (联合社); {members} cooperatives in the registry name their union.")
     elif fid in _NOT_COMPUTABLE:

@@ -42,6 +42,7 @@ from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.data.schema import SERVES_SEPARATOR
 from coopmap.errors import CoopmapError
 from coopmap.figures.catalog import get_metric, list_metrics
+from coopmap.figures.relations import union_member_mask
 
 __all__ = [
     "VILLAGE_STATUSES",
@@ -101,20 +102,6 @@ def _reached_codes(frame: pd.DataFrame, divisions: Divisions, covered: pd.Index)
     listed = pd.unique(lists.astype(str).str.split(SERVES_SEPARATOR).explode().to_numpy(dtype=object)) if len(lists) else []
     codes = pd.Index(pd.unique(divisions.villages["code"].to_numpy(dtype=object)))
     return codes[codes.isin(pd.Index(listed).astype(str)) & ~codes.isin(covered)]
-
-
-def _union_members(frame: pd.DataFrame) -> pd.Series:
-    """Boolean mask: the row belongs to a township union that is in the same registry."""
-    unions = set(frame.loc[frame["lead_level"] == "township", "uscc"].astype(str))
-    if "union_uscc" not in frame.columns:
-        return pd.Series(False, index=frame.index)
-    linked = frame["union_uscc"].notna().to_numpy()
-    codes = frame["union_uscc"].to_numpy(dtype=object)[linked]
-    member = np.zeros(len(frame), dtype=bool)
-    # set membership of the linked codes only (Series.isin over a column mostly <NA> took
-    # 15-250 ms at 100k rows, varying from run to run)
-    member[linked] = np.fromiter(map(unions.__contains__, codes), dtype=bool, count=len(codes))
-    return pd.Series(member, index=frame.index)
 
 
 def _sum(values: pd.Series) -> float:
@@ -249,7 +236,7 @@ def township_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -
     table["villages_reached"] = reached.str[:9].value_counts().reindex(codes, fill_value=0).astype(int)
     table["villages_not_covered"] = table["villages_total"] - table["villages_covered"] - table["villages_reached"]
     table["coverage_pct"] = (100.0 * table["villages_covered"] / table["villages_total"].where(table["villages_total"] > 0)).fillna(0.0)
-    table["union_members"] = count(_union_members(frame))
+    table["union_members"] = count(union_member_mask(frame))
     table["members"] = pd.Series(total("members", people_sums), index=table.index).fillna(0).astype(int)
     table["households"] = pd.Series(total("households", people_sums), index=table.index).fillna(0).astype(int)
     for column in ("land_mu", "revenue", "farmer_income", "collective_income"):

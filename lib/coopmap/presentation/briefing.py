@@ -37,10 +37,11 @@ from coopmap import i18n
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import DivisionError
+from coopmap.figures import relations
 from coopmap.i18n import colon, format_number, join, paren, t, township_label
 from coopmap.presentation.html import esc
 from coopmap.data.privacy import mask_name, mask_text
-from coopmap.data.reported import MONEY_UNITS, Case, Reported, load_reported
+from coopmap.data.reported import MONEY_UNITS, Reported, load_reported
 from coopmap.data.schema import BY_ID, SERVES_SEPARATOR, column_unit
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
@@ -349,28 +350,11 @@ class Briefing:
         return village_status_counts(self.villages)
 
     # -- named cases ------------------------------------------------------------------------
-    def _case_rows(self, case: Case) -> pd.DataFrame:
-        f = self.frame
-        try:
-            town = self.divisions.resolve_township(case.township)
-        except DivisionError:
-            return f.iloc[0:0]
-        rows = f[(f["township"].astype(str) == town) & (f["lead_level"] == case.level)]
-        if case.village:
-            try:
-                village = self.divisions.resolve_village(case.village, town)
-            except DivisionError:
-                return f.iloc[0:0]
-            rows = rows[rows["village"].astype("string") == village]
-        keyword = rows["industry"].astype(str).str.contains(case.industry_keyword, regex=False)
-        return rows[keyword] if keyword.any() else rows
-
     def cases(self) -> list[CaseView]:
         """The report's named cases, each with the registry's cooperative (if one matches)."""
         out = []
         for case in self.reported.cases.values():
-            rows = self._case_rows(case)
-            coop = rows.iloc[0] if len(rows) else None
+            coop = relations.case_cooperative(self.frame, case, self.divisions)
             figures = []
             for fig in case.figures:
                 key = f"case.{fig.id}"
@@ -434,9 +418,9 @@ class Briefing:
             rank[column] = (int(order.loc[code]), len(table))
         villages = self.villages[self.villages["township"] == code].reset_index(drop=True)
         coops = self.frame[self.frame["township"].astype(str) == code]
-        union = coops[coops["lead_level"] == "township"]
+        union = relations.township_unions(self.frame, code)
         union_name = mask_text(str(union.iloc[0]["name"])) if len(union) else None
-        union_members = int(coops["union_uscc"].isin(set(union["uscc"])).sum()) if len(union) else 0
+        union_members = len(relations.union_members(self.frame, str(union.iloc[0]["uscc"]))) if len(union) else 0
         listing = pd.DataFrame({
             "name": coops["name"].astype(str).map(mask_text),
             "level": coops["lead_level"],

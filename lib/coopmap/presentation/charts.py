@@ -26,6 +26,7 @@ from shapely.geometry import mapping
 
 from coopmap.geo import boundaries as bnd
 from coopmap.errors import CoopmapError
+from coopmap.figures.relations import comparison_peers
 from coopmap.presentation.fonts import FONT_FAMILY
 from coopmap.i18n import STRINGS, format_number, paren, t, township_label, unit_label
 from coopmap.data.schema import INCOME_STREAMS, column_unit, members_label, members_unit
@@ -519,9 +520,10 @@ def income_rows(coop: Mapping[str, Any] | pd.Series, *, lang: str = "zh") -> pd.
 def comparison_table(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = COMPARISON_MEASURES) -> pd.DataFrame:
     """Return a cooperative's figures beside its township's and the county's medians.
 
-    Peers are cooperatives of the same kind: township unions (领办层级 township) are
-    compared with the other unions, village- and group-led cooperatives with each
-    other. A union is alone in its township, so its township median is left empty.
+    Peers are those of :func:`coopmap.figures.relations.comparison_peers`: township
+    unions (领办层级 township) are compared with the other unions, village- and
+    group-led cooperatives with each other. A union is alone in its township, so its
+    township median is left empty.
 
     Parameters
     ----------
@@ -544,26 +546,21 @@ def comparison_table(frame: pd.DataFrame, uscc: str, measures: Sequence[str] = C
     CoopmapError
         When no cooperative has that code or a measure is not a registry column.
     """
-    match = frame[frame["uscc"] == uscc]
-    if match.empty:
-        raise CoopmapError(f"no cooperative with USCC {uscc!r} in the registry")
+    peers = comparison_peers(frame, uscc)
     unknown = [m for m in measures if m not in frame.columns]
     if unknown:
         raise CoopmapError(f"not registry columns: {unknown}")
-    coop = match.iloc[0]
-    is_union = coop["lead_level"] == "township"
-    peers = frame[(frame["lead_level"] == "township") == is_union]
-    town = peers[peers["township"] == coop["township"]]
+    coop = peers.coop
     rows = []
     for m in measures:
-        county_vals = pd.to_numeric(peers[m], errors="coerce").dropna()
-        town_vals = pd.to_numeric(town[m], errors="coerce").dropna()
+        county_vals = pd.to_numeric(peers.county[m], errors="coerce").dropna()
+        town_vals = pd.to_numeric(peers.township[m], errors="coerce").dropna()
         rows.append({
             "measure": m,
             "value": float(coop[m]) if pd.notna(coop[m]) else np.nan,
-            "township_median": np.nan if is_union or town_vals.empty else float(town_vals.median()),
+            "township_median": np.nan if town_vals.empty else float(town_vals.median()),
             "county_median": float(county_vals.median()) if not county_vals.empty else np.nan,
-            "township_peers": 0 if is_union else int(len(town_vals)),
+            "township_peers": int(len(town_vals)),
             "county_peers": int(len(county_vals)),
         })
     return pd.DataFrame(rows)
