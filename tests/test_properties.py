@@ -320,7 +320,7 @@ _name_chars = st.text(st.sampled_from(list("龙陵（）()，,：；！？１1�
 def test_column_wide_text_parsing_matches_cell_by_cell(cells):
     import numpy as np
 
-    from coopmap.data.registry import _plain_text
+    from coopmap.data.registry.columns import _plain_text
 
     values = np.array(cells, dtype=object)
     out = np.empty(len(values) + 1, dtype=object)

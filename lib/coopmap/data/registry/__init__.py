@@ -18,10 +18,8 @@ of such files with their expected outcomes.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -31,16 +29,18 @@ import pandera.errors
 
 from coopmap import i18n
 from coopmap.data import uscc
-from coopmap.data.registry.cells import CONTROL_CHARS, CellError, is_blank, nfkc_unchanged, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
+from coopmap.data.registry.cells import is_blank
 from coopmap.data.divisions import Divisions, load_divisions
-from coopmap.errors import DivisionError, RegistryError
-from coopmap.data.messages import Message, message_of
+from coopmap.errors import RegistryError
+from coopmap.data.messages import Message
 from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
 from coopmap.data.text import normalize
 from coopmap.data.registry.report import RowIssue, RejectedRow, ValidationReport, Registry, _note, _cell_text
 from coopmap.data.registry.sheet import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_CELLS, _Sheet
 from coopmap.data.registry.header import _column_letter, _map_columns, _is_serial_header, _choose_sheet
 from coopmap.data.registry.reading import _read_sheets, read_table
+from coopmap.data.registry.writing import neutralise, to_display_table, write_registry
+from coopmap.data.registry.columns import _parse_column
 
 COOP_LAW_DATE = dt.date(2007, 7, 1)
 _TOTAL_WORDS = ("合计", "小计", "总计")
@@ -52,27 +52,11 @@ _SIGNATURE_LABELS = (
 _SIGNATURE = re.compile(rf"^(?:{'|'.join(_SIGNATURE_LABELS)})(?:\([^)]*\))?(?::|$)")
 """A signature line's first cell, normalised: 填表人：张三, 审核人, 填报单位(盖章)：…"""
 _SIGNATURE_HINT = re.compile("[人期位话导]")
-_LEAD_LEVEL = {
-    "乡镇": "township", "乡镇领办": "township", "镇级": "township", "乡级": "township",
-    "乡镇级": "township", "乡镇党委领办": "township", "township": "township",
-    "村": "village", "村级": "village", "村级领办": "village", "村党组织领办": "village",
-    "village": "village",
-    "村民小组": "group", "小组": "group", "组级": "group", "村民小组领办": "group",
-    "group": "group",
-}
-_FORMATION = {"新组建": "new", "新建": "new", "new": "new", "改造提升": "upgraded", "提升": "upgraded", "upgraded": "upgraded"}
-_LEAD_LEVEL_ZH = {"township": "乡镇", "village": "村", "group": "村民小组"}
-_FORMATION_ZH = {"new": "新组建", "upgraded": "改造提升"}
-_FORMULA_START = ("=", "+", "-", "@")
 _SCHEMA = RegistrySchema.to_schema()
 # pandera registers its pandas backends on the first validation, importing its data
 # synthesis strategies (and hypothesis, when installed) on the way: ~0.3 s. Pay it here,
 # with the other imports, not inside the first registry a process loads.
 _SCHEMA.validate(empty_registry())
-
-
-# -- reading the raw table ----------------------------------------------------------
-#
 
 
 # -- rows ---------------------------------------------------------------------------
@@ -85,15 +69,6 @@ def _is_total_row(row: list[Any], name_index: int | None, first: Any) -> bool:
     return any(
         isinstance(c, str) and ("计" in c or "計" in c) and any(w in normalize(c) for w in _TOTAL_WORDS) for c in candidates
     )
-
-
-_LIST_SEPARATORS = re.compile(r"[、,，;；\n]+")
-
-
-def _village_list(raw: Any) -> str | None:
-    """A cell listing villages (坡头村、半坡村; commas, semicolons, line breaks) as names joined by 、."""
-    names = [n.strip() for n in _LIST_SEPARATORS.split(parse_text(raw))]
-    return "、".join(dict.fromkeys(n for n in names if n)) or None
 
 
 def _resolve_served(serves: np.ndarray, town: np.ndarray, divisions: Divisions,
@@ -122,191 +97,7 @@ def _resolve_served(serves: np.ndarray, town: np.ndarray, divisions: Divisions,
     return out
 
 
-def _strip_neutralised(text: str) -> str:
-    """Undo the apostrophe our exports put before = + - @ (formula-injection guard)."""
-    return text[1:] if text[:1] == "'" and text.lstrip("'").startswith(_FORMULA_START) else text
-
-
-def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divisions: Divisions, today: dt.date) -> "_ParsedColumn":
-    """Parse one column (object array of raw cells), each distinct value once."""
-    def parse_one(raw: Any) -> tuple[Any, str | None]:
-        if is_blank(raw):
-            return None, None
-        try:
-            if kind in ("text",):
-                return _strip_neutralised(parse_text(raw)) or None, None
-            if kind == "uscc":
-                if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                    raise CellError(Message("load.uscc_number"))
-                return normalize(raw).upper(), None
-            if kind == "lead_level":
-                key = normalize(raw)
-                if key not in _LEAD_LEVEL:
-                    raise CellError(Message("load.lead_level", value=raw))
-                return _LEAD_LEVEL[key], None
-            if kind == "formation":
-                key = normalize(raw)
-                if key not in _FORMATION:
-                    raise CellError(Message("load.formation", value=raw))
-                return _FORMATION[key], None
-            if kind == "township":
-                return divisions.resolve_township(raw), None
-            if kind == "village":
-                return parse_text(raw), None  # resolved later, against the row's township
-            if kind == "villages":
-                return _village_list(raw), None  # each resolved later, against the row's township
-            if kind == "bool":
-                return parse_bool(raw), None
-            if kind == "date":
-                return parse_date(raw, today), None
-            if kind == "year":
-                return parse_year(raw), None
-            if kind == "int":
-                return parse_int(raw), None
-            if kind == "money":
-                return parse_number(raw, scale, money=True), None
-            if kind == "number":
-                return parse_number(raw, scale), None
-        except (CellError, DivisionError) as exc:
-            return None, message_of(exc)
-        raise AssertionError(f"unknown column kind {kind}")  # pragma: no cover
-
-    # each distinct cell value is parsed once; factorize hashes in C (1, 1.0 and True
-    # share a slot, which every parser treats alike)
-    if kind in ("text", "uscc", "village") and _mostly_distinct_text(values):
-        # codes, names: hashing them all would cost more than it saves (dates, however
-        # distinct in a sample, repeat over a long file and cost more to parse than to hash)
-        codes, uniques = np.arange(len(values)), values
-    else:
-        try:
-            codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        except TypeError:  # an unhashable cell value: parse cell by cell
-            codes, uniques = np.arange(len(values)), values
-    parsed = np.empty(len(uniques) + 1, dtype=object)  # the last slot serves code -1 (blank)
-    errors = np.empty(len(uniques) + 1, dtype=object)
-    todo: Iterable[int] = range(len(uniques))
-    if kind in ("int", "number", "money") and len(uniques):
-        todo = _plain_numbers(uniques, kind, scale, parsed)
-    elif kind in ("text", "village", "uscc") and len(uniques):
-        todo = _plain_text(uniques, kind, parsed)
-    for i in todo:
-        parsed[i], errors[i] = parse_one(uniques[i])
-    if kind in ("money", "number"):
-        # the column's values as floats (NaN: missing), taken per row in C instead of
-        # boxing a Python float per cell and converting the cells back later
-        typed = np.full(len(parsed), np.nan)
-        filled = np.flatnonzero(pd.notna(parsed))
-        typed[filled] = parsed[filled].astype(float)
-        parsed = typed
-    return _ParsedColumn(codes, parsed, errors)
-
-
-@dataclass
-class _ParsedColumn:
-    """One parsed column: per row a code into the parsed distinct values (-1: missing)."""
-
-    codes: np.ndarray
-    parsed: np.ndarray
-    errors_: np.ndarray
-
-    def values(self) -> np.ndarray:
-        return self.parsed[self.codes]
-
-    def has_error(self) -> np.ndarray:
-        """Per row: whether its cell failed to parse."""
-        return pd.notna(self.errors_)[self.codes]
-
-    def missing(self) -> np.ndarray:
-        """Per row: whether its cell gave no value (blank, or failed)."""
-        return pd.isna(self.parsed)[self.codes]
-
-
-_WHITESPACE = re.compile(r"\s")
 _TOTAL_CHAR = re.compile("[计計]")
-
-
-def _mostly_distinct_text(values: np.ndarray) -> bool:
-    """Whether a long column is all text and its first 1,000 cells nearly all differ."""
-    if len(values) < 5000:
-        return False
-    sample = values[:1000]
-    return len(set(sample)) > 900 and pd.api.types.infer_dtype(values, skipna=False) == "string"
-
-
-def _plain_text(uniques: np.ndarray, kind: str, out: np.ndarray) -> np.ndarray:
-    """Fill ``out`` for distinct text cells that parse to themselves, trimmed; return the indices left.
-
-    Blank cells stay ``None``. For ``text`` and ``village`` a plain cell is already in
-    NFKC form and holds no control characters, so :func:`coopmap.data.registry.cells.parse_text`
-    only trims it; for ``uscc`` a plain cell is ASCII without whitespace, so
-    :func:`coopmap.data.text.normalize` leaves it as it is. Everything else goes to the full
-    parser. The checks run over all cells joined at once, cell by cell only when that fails.
-    """
-    n = len(uniques)
-    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
-        is_text = np.ones(n, dtype=bool)
-    else:
-        is_text = np.fromiter((type(u) is str for u in uniques), dtype=bool, count=n)
-    index = np.flatnonzero(is_text)
-    raw = uniques[index]
-    texts = list(map(str.strip, raw))
-    filled = np.fromiter(map(bool, texts), dtype=bool, count=len(texts))
-    if not filled.all():
-        index, raw = index[filled], raw[filled]
-        texts = [t for t, f in zip(texts, filled) if f]
-    if kind == "uscc":
-        joined = "".join(raw)
-        if joined.isascii() and not _WHITESPACE.search(joined):
-            plain = np.ones(len(raw), dtype=bool)
-            out[index] = np.fromiter("\n".join(texts).upper().split("\n") if texts else [], dtype=object, count=len(texts))
-        else:
-            plain = np.fromiter((r.isascii() and not _WHITESPACE.search(r) for r in raw), dtype=bool, count=len(raw))
-            for i, text, ok in zip(index, texts, plain):
-                if ok:
-                    out[i] = text.upper()
-    else:
-        joined = "".join(raw)
-        # (printable text holds no control character: skip the search over every character)
-        # (parse_text keeps full-width （）etc. as they are: leave them out of the NFKC test)
-        if nfkc_unchanged("\n".join(raw)) and (joined.isprintable() or not CONTROL_CHARS.search(joined)):
-            plain = np.ones(len(raw), dtype=bool)
-        else:
-            plain = np.fromiter(
-                (nfkc_unchanged(r) and not CONTROL_CHARS.search(r) for r in raw), dtype=bool, count=len(raw)
-            )
-        if kind == "text" and "'" in joined:
-            texts = [_strip_neutralised(t) for t in texts]
-        if plain.all():
-            out[index] = np.fromiter(texts, dtype=object, count=len(texts))
-        else:
-            for i, text, ok in zip(index, texts, plain):
-                if ok:
-                    out[i] = text
-    done = np.zeros(n, dtype=bool)
-    done[np.flatnonzero(is_text)[~filled]] = True  # blank text: None, no error
-    done[index[plain]] = True
-    return np.flatnonzero(~done)
-
-
-def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray) -> np.ndarray:
-    """Fill ``out`` for distinct values that are plain numbers; return the indices left.
-
-    A plain number is a finite int/float or text pandas reads as one (no separators,
-    units or full-width digits); it means the same to :func:`coopmap.data.registry.cells.parse_number`.
-    Everything else, including whole-number checks that fail, goes to the full parser.
-    """
-    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
-        plain = np.ones(len(uniques), dtype=bool)
-    else:
-        plain = np.fromiter((type(u) in (str, int, float) for u in uniques), dtype=bool, count=len(uniques))
-    numbers = pd.to_numeric(pd.Series(np.where(plain, uniques, None), dtype=object), errors="coerce").to_numpy(dtype=float)
-    ok = plain & np.isfinite(numbers)
-    if kind == "int":
-        ok &= numbers == np.round(numbers)
-        out[: len(uniques)][ok] = [int(n) for n in numbers[ok]]
-    else:
-        out[: len(uniques)][ok] = list(numbers[ok] * scale)
-    return np.flatnonzero(~ok)
 
 
 _TABLE_CHECK_ZH = {
@@ -795,131 +586,3 @@ def _row_warnings(frame: pd.DataFrame) -> list[RowIssue]:
     for row, code in linked.loc[~linked["union_uscc"].isin(unions), ["source_row", "union_uscc"]].itertuples(index=False):
         warnings.append(RowIssue(int(row), "union_uscc", str(code), Message("load.union_unknown")))
     return warnings
-
-
-# -- writing --------------------------------------------------------------------------
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix text starting with = + - @ with an apostrophe (spreadsheet formula injection).
-
-    Text that already starts with an apostrophe before one of them gets another, so
-    that reading the file back (which drops one) gives the text unchanged.
-    """
-    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_display_table(frame: pd.DataFrame, divisions: Divisions | None = None) -> pd.DataFrame:
-    """Return the canonical registry as officials read it: Chinese headers and values.
-
-    Division codes become official names, levels and formations their Chinese words,
-    yes/no 是/否, dates ``YYYY-MM-DD``; money stays in 万元.
-    """
-    divisions = divisions or load_divisions()
-    towns = dict(zip(divisions.townships["code"], divisions.townships["name"]))
-    vills = dict(zip(divisions.villages["code"], divisions.villages["name"]))
-    shorts = dict(zip(divisions.villages["code"], divisions.villages["short"]))
-    out = pd.DataFrame(index=frame.index)
-    for col in COLUMNS:
-        values = frame[col.id] if col.id in frame else pd.Series([None] * len(frame), index=frame.index)
-        if col.id == "township":
-            values = values.map(towns)
-        elif col.id == "village":
-            values = values.map(lambda v: vills.get(v) if isinstance(v, str) else None)
-        elif col.kind == "villages":  # short names (坡头村、半坡村), as officials write them
-            values = values.map(lambda v: "、".join(shorts.get(c, c) for c in v.split(SERVES_SEPARATOR)) if isinstance(v, str) else None)
-        elif col.id == "lead_level":
-            values = values.map(_LEAD_LEVEL_ZH)
-        elif col.id == "formation":
-            values = values.map(_FORMATION_ZH)
-        elif col.kind == "bool":
-            values = values.map(lambda v: "是" if bool(v) else "否")
-        elif col.kind == "date":
-            values = pd.to_datetime(values).dt.strftime("%Y-%m-%d")
-        out[col.header] = values.astype(object).where(values.notna(), None)
-    return out
-
-
-def write_registry(frame: pd.DataFrame, path: str | Path, title: str | None = None, divisions: Divisions | None = None) -> Path:
-    """Write a canonical registry as ``.xlsx`` or ``.csv`` that :func:`load_registry` reads back.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Canonical registry (as from :func:`load_registry` or :func:`coopmap.data.sample.generate`).
-    path : str or Path
-        Target; the suffix chooses the format. CSV is UTF-8 with a BOM so that Excel
-        on Chinese Windows opens it correctly.
-    title : str, optional
-        A title row written above the header (as offices keep their sheets).
-
-    Returns
-    -------
-    Path
-        The written file.
-    """
-    path = Path(path)
-    table = to_display_table(frame, divisions).map(neutralise)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() == ".csv":
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            writer = csv.writer(fh)
-            if title:
-                writer.writerow([title])
-            writer.writerow(list(table.columns))
-            for row in table.itertuples(index=False):
-                writer.writerow([_csv_value(v) for v in row])
-        return path
-    if path.suffix.lower() != ".xlsx":
-        raise RegistryError(f"{path}: can only write .xlsx or .csv")
-    _write_xlsx(table, path, title)
-    return path
-
-
-def _csv_value(value: Any) -> str:
-    if is_blank(value):
-        return ""
-    if isinstance(value, float):
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def _write_xlsx(table: pd.DataFrame, path: Path, title: str | None) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "台账"
-    first = 1
-    if title:
-        sheet.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
-        sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(table.columns))
-        first = 2
-    header_fill = PatternFill("solid", fgColor="F2DCDB")
-    for j, header in enumerate(table.columns, start=1):
-        cell = sheet.cell(row=first, column=j, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    kinds = {c.header: c.kind for c in COLUMNS}
-    for i, row in enumerate(table.itertuples(index=False), start=first + 1):
-        for j, (header, value) in enumerate(zip(table.columns, row), start=1):
-            if is_blank(value):
-                continue
-            cell = sheet.cell(row=i, column=j)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            if kinds[header] in ("money", "number"):
-                cell.number_format = "#,##0.00"
-            elif kinds[header] in ("int",):
-                cell.number_format = "#,##0"
-    for j, header in enumerate(table.columns, start=1):
-        width = max([len(str(header)) * 2] + [len(str(v)) * (2 if not str(v).isascii() else 1) for v in table[header].head(200) if v is not None])
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(width + 2, 8), 48)
-    sheet.freeze_panes = sheet.cell(row=first + 1, column=3)
-    book.save(path)
