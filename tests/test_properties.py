@@ -305,7 +305,7 @@ _cells = st.text(st.sampled_from(list("ab 计計\n\t\u3000\u00a0\u2028合小") +
 def test_column_wide_blank_and_total_filters_match_cell_by_cell(cells):
     import numpy as np
 
-    from coopmap.data.registry import _blank_mask, _maybe_total
+    from coopmap.data.registry.rows import _blank_mask, _maybe_total
 
     values = np.array(cells, dtype=object)
     assert _blank_mask(values).tolist() == [not c.strip() for c in cells]

@@ -19,57 +19,27 @@ of such files with their expected outcomes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-import pandera.errors
 
-from coopmap import i18n
 from coopmap.data import uscc
 from coopmap.data.registry.cells import is_blank
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import RegistryError
 from coopmap.data.messages import Message
-from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, COLUMNS, HEADERS_ZH, SERVES_SEPARATOR, RegistrySchema, empty_registry
+from coopmap.data.schema import COLUMNS, HEADERS_ZH, SERVES_SEPARATOR
 from coopmap.data.text import normalize
 from coopmap.data.registry.report import RowIssue, RejectedRow, ValidationReport, Registry, _note, _cell_text
-from coopmap.data.registry.sheet import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_CELLS, _Sheet
-from coopmap.data.registry.header import _column_letter, _map_columns, _is_serial_header, _choose_sheet
+from coopmap.data.registry.sheet import MAX_FILE_BYTES, MAX_UNPACKED_BYTES, MAX_CELLS
+from coopmap.data.registry.header import _column_letter, _map_columns, _choose_sheet
 from coopmap.data.registry.reading import _read_sheets, read_table
 from coopmap.data.registry.writing import neutralise, to_display_table, write_registry
 from coopmap.data.registry.columns import _parse_column
-
-COOP_LAW_DATE = dt.date(2007, 7, 1)
-_TOTAL_WORDS = ("合计", "小计", "总计")
-_SERIAL_VALUE = re.compile(r"^\d{1,6}[.、]?$")
-_SIGNATURE_LABELS = (
-    "填表人", "制表人", "填报人", "审核人", "审批人", "复核人", "核对人", "统计人", "经办人", "联系人", "联系电话",
-    "单位负责人", "主要负责人", "负责人", "分管领导", "填报日期", "填表日期", "制表日期", "报送日期", "日期", "填报单位",
-)
-_SIGNATURE = re.compile(rf"^(?:{'|'.join(_SIGNATURE_LABELS)})(?:\([^)]*\))?(?::|$)")
-"""A signature line's first cell, normalised: 填表人：张三, 审核人, 填报单位(盖章)：…"""
-_SIGNATURE_HINT = re.compile("[人期位话导]")
-_SCHEMA = RegistrySchema.to_schema()
-# pandera registers its pandas backends on the first validation, importing its data
-# synthesis strategies (and hypothesis, when installed) on the way: ~0.3 s. Pay it here,
-# with the other imports, not inside the first registry a process loads.
-_SCHEMA.validate(empty_registry())
-
-
-# -- rows ---------------------------------------------------------------------------
-
-
-def _is_total_row(row: list[Any], name_index: int | None, first: Any) -> bool:
-    candidates = [first]
-    if name_index is not None and name_index < len(row):
-        candidates.append(row[name_index])
-    return any(
-        isinstance(c, str) and ("计" in c or "計" in c) and any(w in normalize(c) for w in _TOTAL_WORDS) for c in candidates
-    )
-
+from coopmap.data.registry.rows import _body_columns, _first_filled, _serial_columns, _classify_rows, _warn_beyond_header
+from coopmap.data.registry.checks import COOP_LAW_DATE, _SCHEMA, _canonical_frame, _validate_schema, _TABLE_CHECKS, _row_warnings
 
 def _resolve_served(serves: np.ndarray, town: np.ndarray, divisions: Divisions,
                     add_error: Callable[[int, str | None, str], None]) -> np.ndarray:
@@ -95,56 +65,6 @@ def _resolve_served(serves: np.ndarray, town: np.ndarray, divisions: Divisions,
     for k, found in resolved.items():
         out[k] = SERVES_SEPARATOR.join(found) or None
     return out
-
-
-_TOTAL_CHAR = re.compile("[计計]")
-
-
-_TABLE_CHECK_ZH = {
-    "village_unless_township_led": "除乡镇领办的联合社外，合作社须填写村（社区）",
-    "group_when_group_led": "村民小组领办的合作社须填写村民小组",
-    "members_at_least_the_legal_minimum": "{header}低于法定最低数：合作社至少 5 名成员，乡镇领办的联合社至少 3 个成员社",
-    "village_in_township": "村（社区）代码须以其乡镇的代码开头",
-    "serves_villages_in_township": "{header}只能填本乡镇的村（社区）",
-}
-"""The schema's table-wide rules in Chinese; the English is the rule's docstring."""
-
-
-def _table_check_strings() -> dict[str, dict[str, str]]:
-    strings = {}
-    for check, zh in _TABLE_CHECK_ZH.items():
-        doc = " ".join(getattr(RegistrySchema, check).__doc__.split()).rstrip(".")
-        strings[f"load.check.{check}"] = {"zh": zh, "en": doc if doc[:1].isupper() else "{header} " + doc}
-    return strings
-
-
-i18n.add_strings(_table_check_strings(), "coopmap.data.registry")
-
-_CHECK_FORMS = (
-    (re.compile(r"greater_than_or_equal_to\((.*)\)"), "load.check.at_least", "n"),
-    (re.compile(r"less_than_or_equal_to\((.*)\)"), "load.check.at_most", "n"),
-    (re.compile(r"isin\((.*)\)"), "load.check.one_of", "values"),
-)
-
-
-def _plain_check_message(check: str, column: str | None) -> str:
-    """Turn a pandera check name into a sentence for officials, led by the column's header."""
-    header = BY_ID[column].header if column in BY_ID else str(column)
-    for pattern, key, name in _CHECK_FORMS:
-        m = pattern.match(check)
-        if m:
-            return Message(key, header=header, **{name: m.group(1)})
-    if check.startswith(("str_matches", "code_form")):
-        return Message("load.check.form", header=header)
-    if check in ("not_nullable", "field_uniqueness"):
-        return Message("load.check.required" if check == "not_nullable" else "load.check.unique", header=header)
-    if f"load.check.{check}" in i18n.STRINGS:
-        return Message(f"load.check.{check}", header=header)
-    # a rule without a Chinese text yet: its docstring (or name), in English only
-    message = (getattr(getattr(RegistrySchema, check, None), "__doc__", None) or check).strip().rstrip(".")
-    if column in BY_ID and not message[:1].isupper():
-        message = f"{header} {message}"
-    return message
 
 
 def load_registry(path: str | Path, sheet: str | None = None, *, divisions: Divisions | None = None, today: dt.date | None = None) -> Registry:
@@ -330,259 +250,3 @@ def _rejected_row(k: int, row: int, parsed: dict[str, Any], raw_text: dict[str, 
         normalize(_cell_text(raw_text["uscc"][k])).upper(),
         divisions.township_name(town) if isinstance(town, str) else _cell_text(raw_text["township"][k]).strip(),
     )
-
-
-def _body_columns(table: _Sheet, data_i: int) -> tuple[int, list[np.ndarray]]:
-    """The rows below the header as one object array per column (short rows padded)."""
-    head = table.rows[data_i:]
-    tail = table.tail
-    widths = [len(row) for row in head] + ([tail.shape[1]] if tail is not None else [])
-    width = max(widths, default=0)
-    n_head = len(head)
-    n = n_head + (len(tail) if tail is not None else 0)
-    columns = [np.full(n, None, dtype=object) for _ in range(width)]
-    if n_head and width:
-        padded = [row if len(row) == width else list(row) + [None] * (width - len(row)) for row in head]
-        block = pd.DataFrame(padded, dtype=object).to_numpy(dtype=object)
-        for j in range(width):
-            columns[j][:n_head] = block[:, j]
-    if tail is not None:
-        for j in range(tail.shape[1]):
-            columns[j][n_head:] = tail[j].to_numpy(dtype=object)
-    return n, columns
-
-
-def _blank_mask(values: np.ndarray) -> np.ndarray:
-    """:func:`coopmap.data.registry.cells.is_blank` of each cell; text cells without calling it.
-
-    For text, ``is_blank(s)`` is ``not s.strip()``: no character outside
-    ``str.isspace`` becomes blank under NFKC (checked over all of Unicode).
-    """
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        # not s.strip() is: empty, or only characters that str.isspace accepts
-        empty = np.fromiter(map(len, values), dtype=np.int64, count=len(values)) == 0
-        return empty | np.fromiter(map(str.isspace, values), dtype=bool, count=len(values))
-    return np.fromiter(map(is_blank, values), dtype=bool, count=len(values))
-
-
-def _first_filled(columns: list[np.ndarray], n: int) -> np.ndarray:
-    """Index of each row's first non-blank cell, ``-1`` for a blank row."""
-    first = np.full(n, -1, dtype=np.intp)
-    open_rows = np.arange(n)
-    for j, column in enumerate(columns):
-        if not len(open_rows):
-            break
-        filled = ~_blank_mask(column if len(open_rows) == n else column[open_rows])
-        first[open_rows[filled]] = j
-        open_rows = open_rows[~filled]
-    return first
-
-
-def _serial_columns(header: list[Any], mapping: dict[str, tuple[int, float]]) -> list[int]:
-    """Columns headed 序号 (or 编号, No.): a template's pre-numbered serial numbers."""
-    mapped = {j for j, _ in mapping.values()}
-    return [j for j, cell in enumerate(header) if j not in mapped and _is_serial_header(cell)]
-
-
-def _text_with(values: np.ndarray, hint: "re.Pattern[str]") -> np.ndarray:
-    """Cells that are text containing a match of ``hint`` (a quick filter before a closer look)."""
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
-        joined = "\n".join(values)
-        # the cells holding one: each match's offset in the joined text mapped to its cell
-        hits = np.fromiter((m.start() for m in hint.finditer(joined)), dtype=np.int64)
-        out = np.zeros(len(values), dtype=bool)
-        if len(hits):
-            ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
-            out[np.searchsorted(ends, hits, side="right")] = True
-        return out
-    return np.fromiter((isinstance(v, str) and hint.search(v) is not None for v in values), dtype=bool, count=len(values))
-
-
-def _maybe_total(values: np.ndarray) -> np.ndarray:
-    """Cells that are text containing 计 or 計 (a quick filter before :func:`_is_total_row`)."""
-    return _text_with(values, _TOTAL_CHAR)
-
-
-def _is_serial_value(value: Any) -> bool:
-    """A serial number: a whole number (1, 1.0) or its text (1, １, 1., 1、)."""
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, np.integer)):
-        return True
-    if isinstance(value, (float, np.floating)):
-        return float(value).is_integer()
-    return isinstance(value, str) and _SERIAL_VALUE.match(normalize(value)) is not None
-
-
-def _classify_rows(columns: list[np.ndarray], first_col: np.ndarray, name_idx: int, data_i: int, report: ValidationReport,
-                   serial_cols: Iterable[int] = ()) -> np.ndarray:
-    """Record the rows that are no cooperative in ``report.skipped_rows``; return the other rows' indices.
-
-    Each skipped row has its reason: blank; only its serial number (a template numbered
-    further than it was filled); a total (合计, 小计, 总计); a signature line (填表人：…
-    审核人：… 填报日期：…, its first cell a signature label); a note (one text value,
-    perhaps repeated across merged cells, and nothing else). A row with a serial number
-    and any other value is a cooperative's row, checked like every other.
-    """
-    n = len(first_col)
-    filled = first_col >= 0
-    first = np.full(n, None, dtype=object)
-    for j in np.unique(first_col[filled]):
-        rows = np.flatnonzero(first_col == j)
-        first[rows] = columns[j][rows]
-    total = np.zeros(n, dtype=bool)
-    name = columns[name_idx] if name_idx < len(columns) else np.full(n, None, dtype=object)
-    for k in np.flatnonzero(filled & (_maybe_total(first) | _maybe_total(name))):
-        total[k] = _is_total_row([name[k]] if name_idx < len(columns) else [], 0 if name_idx < len(columns) else None, first[k])
-    signature = np.zeros(n, dtype=bool)
-    for k in np.flatnonzero(filled & ~total & _text_with(first, _SIGNATURE_HINT)):
-        signature[k] = _SIGNATURE.match(normalize(first[k])) is not None
-    # only a serial number: the row's first value is in a serial column and nothing follows it
-    serial_only = np.zeros(n, dtype=bool)
-    serial_cols = [j for j in serial_cols if j < len(columns)]
-    open_rows = np.flatnonzero(filled & ~total & ~signature & np.isin(first_col, serial_cols))
-    if len(open_rows):
-        for j, column in enumerate(columns):
-            if not len(open_rows):
-                break
-            if j in serial_cols:
-                continue
-            open_rows = open_rows[_blank_mask(column[open_rows])]
-        for k in open_rows:
-            serial_only[k] = all(is_blank(columns[j][k]) or _is_serial_value(columns[j][k]) for j in serial_cols)
-    # a note row: one text value, perhaps repeated across merged cells, and nothing else
-    if pd.api.types.infer_dtype(first, skipna=True) == "string":  # every value text or missing
-        is_text = pd.notna(first)
-    else:
-        is_text = np.fromiter((isinstance(v, str) for v in first), dtype=bool, count=n)
-    open_rows = np.flatnonzero(filled & ~total & ~signature & ~serial_only & is_text)
-    for column in columns:
-        if not len(open_rows):
-            break
-        cells = column[open_rows]
-        same = np.asarray(cells == first[open_rows], dtype=bool)
-        if not same.all():
-            same[~same] = _blank_mask(cells[~same])
-        open_rows = open_rows[same]
-    note = np.zeros(n, dtype=bool)
-    note[open_rows] = True
-    for k in np.flatnonzero(~filled | total | signature | serial_only | note):
-        row_no = int(data_i + 1 + k)  # a Python int: the JSON report cannot hold numpy's
-        if not filled[k]:
-            report.skipped_rows.append(RowIssue(row_no, None, "", Message("load.skip.blank")))
-            continue
-        reason = ("load.skip.total" if total[k] else "load.skip.signature" if signature[k]
-                  else "load.skip.serial_only" if serial_only[k] else "load.skip.note")
-        report.skipped_rows.append(RowIssue(row_no, None, _cell_text(first[k]), Message(reason)))
-    return np.flatnonzero(filled & ~total & ~signature & ~serial_only & ~note)
-
-
-def _warn_beyond_header(columns: list[np.ndarray], keep: np.ndarray, last_header: int, data_i: int, report: ValidationReport) -> None:
-    """Warn once per kept row that has values right of the last header."""
-    beyond = [(j, ~_blank_mask(columns[j][keep])) for j in range(last_header + 1, len(columns))]
-    beyond = [(j, filled) for j, filled in beyond if filled.any()]
-    if not beyond:
-        return
-    any_filled = np.logical_or.reduce([filled for _, filled in beyond])
-    for i in np.flatnonzero(any_filled):
-        js = [j for j, filled in beyond if filled[i]]
-        k = keep[i]
-        letters = ", ".join(_column_letter(j) for j in js[:5])
-        report.warnings.append(RowIssue(int(data_i + 1 + k), None, _cell_text(columns[js[0]][k]), Message("load.beyond_header", letters=letters)))
-
-
-def _to_canonical_column(values: pd.Series, dtype: str) -> pd.Series:
-    if dtype == "datetime64[ns]":
-        return pd.to_datetime(values).astype("datetime64[ns]")
-    if dtype in ("int64", "bool"):
-        return values.astype(dtype) if values.notna().all() else values.astype(object)
-    if dtype == "float64":
-        return pd.to_numeric(values, errors="coerce").astype("float64")
-    if dtype == "string":
-        return values.astype("string")
-    return values.astype("str") if values.notna().all() else values
-
-
-_STAND_INS = {"int64": 0, "bool": False, "float64": 0.0, "datetime64[ns]": dt.date(2000, 1, 1), "str": "-"}
-"""Values put in the missing cells of rows that already failed (non-nullable columns only)."""
-
-
-def _canonical_frame(parsed: dict[str, Any], broken: np.ndarray) -> pd.DataFrame:
-    """Build the canonical table of all rows; in ``broken`` rows the missing cells get stand-ins.
-
-    Every column gets its canonical dtype. A rejected row's missing or failed cells would
-    keep a column from it (an int column cannot hold a gap), so they hold a stand-in
-    value instead, and each rejected row's code a unique stand-in that no real code equals.
-    """
-    out: dict[str, pd.Series] = {}
-    for col_id, dtype in CANONICAL_DTYPES.items():
-        values = np.asarray(parsed[col_id])
-        if dtype == "float64" and values.dtype == np.float64:
-            if len(broken) and not _SCHEMA.columns[col_id].nullable:
-                values = values.copy()
-                cells = values[broken]
-                cells[np.isnan(cells)] = _STAND_INS[dtype]
-                values[broken] = cells
-            out[col_id] = pd.Series(values)
-            continue
-        values = np.asarray(values, dtype=object)
-        if len(broken) and not _SCHEMA.columns[col_id].nullable:
-            values = values.copy()
-            if col_id == "uscc":
-                values[broken] = np.array([f"#{k}" for k in broken], dtype=object)  # unique, and unlike any code
-            else:
-                cells = values[broken]
-                cells[pd.isna(cells)] = _STAND_INS[dtype]
-                values[broken] = cells
-        out[col_id] = _to_canonical_column(pd.Series(values), dtype)
-    return pd.DataFrame(out)
-
-
-def _validate_schema(frame: pd.DataFrame) -> list[tuple[int, str | None, str, str]]:
-    """Check the rows with the pandera model; return (index, column, message, context) failures.
-
-    ``context`` is ``"Column"`` for a column's own rule and the rule's name (a key of
-    :data:`_TABLE_CHECKS`) for a
-    rule across columns; each (row, column, rule) once.
-    """
-    if frame.empty:
-        return []
-    try:
-        _SCHEMA.validate(frame, lazy=True)
-        return []
-    except pandera.errors.SchemaErrors as exc:
-        failures = exc.failure_cases
-    rejects: dict[tuple[int, str | None, str], tuple[int, str | None, str, str]] = {}
-    for case in failures.itertuples(index=False):
-        index, check = case.index, str(case.check)
-        if index is None or (isinstance(index, float) and np.isnan(index)):
-            raise RegistryError(f"registry schema check failed for the whole table: {check} on {case.column}") from None
-        table_check = case.schema_context == "DataFrameSchema"
-        column = _TABLE_CHECKS.get(check, (None, ()))[0] if table_check else case.column
-        context = check if table_check else "Column"
-        rejects.setdefault((int(index), column, check), (int(index), column, _plain_check_message(check, column), context))
-    return list(rejects.values())
-
-
-_TABLE_CHECKS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "village_unless_township_led": ("village", ("lead_level", "village")),
-    "group_when_group_led": ("group", ("lead_level", "group")),
-    "village_in_township": ("village", ("village", "township")),
-    "members_at_least_the_legal_minimum": ("members", ("members", "lead_level")),
-    "serves_villages_in_township": ("serves_villages", ("serves_villages", "township")),
-}
-"""The schema's table-wide rules: the column a failure is reported in, and the columns the rule reads."""
-
-
-def _row_warnings(frame: pd.DataFrame) -> list[RowIssue]:
-    warnings = []
-    law = pd.Timestamp(COOP_LAW_DATE)
-    for row, founded in frame.loc[frame["founded"] < law, ["source_row", "founded"]].itertuples(index=False):
-        warnings.append(RowIssue(int(row), "founded", founded.date().isoformat(), Message("load.founded_before_law")))
-    for row, code in frame.loc[~frame["uscc"].str.startswith(uscc.FARMER_COOP_PREFIX), ["source_row", "uscc"]].itertuples(index=False):
-        warnings.append(RowIssue(int(row), "uscc", code, Message("load.uscc_not_93")))
-    unions = set(frame.loc[frame["lead_level"] == "township", "uscc"])
-    linked = frame[frame["union_uscc"].notna()]
-    for row, code in linked.loc[~linked["union_uscc"].isin(unions), ["source_row", "union_uscc"]].itertuples(index=False):
-        warnings.append(RowIssue(int(row), "union_uscc", str(code), Message("load.union_unknown")))
-    return warnings
