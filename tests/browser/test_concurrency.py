@@ -34,7 +34,7 @@ from coopmap.data import sources
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, PROJECT, VIEWPORT, Dashboard, _coopmap_command, _is_local, free_port
+from helpers.browser import CHROMIUM, CHROMIUM_ARGS, PROJECT, VIEWPORT, Dashboard, coopmap_command, free_port, is_local
 
 async_api = pytest.importorskip("playwright.async_api", reason="Playwright for Python is not installed")
 
@@ -93,7 +93,7 @@ def crowd_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dashboard
     log = tmp / f"serve-{port}.log"
     env = {k: v for k, v in os.environ.items() if k not in ("COOPMAP_REGISTRY", "COOPMAP_BOUNDARIES")}
     with log.open("wb") as out:
-        process = subprocess.Popen([*_coopmap_command(), "serve", "--no-browser", "--port", str(port),
+        process = subprocess.Popen([*coopmap_command(), "serve", "--no-browser", "--port", str(port),
                                     "--pool-size", str(POOL)], cwd=PROJECT, stdout=out, stderr=subprocess.STDOUT, env=env)
     running = Dashboard(f"http://127.0.0.1:{port}/", process, log)
     deadline = time.monotonic() + 300
@@ -148,7 +148,7 @@ async def visit(browser, url: str, v: Visit) -> tuple[Visit, object]:
     context = await browser.new_context(viewport=VIEWPORT, locale="zh-CN", service_workers="block")
 
     async def route(route) -> None:
-        if _is_local(route.request.url):
+        if is_local(route.request.url):
             await route.continue_()
         else:
             v.offsite.append(route.request.url)

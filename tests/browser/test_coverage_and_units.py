@@ -15,7 +15,7 @@ from coopmap.data.registry import load_registry
 from coopmap.figures import tables
 from coopmap.presentation.charts import STATUS_COLORS
 
-from .conftest import LOAD_TIMEOUT_MS, screenshot
+from helpers.browser import LOAD_TIMEOUT_MS, screenshot
 
 VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"
 LEGEND_LABELS = ".cm-village-grid svg .role-legend-label text"

@@ -16,7 +16,7 @@ import pytest
 from coopmap import paths
 from coopmap.data.registry import load_registry
 
-from .conftest import LOAD_TIMEOUT_MS, SCREENSHOTS
+from helpers.browser import LOAD_TIMEOUT_MS, SCREENSHOTS
 
 MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
 VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"

@@ -21,8 +21,8 @@ from coopmap import paths
 from coopmap.data import versions
 from coopmap.data.registry import load_registry
 
-from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 from helpers import coop_row, write_csv
+from helpers.browser import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

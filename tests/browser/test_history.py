@@ -12,8 +12,8 @@ import pytest
 from coopmap import paths
 from coopmap.data.registry import load_registry
 
-from .conftest import LOAD_TIMEOUT_MS, SCREENSHOTS
 from .test_dashboard import MAP_SHAPES, MENGNUO, click_inside, open_dashboard
+from helpers.browser import LOAD_TIMEOUT_MS, SCREENSHOTS
 
 RANKING_BARS = ".cm-ranking svg .role-mark.mark-rect path"
 TOWNSHIP_HEADING = ".cm-township h2"

@@ -25,7 +25,7 @@ import pytest
 
 from coopmap.data.industries import split_industries
 
-from .conftest import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
+from helpers.browser import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
 from helpers.hostile import IMG, SCRIPT, SVG, load_hostile
 
 MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"

@@ -17,7 +17,7 @@ import pytest
 from coopmap.data.registry import load_registry
 from coopmap.meeting.presenter import DOWNLOADS
 
-from .conftest import LOAD_TIMEOUT_MS, PROJECT, Dashboard, Guard, _is_local, screenshot, start_dashboard
+from helpers.browser import LOAD_TIMEOUT_MS, PROJECT, Dashboard, Guard, is_local, screenshot, start_dashboard
 
 SLIDE_COUNT = 12
 FULL_HD = {"width": 1920, "height": 1080}
@@ -74,7 +74,7 @@ def screen(browser) -> Iterator:
     guard = Guard()
 
     def route(route) -> None:
-        if _is_local(route.request.url):
+        if is_local(route.request.url):
             route.continue_()
         else:
             guard.offsite.append(route.request.url)

@@ -18,8 +18,8 @@ import pytest
 
 from coopmap.data.divisions import load_divisions
 
-from .conftest import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 from helpers import PROJECT, write_csv
+from helpers.browser import LOAD_TIMEOUT_MS, screenshot, start_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect

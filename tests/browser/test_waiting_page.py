@@ -14,7 +14,7 @@ from typing import Iterator
 
 import pytest
 
-from .conftest import LOAD_TIMEOUT_MS, SCREENSHOTS, Dashboard, start_dashboard
+from helpers.browser import LOAD_TIMEOUT_MS, SCREENSHOTS, Dashboard, start_dashboard
 
 #: Voila's own loading text, in English.
 VOILA_TEXT = r"/Running |Executing \d|Reading \d|Loading widget/"
