@@ -206,7 +206,7 @@ def test_shipped_sample_files_load_and_match_the_generator(path, frame, summary)
 
 
 def test_reconciling_the_sample_shows_only_the_known_differences(frame, reported):
-    from coopmap.figures.metrics import reconcile
+    from coopmap.figures.reconcile import reconcile
 
     by = reconcile(frame, lang="en").set_index("id")
     for fid in COUNTS:

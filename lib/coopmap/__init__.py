@@ -4,7 +4,7 @@ The names below are the public API (``__all__``). The documented modules are
 :mod:`coopmap.data.registry` (load, check and write registries), :mod:`coopmap.figures.catalog`
 (the metric catalog), :mod:`coopmap.figures.tables` (county, township and village figures),
 :mod:`coopmap.figures.relations` (union members, comparison peers, named cases),
-:mod:`coopmap.figures.metrics` (the reconciliation), :mod:`coopmap.figures.plugins`
+:mod:`coopmap.figures.reconcile` (published against computed), :mod:`coopmap.figures.plugins`
 (metric plug-ins), :mod:`coopmap.presentation.charts`, :mod:`coopmap.presentation.chart_images`,
 :mod:`coopmap.geo.boundaries`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,
 :mod:`coopmap.data.divisions`, :mod:`coopmap.data.schema`, :mod:`coopmap.paths` and
@@ -16,7 +16,7 @@ from __future__ import annotations
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
 from coopmap.figures.catalog import Metric, get_metric, list_metrics, register_metric, unregister_metric
-from coopmap.figures.metrics import reconcile
+from coopmap.figures.reconcile import reconcile
 from coopmap.figures.tables import county_summary, township_table, village_table
 from coopmap.figures.plugins import load_plugins
 from coopmap.data.registry import Registry, ValidationReport, load_registry, write_registry

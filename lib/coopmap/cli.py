@@ -78,10 +78,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_reconcile(args: argparse.Namespace) -> int:
-    from coopmap.figures import metrics
+    from coopmap.figures.reconcile import reconcile
 
     registry = _load(args.registry)
-    table = metrics.reconcile(registry.frame)
+    table = reconcile(registry.frame)
     if args.json:
         _print_json(json.loads(table.to_json(orient="records", force_ascii=False)))
         return 0

@@ -23,7 +23,7 @@ import geopandas as gpd
 import pandas as pd
 
 from coopmap.figures import catalog
-from coopmap.figures.metrics import reconcile
+from coopmap.figures.reconcile import reconcile
 from coopmap.figures.tables import county_summary, township_table, village_table
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions

@@ -1,7 +1,7 @@
 """The county overview: programme tiles, township ranking, village grid, reconciliation.
 
 The tiles show the figures computed from the registry, each beside the published
-figure, and mark those that differ (:func:`coopmap.figures.metrics.reconcile` says how). With
+figure, and mark those that differ (:func:`coopmap.figures.reconcile.reconcile` says how). With
 filters on, the tiles count only the matching cooperatives and are not compared with
 the published figures. The reconciliation table always covers the whole registry.
 """

@@ -10,7 +10,7 @@ Everything here is a pure function of a canonical registry frame (as
 
 A metric registered in the catalog (:mod:`coopmap.figures.catalog`) becomes a column of
 :func:`township_table`. The reconciliation with the published figures is
-:mod:`coopmap.figures.metrics`.
+:mod:`coopmap.figures.reconcile`.
 
 Counting rules
 --------------

@@ -290,7 +290,7 @@ class Briefing:
 
     @cached_property
     def _reconciled(self) -> pd.DataFrame:
-        from coopmap.figures.metrics import reconcile
+        from coopmap.figures.reconcile import reconcile
 
         return reconcile(self.frame, self.reported, divisions=self.divisions, lang=self.lang)
 

@@ -21,6 +21,7 @@ from coopmap.strings import (
     meeting,
     messages,
     page,
+    reconcile,
     report,
     watch,
 )
@@ -28,5 +29,5 @@ from coopmap.strings import (
 #: (owner named in a clash error, table), in load order.
 TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = tuple(
     (module.__name__, module.STRINGS)
-    for module in (common, charts, messages, briefing, report, meeting, app, datapanel, downloadbar, watch, page)
+    for module in (common, charts, messages, briefing, reconcile, report, meeting, app, datapanel, downloadbar, watch, page)
 )
