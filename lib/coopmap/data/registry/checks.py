@@ -18,12 +18,12 @@ import pandera.errors
 from coopmap import i18n
 from coopmap.data import uscc
 from coopmap.data.messages import Message
-from coopmap.data.registry.report import RowIssue
+from coopmap.data.registry.report import RowIssue, _RowErrors
 from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, RegistrySchema, empty_registry
 from coopmap.errors import RegistryError
 
-
 COOP_LAW_DATE = dt.date(2007, 7, 1)
+"""The Farmer Cooperatives Law took effect on this day; an earlier founding date is warned about."""
 
 _SCHEMA = RegistrySchema.to_schema()
 # pandera registers its pandas backends on the first validation, importing its data
@@ -77,6 +77,46 @@ def _plain_check_message(check: str, column: str | None) -> str:
     if column in BY_ID and not message[:1].isupper():
         message = f"{header} {message}"
     return message
+
+
+def _check_table(parsed: dict[str, Any], errors: _RowErrors) -> pd.DataFrame:
+    """Check all kept rows against the schema at once; record the failures in ``errors``; return the accepted rows.
+
+    The accepted rows are those without any error, as a table in canonical form.
+    """
+    # one pandera validation of all rows: rows that already failed parsing take part with
+    # their good cells (so that a row gets one error per problem, not only its first);
+    # their other cells hold stand-ins whose failures are not reported
+    parsed["source_row"] = errors.row_numbers
+    broken = np.array(sorted(errors.by_row), dtype=np.intp)
+    typed = _canonical_frame(parsed, broken)
+    good: dict[str, np.ndarray] = {}
+    if len(broken):
+        for col_id, values in parsed.items():
+            cells = pd.notna(np.asarray(values, dtype=object)[broken])
+            failed = {k for k in broken for e in errors.by_row[k] if e.column == col_id}
+            if failed:
+                cells &= ~np.isin(broken, list(failed))
+            if col_id == "village":  # a village is read (as its code) only against a township that was
+                cells &= pd.notna(np.asarray(parsed["township"], dtype=object)[broken])
+            good[col_id] = cells
+    is_candidate = np.ones(len(errors.row_numbers), dtype=bool)
+    is_candidate[broken] = False
+    position = {k: i for i, k in enumerate(broken)}
+    rejected_now: list[int] = []
+    broken_failures: list[tuple[int, str, str]] = []
+    for k_label, col_id, message, context in _validate_schema(typed):
+        if is_candidate[k_label]:
+            rejected_now.append(k_label)
+            errors.add(k_label, col_id, message)
+        elif col_id not in (None, "uscc", "source_row") and all(good[c][position[k_label]] for c in _TABLE_CHECKS.get(context, (None, (col_id,)))[1]):
+            # a rule on cells that all parsed: reported too (a table-wide rule only when all its inputs did)
+            broken_failures.append((k_label, col_id, message))
+    order = {c: i for i, c in enumerate(_SCHEMA.columns)}
+    for k_label, col_id, message in sorted(broken_failures, key=lambda f: order[f[1]]):  # a row's problems in column order
+        errors.add(k_label, col_id, message)
+    is_candidate[rejected_now] = False
+    return typed.iloc[np.flatnonzero(is_candidate)].reset_index(drop=True) if not is_candidate.all() else typed
 
 
 def _to_canonical_column(values: pd.Series, dtype: str) -> pd.Series:

@@ -17,11 +17,23 @@ import pandas as pd
 
 from coopmap.data.divisions import Divisions
 from coopmap.data.messages import Message, message_of
+from coopmap.data.registry.cells import (
+    CONTROL_CHARS,
+    CellError,
+    is_blank,
+    nfkc_unchanged,
+    parse_bool,
+    parse_date,
+    parse_int,
+    parse_number,
+    parse_text,
+    parse_year,
+)
+from coopmap.data.registry.report import _RowErrors
 from coopmap.data.registry.writing import _strip_neutralised
-from coopmap.data.registry.cells import CONTROL_CHARS, CellError, is_blank, nfkc_unchanged, parse_bool, parse_date, parse_int, parse_number, parse_text, parse_year
+from coopmap.data.schema import COLUMNS
 from coopmap.data.text import normalize
 from coopmap.errors import DivisionError
-
 
 _LEAD_LEVEL = {
     "乡镇": "township", "乡镇领办": "township", "镇级": "township", "乡级": "township",
@@ -41,6 +53,38 @@ def _village_list(raw: Any) -> str | None:
     """A cell listing villages (坡头村、半坡村; commas, semicolons, line breaks) as names joined by 、."""
     names = [n.strip() for n in _LIST_SEPARATORS.split(parse_text(raw))]
     return "、".join(dict.fromkeys(n for n in names if n)) or None
+
+
+def _parse_cells(columns: list[np.ndarray], keep: np.ndarray, n_read: int, mapping: dict[str, tuple[int, float]],
+                 divisions: Divisions, today: dt.date, errors: _RowErrors) -> dict[str, np.ndarray]:
+    """Parse the kept rows' cells of every registry column; record each cell's problem in ``errors``.
+
+    Returns per column id the parsed values of the kept rows (``None`` for each row of a
+    column the file lacks); a required cell that is blank is an error too.
+    """
+    n_keep = len(keep)
+    all_kept = n_keep == n_read
+    parsed: dict[str, np.ndarray] = {}
+    for col in COLUMNS:
+        if col.id not in mapping:
+            parsed[col.id] = [None] * n_keep  # type: ignore[assignment]
+            continue
+        j, scale = mapping[col.id]
+        if j < len(columns):
+            series = columns[j] if all_kept else columns[j][keep]
+        else:
+            series = np.full(n_keep, None, dtype=object)
+        errors.raw_text[col.id] = series
+        result = _parse_column(col.id, col.kind, series, scale, divisions, today)
+        parsed[col.id] = result.values()
+        # (each test is made once per distinct value, then taken per row)
+        has_error = result.has_error()
+        for k in np.flatnonzero(has_error):
+            errors.add(int(k), col.id, result.errors_[result.codes[k]])
+        if col.required:
+            for k in np.flatnonzero(result.missing() & ~has_error):
+                errors.add(int(k), col.id, Message("load.required", header=col.header))
+    return parsed
 
 
 def _parse_column(col_id: str, kind: str, values: np.ndarray, scale: float, divisions: Divisions, today: dt.date) -> "_ParsedColumn":

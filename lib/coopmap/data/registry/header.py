@@ -11,13 +11,12 @@ import re
 from typing import Any
 
 from coopmap.data.messages import Message
+from coopmap.data.registry.cells import is_blank
 from coopmap.data.registry.report import RowIssue, _note
 from coopmap.data.registry.sheet import _Sheet
-from coopmap.data.registry.cells import is_blank
 from coopmap.data.schema import COLUMNS, HEADERS_ZH
 from coopmap.data.text import normalize
 from coopmap.errors import RegistryError
-
 
 _SERIAL_HEADERS = frozenset({"序号", "序", "编号", "顺序号", "排序", "no", "no.", "#"})
 """Headers of a serial-number column (compared normalised, lower case): read as no registry column."""

@@ -12,7 +12,6 @@ from coopmap.data.registry.text_tables import _CONTROL_BYTES, _read_csv, _read_h
 from coopmap.data.registry.workbooks import _password_message, _read_workbook
 from coopmap.errors import RegistryError
 
-
 # Files are recognised by their content, not their name: a legacy .xls renamed .xlsx,
 # a CSV saved with an .xlsx name, or a web page (HTML table) exported as .xls by an
 # online system all load; a password-protected workbook, an image or a damaged file

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from coopmap.data.messages import text_of
@@ -144,3 +145,20 @@ def _cell_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+class _RowErrors:
+    """The errors of the kept rows so far, by row (its index among the kept rows), in the order found.
+
+    ``raw_text`` holds each parsed column's raw cells, for the value an error quotes.
+    """
+
+    def __init__(self, row_numbers: np.ndarray) -> None:
+        self.row_numbers = row_numbers
+        self.raw_text: dict[str, np.ndarray] = {}
+        self.by_row: dict[int, list[RowIssue]] = {}
+
+    def add(self, k: int, col_id: str | None, message: str) -> None:
+        """Record an error of kept row ``k`` in column ``col_id``, quoting the cell as read."""
+        value = _cell_text(self.raw_text[col_id][k]) if col_id in self.raw_text else ""
+        self.by_row.setdefault(k, []).append(RowIssue(int(self.row_numbers[k]), col_id, value, message))

@@ -13,12 +13,12 @@ import numpy as np
 import pandas as pd
 
 from coopmap.data.messages import Message
+from coopmap.data.registry.cells import is_blank
 from coopmap.data.registry.header import _column_letter, _is_serial_header
 from coopmap.data.registry.report import RowIssue, ValidationReport, _cell_text
 from coopmap.data.registry.sheet import _Sheet
-from coopmap.data.registry.cells import is_blank
 from coopmap.data.text import normalize
-
+from coopmap.errors import RegistryError
 
 _TOTAL_WORDS = ("合计", "小计", "总计")
 
@@ -41,6 +41,30 @@ def _is_total_row(row: list[Any], name_index: int | None, first: Any) -> bool:
     return any(
         isinstance(c, str) and ("计" in c or "計" in c) and any(w in normalize(c) for w in _TOTAL_WORDS) for c in candidates
     )
+
+
+def _cooperative_rows(table: _Sheet, header: list[Any], mapping: dict[str, tuple[int, float]], data_i: int,
+                      report: ValidationReport, source: str) -> tuple[list[np.ndarray], np.ndarray]:
+    """Read the rows below the header; record the skipped ones in ``report``; return the columns and the kept rows.
+
+    Sets ``report.rows_read`` (trailing blank rows are not rows) and warns of values
+    right of the last header. Returns one object array per column (cut to the rows
+    read) and the indices of the rows that are cooperatives' rows.
+    """
+    n_body, columns = _body_columns(table, data_i)
+    name_idx = mapping["name"][0]
+    first_col = _first_filled(columns, n_body)
+    filled = np.flatnonzero(first_col >= 0)
+    report.rows_read = int(filled[-1]) + 1 if len(filled) else 0  # trailing blank rows are not rows
+    if not report.rows_read:
+        raise RegistryError(f"{source}: the registry has a header (row {data_i}) but no rows below it")
+    n_read = report.rows_read
+    first_col = first_col[:n_read]
+    columns = [col[:n_read] for col in columns]
+    keep = _classify_rows(columns, first_col, name_idx, data_i, report, _serial_columns(header, mapping))
+    last_header = max(j for j, cell in enumerate(header) if not is_blank(cell))
+    _warn_beyond_header(columns, keep, last_header, data_i, report)
+    return columns, keep
 
 
 def _body_columns(table: _Sheet, data_i: int) -> tuple[int, list[np.ndarray]]:

@@ -9,7 +9,6 @@ import pandas as pd
 
 from coopmap.data.registry.report import RowIssue
 
-
 MAX_FILE_BYTES = 256 * 2**20
 """Largest registry file read (a 100,000-row registry is about 20 MB)."""
 MAX_UNPACKED_BYTES = 1024 * 2**20

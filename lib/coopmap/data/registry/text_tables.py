@@ -18,7 +18,6 @@ from coopmap.data.registry.sheet import _RESAVE, MAX_CELLS, _Sheet
 from coopmap.data.text import normalize
 from coopmap.errors import RegistryError
 
-
 _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0c\x0e-\x1f]")
 
 

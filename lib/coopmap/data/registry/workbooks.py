@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from coopmap.data.messages import Message
+from coopmap.data.registry.cells import is_blank
 from coopmap.data.registry.header import _column_letter
 from coopmap.data.registry.report import RowIssue, _note
 from coopmap.data.registry.sheet import _RESAVE, MAX_CELLS, MAX_UNPACKED_BYTES, _Sheet
-from coopmap.data.registry.cells import is_blank
 from coopmap.errors import RegistryError
 
 

@@ -13,7 +13,6 @@ from coopmap.data.registry.cells import is_blank
 from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR
 from coopmap.errors import RegistryError
 
-
 _LEAD_LEVEL_ZH = {"township": "乡镇", "village": "村", "group": "村民小组"}
 _FORMATION_ZH = {"new": "新组建", "upgraded": "改造提升"}
 _FORMULA_START = ("=", "+", "-", "@")
