@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 STRINGS: dict[str, dict[str, str]] = {
-    # cells (coopmap.data.parsing)
+    # cells (coopmap.data.registry.cells)
     "load.bool_not_number": {"zh": "应为数字，填的是“{value}”", "en": "expected a number, got {value!r}"},
     "load.unknown_unit_money": {
         "zh": "“{value}”中的单位“{unit}”无法识别；请以万元或元填写",
