@@ -305,3 +305,12 @@ def test_registered_names_keep_their_full_width_brackets_through_load_and_export
     assert list(reg.frame["name"]) == [name, "测试1号（甲）合作社"]
     again = load(write_registry(reg.frame, tmp_path / "out.xlsx"))
     assert list(again.frame["name"]) == [name, "测试1号（甲）合作社"]
+
+
+@pytest.mark.parametrize("header", ["年度", "成员数", "带动农户数", "交叉任职人数"])
+def test_a_huge_whole_number_is_a_row_error_not_a_crash(tmp_path, header):
+    # Found by the property test: 9223372036854775296 overflowed the int64 column.
+    path = write_csv(tmp_path / "huge.csv", [coop_row(1, **{header: "9223372036854775296"}), coop_row(2)])
+    report = load_registry(path, today=dt.date(2024, 6, 30)).report
+    assert (report.accepted, report.rejected) == (1, 1)
+    assert [(e.row, e.value) for e in report.errors] == [(2, "9223372036854775296")]

@@ -20,6 +20,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "load.not_a_number": {"zh": "不是数字：“{value}”", "en": "not a number: {value!r}"},
     "load.not_finite": {"zh": "不是有效的数字：“{value}”", "en": "not a finite number: {value!r}"},
     "load.not_whole": {"zh": "应为整数，填的是“{value}”", "en": "expected a whole number, got {value!r}"},
+    "load.too_large": {"zh": "数字过大，不可能是本列的值：“{value}”", "en": "number too large to be this column's value: {value!r}"},
     "load.not_a_year": {"zh": "年度应为数字（写作 2023）：“{value}”", "en": "not a number for a year (write it as 2023): {value!r}"},
     "load.not_yes_no": {
         "zh": "应填“是”或“否”（也可用 √/×、Y/N、1/0），填的是“{value}”",

@@ -133,11 +133,19 @@ def parse_number(value: object, unit_scale: float = 1.0, money: bool = False) ->
     return number
 
 
+#: Largest whole number a cell may hold: beyond 2**53 a float no longer holds every
+#: integer, and beyond 2**63 the int64 column overflowed (an OverflowError, not a row error).
+MAX_WHOLE = 2**53
+
+
 def parse_int(value: object) -> int:
-    """Parse a whole number (``"12"``, ``12.0``, ``"1,200"``); a fraction is an error."""
+    """Parse a whole number (``"12"``, ``12.0``, ``"1,200"``); a fraction or a number
+    beyond :data:`MAX_WHOLE` is an error."""
     number = parse_number(value)
     if not float(number).is_integer():
         raise CellError(Message("load.not_whole", value=value))
+    if abs(number) > MAX_WHOLE:
+        raise CellError(Message("load.too_large", value=value))
     return int(number)
 
 

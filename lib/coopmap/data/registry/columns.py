@@ -19,6 +19,7 @@ from coopmap.data.divisions import Divisions
 from coopmap.data.messages import Message, message_of
 from coopmap.data.registry.cells import (
     CONTROL_CHARS,
+    MAX_WHOLE,
     CellError,
     is_blank,
     nfkc_unchanged,
@@ -261,7 +262,7 @@ def _plain_numbers(uniques: np.ndarray, kind: str, scale: float, out: np.ndarray
     numbers = pd.to_numeric(pd.Series(np.where(plain, uniques, None), dtype=object), errors="coerce").to_numpy(dtype=float)
     ok = plain & np.isfinite(numbers)
     if kind == "int":
-        ok &= numbers == np.round(numbers)
+        ok &= (numbers == np.round(numbers)) & (np.abs(numbers) <= MAX_WHOLE)
         out[: len(uniques)][ok] = [int(n) for n in numbers[ok]]
     else:
         out[: len(uniques)][ok] = list(numbers[ok] * scale)
