@@ -9,12 +9,19 @@ import pytest
 
 from coopmap import load_divisions
 from coopmap.data import uscc
-from coopmap.errors import CoopmapError
-from coopmap.figures.catalog import BUILTIN_METRICS, Metric, get_metric, list_metrics, register_metric, unregister_metric
-from coopmap.figures.reconcile import reconcile
-from coopmap.figures.tables import county_summary, township_table, village_table
 from coopmap.data.reported import load_reported
 from coopmap.data.schema import CANONICAL_DTYPES, RegistrySchema
+from coopmap.errors import CoopmapError
+from coopmap.figures.catalog import (
+    BUILTIN_METRICS,
+    Metric,
+    get_metric,
+    list_metrics,
+    register_metric,
+    unregister_metric,
+)
+from coopmap.figures.reconcile import reconcile
+from coopmap.figures.tables import county_summary, township_table, village_table
 
 MENGNUO, BIZHAI = "530523103", "530523203"
 TIANPO, CONGGANG, HAITOU, POTOU = "530523103206", "530523103204", "530523103205", "530523203212"

@@ -9,10 +9,10 @@ import pytest
 
 from coopmap import load_divisions, paths
 from coopmap.data import uscc
-from coopmap.figures.tables import county_summary, township_table
 from coopmap.data.reported import load_reported
 from coopmap.data.sample import DEFAULT_SEED, LAW_DATE, MIN_UNION_MEMBERS, TITLE, generate, write_sample
 from coopmap.data.schema import BY_ID, CANONICAL_DTYPES, INCOME_STREAMS, SERVES_SEPARATOR, RegistrySchema
+from coopmap.figures.tables import county_summary, township_table
 
 COUNTS = ("coops_total", "coops_township_led", "coops_village_led", "coops_group_led", "formed_new",
           "formed_upgraded", "standardized", "secretaries_as_chair", "cross_appointed")

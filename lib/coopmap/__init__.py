@@ -14,13 +14,13 @@ The names below are the public API (``__all__``). The documented modules are
 from __future__ import annotations
 
 from coopmap.data.divisions import Divisions, load_divisions
-from coopmap.errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
-from coopmap.figures.catalog import Metric, get_metric, list_metrics, register_metric, unregister_metric
-from coopmap.figures.reconcile import reconcile
-from coopmap.figures.tables import county_summary, township_table, village_table
-from coopmap.figures.plugins import load_plugins
 from coopmap.data.registry import Registry, ValidationReport, load_registry, write_registry
 from coopmap.data.reported import Reported, load_reported
+from coopmap.errors import BoundaryError, CoopmapError, DivisionError, ExportError, FontError, RegistryError
+from coopmap.figures.catalog import Metric, get_metric, list_metrics, register_metric, unregister_metric
+from coopmap.figures.plugins import load_plugins
+from coopmap.figures.reconcile import reconcile
+from coopmap.figures.tables import county_summary, township_table, village_table
 
 __version__ = "0.1.0"
 

@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 from coopmap.errors import CoopmapError
 from coopmap.i18n import format_number
@@ -147,8 +147,8 @@ def _cmd_accept(args: argparse.Namespace) -> int:
 
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
-    from coopmap.geo.boundaries import boundary_report
     from coopmap.errors import BoundaryError
+    from coopmap.geo.boundaries import boundary_report
 
     report = boundary_report(args.path, crs=args.crs)
     if args.json:

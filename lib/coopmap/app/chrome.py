@@ -11,12 +11,12 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from coopmap.i18n import LANGS, colon, join, t
-from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, formation_label, level_label, township_name
 from coopmap.app.link import LinkButton
 from coopmap.app.state import AppState
+from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
+from coopmap.i18n import LANGS, colon, join, t
 
 LANG_OPTIONS = (("中文", "zh"), ("English", "en"))
 #: The "no restriction" choice of a dropdown (ipywidgets shows ``None`` as no choice at all).

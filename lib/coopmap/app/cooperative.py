@@ -7,16 +7,16 @@ from typing import Any, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.presentation import charts
-from coopmap.i18n import join, t
-from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
-from coopmap.figures.relations import is_union, union_members
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from coopmap.app.slots import ChartSlot, chart_cache, with_rows
 from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
 from coopmap.app.township import places
+from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
+from coopmap.figures.relations import is_union, union_members
+from coopmap.i18n import join, t
+from coopmap.presentation import charts
 
 INCOME_WIDTH = 300
 COMPARISON_WIDTH = 260

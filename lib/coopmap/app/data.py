@@ -22,15 +22,15 @@ from typing import Any, Optional
 import geopandas as gpd
 import pandas as pd
 
-from coopmap.figures import catalog
-from coopmap.figures.reconcile import reconcile
-from coopmap.figures.tables import county_summary, township_table, village_table
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
-from coopmap.i18n import t
 from coopmap.data.industries import industry_counts, industry_mask, split_industries
 from coopmap.data.reported import Reported, load_reported
 from coopmap.data.schema import FORMATIONS, LEAD_LEVELS
+from coopmap.figures import catalog
+from coopmap.figures.reconcile import reconcile
+from coopmap.figures.tables import county_summary, township_table, village_table
+from coopmap.i18n import t
 
 YES_NO = {"yes": True, "no": False}
 

@@ -27,7 +27,6 @@ say that the data were updated (:mod:`coopmap.app.watch`).
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import itertools
 import logging
@@ -40,19 +39,19 @@ from typing import Any, Callable, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.data import sources, versions
-from coopmap.data.divisions import Divisions
-from coopmap.outputs.downloads import DownloadButton, Payload
-from coopmap.errors import RegistryError
-from coopmap.i18n import format_number, t, township_label
-from coopmap.data.messages import odd_characters
-from coopmap.figures.tables import township_table
-from coopmap.data.registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
-from coopmap.data.schema import BY_ID
 from coopmap.app.data import AppData
 from coopmap.app.html import esc
 from coopmap.app.parts import held
 from coopmap.app.state import AppState
+from coopmap.data import sources, versions
+from coopmap.data.divisions import Divisions
+from coopmap.data.messages import odd_characters
+from coopmap.data.registry import Registry, RejectedRow, RowIssue, ValidationReport, load_registry, neutralise
+from coopmap.data.schema import BY_ID
+from coopmap.errors import RegistryError
+from coopmap.figures.tables import township_table
+from coopmap.i18n import format_number, t, township_label
+from coopmap.outputs.downloads import DownloadButton, Payload
 
 log = logging.getLogger(__name__)
 

@@ -29,14 +29,14 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Optional
 
 import ipywidgets as widgets
 
-from coopmap.presentation.briefing import Briefing, Provenance
-from coopmap.outputs.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
-from coopmap.errors import ExportError
-from coopmap.i18n import t
 from coopmap.app.data import AppData
 from coopmap.app.html import esc, township_name
 from coopmap.app.parts import held
 from coopmap.app.state import AppState
+from coopmap.errors import ExportError
+from coopmap.i18n import t
+from coopmap.outputs.downloads import DownloadButton, Payload, chart_payload, report_payload, table_payload
+from coopmap.presentation.briefing import Briefing, Provenance
 
 if TYPE_CHECKING:  # pragma: no cover
     from coopmap.app.slots import ChartSlot

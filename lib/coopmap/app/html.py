@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from coopmap.data.schema import column_unit, members_unit
+from coopmap.figures.catalog import Metric
 from coopmap.i18n import format_number, t, township_label
 from coopmap.presentation import tiles as tiles_markup
 from coopmap.presentation.html import esc  # the one escape; app views import it from here too
-from coopmap.figures.catalog import Metric
-from coopmap.data.schema import column_unit, members_unit
 
 #: The dashboard's tiles (classes in app/templates' stylesheet).
 TILE_STYLE = tiles_markup.TileStyle("cm-tile", "cm-tile-differs", "cm-tile-label", "cm-tile-value", "cm-tile-foot",

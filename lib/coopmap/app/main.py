@@ -27,20 +27,20 @@ from urllib.parse import parse_qsl, urlencode
 import ipywidgets as widgets
 
 from coopmap.app.chrome import Breadcrumb, FilterBar, Header, NoticeBar
-from coopmap.app.datapanel import DataPanel, data_of_version
-from coopmap.app.watch import VersionWatch
-from coopmap.app.downloadbar import DownloadMenu
 from coopmap.app.cooperative import CoopView
 from coopmap.app.data import AppData
+from coopmap.app.datapanel import DataPanel, data_of_version
+from coopmap.app.downloadbar import DownloadMenu
 from coopmap.app.mappanel import MapPanel
 from coopmap.app.overview import OverviewView
 from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import enable_offline
+from coopmap.app.state import DEFAULT_METRIC, AppState, Notice
+from coopmap.app.township import TownshipView
+from coopmap.app.watch import VersionWatch
 from coopmap.data import sources
 from coopmap.errors import CoopmapError
 from coopmap.figures.plugins import load_plugins
-from coopmap.app.state import DEFAULT_METRIC, AppState, Notice
-from coopmap.app.township import TownshipView
 
 log = logging.getLogger(__name__)
 STYLE_SHEET = Path(__file__).resolve().parent / "templates" / "coopmap" / "static" / "coopmap.css"
@@ -318,9 +318,9 @@ class App:
         on an idle 2-core machine). Afterwards these actions only swap charts already
         built; other combinations are built when asked for.
         """
-        from coopmap.i18n import LANGS
-        from coopmap.data.schema import LEAD_LEVELS
         from coopmap.app.data import Filters
+        from coopmap.data.schema import LEAD_LEVELS
+        from coopmap.i18n import LANGS
 
         state = self.state
         wanted = [(lang, state.filters) for lang in LANGS]

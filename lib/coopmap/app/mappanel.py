@@ -12,13 +12,13 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from coopmap.presentation import charts
-from coopmap.figures import catalog
-from coopmap.i18n import colon, t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, township_name
 from coopmap.app.slots import ChartSlot, chart_cache, with_spec
 from coopmap.app.state import AppState
+from coopmap.figures import catalog
+from coopmap.i18n import colon, t
+from coopmap.presentation import charts
 
 MAP_WIDTH = 500
 MAP_HEIGHT = 500

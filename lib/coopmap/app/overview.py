@@ -13,12 +13,12 @@ from typing import Any, Optional
 
 import ipywidgets as widgets
 
-from coopmap.presentation import charts
-from coopmap.i18n import format_number, t
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import badge, esc, tile, tiles
 from coopmap.app.slots import ChartSlot, chart_cache
 from coopmap.app.state import AppState
+from coopmap.i18n import format_number, t
+from coopmap.presentation import charts
 
 #: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
 TILE_FIGURES: dict[str, tuple[str, int]] = {
@@ -112,7 +112,7 @@ class OverviewView:
         reconciled = data.reconciliation(lang).set_index("id")
         sample = data.illustrative
         items = []
-        for fid, (unit, decimals) in TILE_FIGURES.items():
+        for fid in TILE_FIGURES:
             if fid not in data.reported.figures:
                 continue
             fig = data.reported[fid]

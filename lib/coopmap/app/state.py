@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 from urllib.parse import parse_qs, urlencode
 
-from coopmap.figures import catalog
-from coopmap.errors import CoopmapError, DivisionError
-from coopmap.i18n import LANGS
-from coopmap.data.industries import split_industries
 from coopmap.app.data import AppData, Filters
+from coopmap.data.industries import split_industries
+from coopmap.errors import CoopmapError, DivisionError
+from coopmap.figures import catalog
+from coopmap.i18n import LANGS
 
 VIEWS = ("overview", "township", "coop")
 DEFAULT_METRIC = "coverage_pct"

@@ -15,9 +15,9 @@ import anywidget
 import pandas as pd
 import traitlets
 
-from coopmap.i18n import t
-from coopmap.data.text import normalize
 from coopmap.app.html import column_value, level_label
+from coopmap.data.text import normalize
+from coopmap.i18n import t
 
 #: Sortable columns: id -> (text key, registry column, descending first?, numeric?).
 COLUMNS: dict[str, tuple[str, str, bool, bool]] = {

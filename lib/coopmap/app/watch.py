@@ -18,9 +18,9 @@ import asyncio
 import logging
 from typing import Callable, Optional
 
-from coopmap.data import sources, versions
 from coopmap.app.data import AppData
 from coopmap.app.state import AppState, Notice
+from coopmap.data import sources, versions
 from coopmap.strings.watch import STRINGS  # this module's table of the catalog (coopmap.i18n loads it up front)
 
 log = logging.getLogger(__name__)

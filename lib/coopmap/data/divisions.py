@@ -17,9 +17,9 @@ from typing import Sequence
 import pandas as pd
 
 from coopmap import paths
-from coopmap.errors import DivisionError
 from coopmap.data.messages import Message, message_of
 from coopmap.data.text import normalize
+from coopmap.errors import DivisionError
 
 _VILLAGE_SUFFIXES = ("村民委员会", "居民委员会")
 _CODE9 = re.compile(r"^\d{9}$")

@@ -172,5 +172,5 @@ def mask_frame(frame: pd.DataFrame, names: Iterable[str] | None = None) -> pd.Da
         if column in name_columns:
             out[column] = values.map(mask_name, na_action="ignore")
         elif _is_personal(column) or values.dtype == object or isinstance(values.dtype, pd.StringDtype):
-            out[column] = values.map(lambda v: mask_text(v) if isinstance(v, str) else (mask_text(str(v)) if _is_personal(column) and not _blank(v) else v))
+            out[column] = values.map(lambda v, column=column: mask_text(v) if isinstance(v, str) else (mask_text(str(v)) if _is_personal(column) and not _blank(v) else v))
     return out

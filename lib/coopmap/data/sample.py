@@ -43,10 +43,10 @@ import pandas as pd
 from coopmap import paths
 from coopmap.data import uscc
 from coopmap.data.divisions import Divisions, load_divisions
-from coopmap.errors import CoopmapError
 from coopmap.data.industries import split_industries
 from coopmap.data.reported import Case, Figure, Reported, load_reported
 from coopmap.data.schema import CANONICAL_DTYPES, IDS, SERVES_SEPARATOR
+from coopmap.errors import CoopmapError
 
 TITLE = "龙陵县党组织领办合作社台账（2023年）——示例数据，程序生成，非真实记录 / Illustrative data, generated, not real records"
 DEFAULT_SEED = 2023
@@ -283,7 +283,7 @@ def generate(seed: int = DEFAULT_SEED, *, reported: Optional[Reported] = None, d
     for t in towns:
         weights = TOWNSHIP_INDUSTRIES.get(town_name[t]) or {"茶叶": 1.0, "核桃": 1.0}
         inds, w = list(weights), np.array(list(weights.values()), dtype=float)
-        pick = lambda: inds[rng.choice(len(inds), p=w / w.sum())]  # noqa: E731
+        pick = lambda inds=inds, w=w: inds[rng.choice(len(inds), p=w / w.sum())]  # noqa: E731
         union_i = len(rows)
         rows.append(_Row("township", t, case=union_case.get(t)))
         for v in chosen[t]:

@@ -17,8 +17,8 @@ import pandera.pandas as pa
 from pandera.api.extensions import register_check_method
 from pandera.typing import Series
 
-from coopmap.i18n import t, unit_id
 from coopmap.data.uscc import CHARSET
+from coopmap.i18n import t, unit_id
 
 LEAD_LEVELS = ("township", "village", "group")
 FORMATIONS = ("new", "upgraded")

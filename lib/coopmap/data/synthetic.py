@@ -32,8 +32,8 @@ import pandas as pd
 
 from coopmap.data import uscc
 from coopmap.data.divisions import Divisions
-from coopmap.errors import CoopmapError
 from coopmap.data.schema import HEADERS_ZH
+from coopmap.errors import CoopmapError
 
 PROVINCE = "99"
 """Province code of every synthetic division (no real province has it)."""

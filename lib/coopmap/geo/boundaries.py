@@ -29,11 +29,11 @@ import pandas as pd
 import shapely
 from shapely.geometry.polygon import orient
 
-from coopmap.geo import crs as crs_mod
 from coopmap import paths
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.errors import BoundaryError, DivisionError
+from coopmap.geo import crs as crs_mod
 
 __all__ = [
     "BoundaryWarning",

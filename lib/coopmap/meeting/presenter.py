@@ -16,12 +16,12 @@ import os
 from typing import Any, Optional
 from urllib.parse import parse_qsl
 
-from coopmap.presentation.briefing import Briefing
-from coopmap.outputs.downloads import Payload, report_payload, table_payload
 from coopmap.errors import CoopmapError, DivisionError
 from coopmap.i18n import LANGS, t
 from coopmap.meeting.deck import Deck
 from coopmap.meeting.slides import Slide, core_slides, township_slide
+from coopmap.outputs.downloads import Payload, report_payload, table_payload
+from coopmap.presentation.briefing import Briefing
 
 __all__ = ["Meeting", "build_meeting"]
 

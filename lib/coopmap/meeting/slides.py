@@ -20,12 +20,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from coopmap.figures.tables import VILLAGE_STATUSES
+from coopmap.i18n import colon, format_number, join, t
 from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
 from coopmap.presentation.briefing import Briefing, CaseView
 from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, tile
-from coopmap.i18n import colon, format_number, join, t
-from coopmap.figures.tables import VILLAGE_STATUSES
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 

@@ -22,14 +22,13 @@ import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
 
-
 from coopmap.data import sources
+from coopmap.data.schema import column_unit, members_unit
+from coopmap.errors import ExportError
+from coopmap.i18n import colon, format_number, t
 from coopmap.presentation.briefing import Briefing, CaseView, FigureView
 from coopmap.presentation.html import esc
 from coopmap.presentation.tiles import TileStyle, grid, tile
-from coopmap.errors import ExportError
-from coopmap.i18n import colon, format_number, t
-from coopmap.data.schema import column_unit, members_unit
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 

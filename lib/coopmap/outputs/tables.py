@@ -21,9 +21,9 @@ from typing import Iterable
 import pandas as pd
 
 from coopmap.data.divisions import Divisions, load_divisions
-from coopmap.errors import ExportError, RegistryError
 from coopmap.data.privacy import mask_frame
 from coopmap.data.registry import write_registry
+from coopmap.errors import ExportError, RegistryError
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "export_table", "export_title", "file_name", "select_township", "table_bytes"]
 

@@ -36,13 +36,13 @@ import pandas as pd
 from coopmap import i18n
 from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
+from coopmap.data.privacy import mask_name, mask_text
+from coopmap.data.reported import MONEY_UNITS, Reported, load_reported
+from coopmap.data.schema import BY_ID, SERVES_SEPARATOR, column_unit
 from coopmap.errors import DivisionError
 from coopmap.figures import relations
 from coopmap.i18n import colon, format_number, join, paren, t, township_label
 from coopmap.presentation.html import esc
-from coopmap.data.privacy import mask_name, mask_text
-from coopmap.data.reported import MONEY_UNITS, Reported, load_reported
-from coopmap.data.schema import BY_ID, SERVES_SEPARATOR, column_unit
 
 __all__ = ["Briefing", "CaseView", "FigureView", "Provenance", "TownshipView", "scope_svg"]
 

@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import mapping
 
-from coopmap.geo import boundaries as bnd
+from coopmap.data.schema import INCOME_STREAMS, column_unit, members_label, members_unit
 from coopmap.errors import CoopmapError
 from coopmap.figures.relations import comparison_peers
-from coopmap.presentation.fonts import FONT_FAMILY
+from coopmap.geo import boundaries as bnd
 from coopmap.i18n import STRINGS, format_number, paren, t, township_label, unit_label
-from coopmap.data.schema import INCOME_STREAMS, column_unit, members_label, members_unit
+from coopmap.presentation.fonts import FONT_FAMILY
 
 __all__ = [
     "ACCENT",

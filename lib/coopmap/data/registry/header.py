@@ -87,8 +87,8 @@ def _combine_header_rows(upper: list[Any], lower: list[Any]) -> list[Any] | None
     combined: list[Any] = []
     group: str | None = None
     upper_headers = under_group = 0
-    for u, l in zip(upper, lower):
-        u_blank, l_blank = is_blank(u), is_blank(l)
+    for u, low in zip(upper, lower):
+        u_blank, l_blank = is_blank(u), is_blank(low)
         u_match = None if u_blank else _match_header(u)
         if not u_blank:
             group = None if u_match else normalize(u)
@@ -96,17 +96,17 @@ def _combine_header_rows(upper: list[Any], lower: list[Any]) -> list[Any] | None
         if l_blank:
             combined.append(u)
             continue
-        if not u_blank and normalize(u) == normalize(l):
-            combined.append(l)
+        if not u_blank and normalize(u) == normalize(low):
+            combined.append(low)
             continue
         if u_match is not None:
             return None  # a real header above a different value: the lower row is data
-        label = normalize(l)
+        label = normalize(low)
         unit = _UNIT_IN_HEADER.match(group) if group else None
         if unit and not _UNIT_IN_HEADER.match(label) and _match_header(f"{label}({unit.group('unit')})"):
             label = f"{label}({unit.group('unit')})"
         under_group += _match_header(label) is not None
-        combined.append(label if _match_header(label) else l)
+        combined.append(label if _match_header(label) else low)
     if not upper_headers or not under_group:
         return None
     return combined
