@@ -4,11 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run serve meeting summary test test-load test-fast screenshots lab bench bench-quick clean
+.PHONY: help venv run serve meeting summary lint test test-load test-fast screenshots lab bench bench-quick clean
 
 help:
 	@echo "make run         serve the dashboard on the shipped data at http://127.0.0.1:8866/"
-	@echo "make test        run the whole test suite (browser tests need /usr/bin/chromium)"
+	@echo "make test        lint, then run the whole test suite (browser tests need /usr/bin/chromium)"
+	@echo "make test-fast   the suite without browser and slow tests, on 2 workers (about a minute)"
+	@echo "make lint        ruff check of lib, tests and benchmarks"
 	@echo "make meeting     serve the review-meeting slides at http://127.0.0.1:8867/"
 	@echo "make summary     print the county summary of the shipped data"
 	@echo "make lab         open JupyterLab on notebooks/"
@@ -31,7 +33,11 @@ meeting: $(STAMP)
 summary: $(STAMP)
 	$(BIN)/coopmap summary
 
-test: $(STAMP)
+# ruff: the rules in pyproject.toml ([tool.ruff]); the import contracts run in tests/test_architecture.py.
+lint: $(STAMP)
+	$(BIN)/ruff check lib tests benchmarks
+
+test: lint
 	$(BIN)/python -m pytest
 
 test-load: $(STAMP)
@@ -41,8 +47,10 @@ test-load: $(STAMP)
 screenshots: $(STAMP)
 	COOPMAP_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_dashboard.py tests/browser/test_meeting.py
 
+# Two worker processes (pytest-xdist), one per core: the fast selection is about 2 minutes of
+# CPU, most of it building dashboards, charts and reports.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not slow"
+	$(BIN)/python -m pytest -m "not browser and not slow" -n 2
 
 # Offline-friendly JupyterLab: no news feed, no update check, no PyPI extension manager.
 LAB_FLAGS := --ip=127.0.0.1 --notebook-dir=notebooks --LabApp.news_url=None \
