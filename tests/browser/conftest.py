@@ -24,10 +24,6 @@ from helpers.browser import (
     start_dashboard,
 )
 
-# Re-exported for test_kernels.py, in progress elsewhere, which still imports them from here.
-from helpers.browser import LOAD_TIMEOUT_MS as LOAD_TIMEOUT_MS
-from helpers.browser import screenshot as screenshot
-
 pytestmark = pytest.mark.browser
 
 
