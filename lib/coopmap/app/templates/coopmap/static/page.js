@@ -51,13 +51,19 @@
     }
   }
 
-  function expectsWidgets() {
+  // How many cell outputs are widgets (counted before Voila's scripts turn them into
+  // "Loading widget..." placeholders).
+  let widgets = 0;
+
+  function countWidgets() {
     const outputs = document.querySelectorAll('script[type="application/vnd.voila.cell-output+json"]');
-    return Array.from(outputs).some((node) => node.textContent.includes("application/vnd.jupyter.widget-view+json"));
+    return Array.from(outputs).filter((node) => node.textContent.includes("application/vnd.jupyter.widget-view+json")).length;
   }
 
+  // A widget output is drawn once its placeholder holds the widget's view (a Lumino
+  // widget: ipywidgets' boxes as well as anywidget's views, like the meeting's deck).
   function drawn() {
-    return Array.from(document.querySelectorAll("#rendered_cells .jupyter-widgets")).some((el) => el.offsetHeight > 0);
+    return document.querySelectorAll("#rendered_cells .jp-OutputArea-output > .lm-Widget").length >= widgets;
   }
 
   function ready() {
@@ -69,7 +75,8 @@
 
   function whenDrawn() {
     // Without widgets to wait for (a cell failed), show what Voila shows at once.
-    if (!expectsWidgets() || drawn()) {
+    widgets = countWidgets();
+    if (widgets === 0 || drawn()) {
       ready();
       return;
     }
