@@ -9,6 +9,7 @@ temporary ``COOPMAP_DATA_LOCAL``.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import re
 from pathlib import Path
@@ -163,6 +164,8 @@ def test_the_watch_looks_by_itself_on_the_running_event_loop(store: Path, update
         watch.stop()
         return seen
 
-    seen = asyncio.run(visit())
+    # A thread of its own: asyncio.run() refuses to start where Playwright's loop already runs.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        seen = pool.submit(asyncio.run, visit()).result(timeout=30)
     assert "数据已更新为 别处上传.csv · 2024-06-02 10:30" in seen
     assert not watch.running
