@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from coopmap.app import App, AppData
-from coopmap.app.datapanel import can_accept, report_csv, report_html
 from coopmap.app.parts import find_part
+from coopmap.app.upload_report import can_accept, report_csv, report_html
 from coopmap.data import sources, versions
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry

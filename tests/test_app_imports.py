@@ -5,8 +5,8 @@ from __future__ import annotations
 import grimp
 import pytest
 
-PARTS = ["coopmap.app.datapanel", "coopmap.app.downloadbar", "coopmap.app.watch", "coopmap.app.state",
-         "coopmap.app.data", "coopmap.app.slots", "coopmap.app.parts"]
+PARTS = ["coopmap.app.datapanel", "coopmap.app.upload_report", "coopmap.app.downloadbar", "coopmap.app.watch",
+         "coopmap.app.state", "coopmap.app.data", "coopmap.app.slots", "coopmap.app.parts"]
 
 
 @pytest.fixture(scope="module")

@@ -394,7 +394,7 @@ def test_hostile_links_land_on_the_overview_with_a_notice(app: App, name: str) -
 
 # -- the upload panel's check report ------------------------------------------------------------------------
 def test_upload_check_report_quotes_hostile_cells_as_text(tmp_path: Path) -> None:
-    from coopmap.app.datapanel import report_csv, report_html
+    from coopmap.app.upload_report import report_csv, report_html
 
     from helpers import coop_row, write_csv
 

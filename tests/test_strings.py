@@ -14,7 +14,8 @@ def test_a_views_text_is_there_before_the_view_is_imported() -> None:
     code = (
         "import json, sys\n"
         "from coopmap import i18n\n"
-        "views = [m for m in ('coopmap.app', 'coopmap.app.downloadbar', 'coopmap.app.datapanel', 'coopmap.outputs.report',"
+        "views = [m for m in ('coopmap.app', 'coopmap.app.downloadbar', 'coopmap.app.datapanel', 'coopmap.app.upload_report',"
+        " 'coopmap.outputs.report',"
         " 'coopmap.meeting.slides', 'coopmap.server') if m in sys.modules]\n"
         "print(json.dumps({'views': views, 'text': [i18n.t('app.download.tip', 'en', what='Report', fmt='PDF'),"
         " i18n.t('meeting.download_report'), i18n.t('report.sample_note', 'en'), i18n.t('page.reload')]}))\n"
