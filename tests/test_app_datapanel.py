@@ -119,6 +119,7 @@ def test_a_clean_file_is_shown_then_stored_only_on_accept(app: App, store: Path,
     listed = text(part(panel, "cm-versions").value)
     assert "第二版.csv" in listed and "当前" in listed and "5 / 0" in listed
     assert [v for _, v in part(panel, "cm-version-pick").options] == [version.id, "base"]
+    assert part(panel, "cm-version-pick").options[0][0].endswith("第二版.csv（当前）"), "i18n.paren marks the active one"
     assert not (PROJECT / "data" / "local" / "registry" / version.id).exists()
 
 

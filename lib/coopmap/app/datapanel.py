@@ -44,7 +44,7 @@ from coopmap.app.upload_report import can_accept, report_csv, report_html, towns
 from coopmap.data import sources, versions
 from coopmap.data.registry import Registry, load_registry
 from coopmap.errors import RegistryError
-from coopmap.i18n import t
+from coopmap.i18n import paren, t
 from coopmap.outputs.downloads import DownloadButton, Payload
 
 log = logging.getLogger(__name__)
@@ -441,8 +441,7 @@ class DataPanel:
             when = version.created.strftime("%Y-%m-%d %H:%M:%S") if version.created else ""
             text = f"{when} · {version.original_name}"
         if version.active:
-            active = t("app.update.active", lang)
-            text += f" （{active}）" if lang == "zh" else f" ({active})"
+            text += paren(t("app.update.active", lang), lang)
         return text
 
     def refresh(self) -> None:
