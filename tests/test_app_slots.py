@@ -7,7 +7,7 @@ import pytest
 from coopmap.app.data import AppData
 from coopmap.app.slots import ChartCache, chart_cache, with_rows
 from coopmap.errors import CoopmapError
-from coopmap.presentation import charts
+from coopmap.presentation import cooperative_charts, township_charts, village_charts
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +28,17 @@ def test_profile_charts_from_a_template_equal_charts_built_for_the_cooperative(d
     kind = data.frame[(data.frame["lead_level"] == "township") == unions]
     first, other = kind["uscc"].iloc[0], kind["uscc"].iloc[-1]
     cache = ChartCache()
-    income = cache.get(("income", lang), lambda: charts.income_streams(data.coop(first), lang=lang, width=300))
-    got = with_rows(income, charts.income_rows(data.coop(other), lang=lang)).to_dict()
-    want = charts.income_streams(data.coop(other), lang=lang, width=300).to_dict()
+    income = cache.get(("income", lang), lambda: cooperative_charts.income_streams(data.coop(first), lang=lang, width=300))
+    got = with_rows(income, cooperative_charts.income_rows(data.coop(other), lang=lang)).to_dict()
+    want = cooperative_charts.income_streams(data.coop(other), lang=lang, width=300).to_dict()
     assert _without_data_name(got) == _without_data_name(want)
-    compare = cache.get(("compare", lang), lambda: charts.median_comparison(data.frame, first, lang=lang, width=260))
-    got = with_rows(compare, charts.comparison_rows(data.frame, other, lang=lang)).to_dict()
-    want = charts.median_comparison(data.frame, other, lang=lang, width=260).to_dict()
+    compare = cache.get(("compare", lang), lambda: cooperative_charts.median_comparison(data.frame, first, lang=lang, width=260))
+    got = with_rows(compare, cooperative_charts.comparison_rows(data.frame, other, lang=lang)).to_dict()
+    want = cooperative_charts.median_comparison(data.frame, other, lang=lang, width=260).to_dict()
     assert _without_data_name(got) == _without_data_name(want)
     # The template itself still shows the first cooperative.
     assert _without_data_name(income.to_dict()) == _without_data_name(
-        charts.income_streams(data.coop(first), lang=lang, width=300).to_dict())
+        cooperative_charts.income_streams(data.coop(first), lang=lang, width=300).to_dict())
 
 
 def test_a_cached_chart_is_built_once_and_gives_its_spec_without_rebuilding(data):
@@ -47,12 +47,12 @@ def test_a_cached_chart_is_built_once_and_gives_its_spec_without_rebuilding(data
 
     def build():
         calls.append(1)
-        return charts.village_grid(data.tables().villages, lang="en")
+        return village_charts.village_grid(data.tables().villages, lang="en")
 
     chart = cache.get("grid", build)
     assert cache.get("grid", build) is chart and len(calls) == 1
     spec = chart.to_dict()
-    assert spec == charts.village_grid(data.tables().villages, lang="en").to_dict()
+    assert spec == village_charts.village_grid(data.tables().villages, lang="en").to_dict()
     spec["title"] = "changed"  # a caller's change does not reach the cached spec
     assert "title" not in chart.to_dict()
 
@@ -74,15 +74,15 @@ def test_a_template_needs_exactly_one_dataset(data):
 def test_a_map_outlined_from_another_maps_spec_equals_the_map_built_for_that_township(data, lang):
     codes = data.township_codes
     table = data.tables().townships
-    template = charts.township_map(data.boundaries, table, highlight=codes[0], lang=lang).to_dict()
+    template = township_charts.township_map(data.boundaries, table, highlight=codes[0], lang=lang).to_dict()
     for code in codes[1:]:
-        want = charts.township_map(data.boundaries, table, highlight=code, lang=lang).to_dict()
-        assert charts.outline_township(template, code) == want
+        want = township_charts.township_map(data.boundaries, table, highlight=code, lang=lang).to_dict()
+        assert township_charts.outline_township(template, code) == want
     with pytest.raises(CoopmapError, match="not a township code"):
-        charts.outline_township(template, "530523999")
-    plain = charts.township_map(data.boundaries, table, lang=lang).to_dict()
+        township_charts.outline_township(template, "530523999")
+    plain = township_charts.township_map(data.boundaries, table, lang=lang).to_dict()
     with pytest.raises(CoopmapError, match="drawn with a highlight"):
-        charts.outline_township(plain, codes[1])
+        township_charts.outline_township(plain, codes[1])
 
 
 @pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)

@@ -15,7 +15,7 @@ from coopmap.data.divisions import load_divisions
 from coopmap.errors import CoopmapError, FontError
 from coopmap.figures import catalog, tables
 from coopmap.geo import boundaries as bnd
-from coopmap.presentation import charts
+from coopmap.presentation import chart_style, cooperative_charts, township_charts, village_charts
 from coopmap.presentation.chart_images import chart_to_bytes
 from coopmap.presentation.fonts import find_cjk_font
 
@@ -108,7 +108,7 @@ def png(chart) -> np.ndarray:
 
 # -- the map -------------------------------------------------------------------------------
 def test_map_selection_tooltips_labels_and_font(schematic, towns):
-    spec = spec_of(charts.township_map(schematic, towns, "coverage_pct"))
+    spec = spec_of(township_charts.township_map(schematic, towns, "coverage_pct"))
     selection = params(spec)["township"]
     assert selection["select"]["type"] == "point" and selection["select"]["fields"] == ["code"]
     assert "Noto Sans CJK SC" in spec["config"]["font"]
@@ -125,18 +125,18 @@ def test_map_selection_tooltips_labels_and_font(schematic, towns):
 
 
 def test_map_tooltips_carry_units(schematic, towns):
-    rows = datasets(spec_of(charts.township_map(schematic, towns, "revenue")))
+    rows = datasets(spec_of(township_charts.township_map(schematic, towns, "revenue")))
     assert {r["value_text"] for r in rows if r.get("code") == "530523101"} == {"1,234.5 万元"}
-    rows = datasets(spec_of(charts.township_map(schematic, towns, "revenue", lang="en")))
+    rows = datasets(spec_of(township_charts.township_map(schematic, towns, "revenue", lang="en")))
     assert {r["value_text"] for r in rows if r.get("code") == "530523101"} == {"1,234.5 CNY 10k"}
 
 
 def test_schematic_maps_say_so_and_official_maps_do_not(schematic, towns, real_like):
-    assert "示意边界" in text_of(spec_of(charts.township_map(schematic, towns)))
-    assert "Schematic boundaries" in text_of(spec_of(charts.township_map(schematic, towns, lang="en")))
-    titled = spec_of(charts.township_map(schematic, towns, title="村覆盖率"))
+    assert "示意边界" in text_of(spec_of(township_charts.township_map(schematic, towns)))
+    assert "Schematic boundaries" in text_of(spec_of(township_charts.township_map(schematic, towns, lang="en")))
+    titled = spec_of(township_charts.township_map(schematic, towns, title="村覆盖率"))
     assert titled["title"]["text"] == "村覆盖率" and "示意边界" in titled["title"]["subtitle"]
-    assert "示意边界" not in text_of(spec_of(charts.township_map(real_like, towns)))
+    assert "示意边界" not in text_of(spec_of(township_charts.township_map(real_like, towns)))
 
 
 @pytest.fixture(scope="module")
@@ -148,7 +148,7 @@ def real_like(schematic):
 
 
 def test_map_geometry_is_clockwise_and_small(schematic, towns):
-    spec = spec_of(charts.township_map(schematic, towns))
+    spec = spec_of(township_charts.township_map(schematic, towns))
     features = [r for r in datasets(spec) if r.get("type") == "Feature"]
     for feature in features:
         for polygon in shapely.get_parts(shapely.geometry.shape(feature["geometry"])):
@@ -157,14 +157,14 @@ def test_map_geometry_is_clockwise_and_small(schematic, towns):
 
 
 def test_highlight_and_unknown_codes(schematic, towns):
-    spec = spec_of(charts.township_map(schematic, towns, highlight="530523103"))
+    spec = spec_of(township_charts.township_map(schematic, towns, highlight="530523103"))
     outlined = [r for r in datasets(spec) if r.get("type") == "Feature" and r["code"] == "530523103"]
     assert len(outlined) == 2  # the township's shape plus its accent outline
-    assert charts.ACCENT in text_of(spec)
+    assert chart_style.ACCENT in text_of(spec)
     with pytest.raises(CoopmapError, match="530523999"):
-        charts.township_map(schematic, towns, highlight="530523999")
+        township_charts.township_map(schematic, towns, highlight="530523999")
     with pytest.raises(CoopmapError, match="no metric 'nope'"):
-        charts.township_map(schematic, towns, "nope")
+        township_charts.township_map(schematic, towns, "nope")
 
 
 def test_registered_metric_is_drawn(schematic, towns):
@@ -172,7 +172,7 @@ def test_registered_metric_is_drawn(schematic, towns):
                             lambda t: t["revenue"] / t["coops"].where(t["coops"] > 0))
     catalog.register_metric(metric)
     try:
-        rows = datasets(spec_of(charts.township_map(schematic, towns, metric.id)))
+        rows = datasets(spec_of(township_charts.township_map(schematic, towns, metric.id)))
         texts = {r["code"]: r["value_text"] for r in rows if r.get("type") == "Feature"}
         assert texts["530523102"] == "1.25 万元" and texts["530523207"] == "未填报"
     finally:
@@ -188,7 +188,7 @@ def dominant_fill(pixels: np.ndarray) -> float:
 
 
 def test_map_renders_shapes_not_a_filled_frame(schematic, towns):
-    pixels = png(charts.township_map(schematic, towns, width=300, height=280))
+    pixels = png(township_charts.township_map(schematic, towns, width=300, height=280))
     rgb = pixels[..., :3].reshape(-1, 3)
     white = np.all(rgb > 245, axis=1).mean()
     assert 0.15 < white < 0.85, f"{white:.0%} of the image is background"
@@ -199,7 +199,7 @@ def test_map_renders_shapes_not_a_filled_frame(schematic, towns):
 
 def test_the_frame_check_catches_reversed_rings(schematic, towns):
     """Counter-clockwise rings (RFC 7946 order) fill the globe; the check above sees it."""
-    spec = spec_of(charts.township_map(schematic, towns, width=300, height=280))
+    spec = spec_of(township_charts.township_map(schematic, towns, width=300, height=280))
 
     def reverse(node):
         if isinstance(node, dict):
@@ -221,32 +221,32 @@ def test_map_with_township_table_from_metrics(schematic):
 
     frame = sample.generate()
     table = tables.township_table(frame)
-    spec = spec_of(charts.township_map(schematic, table, "farmer_income"))
+    spec = spec_of(township_charts.township_map(schematic, table, "farmer_income"))
     assert len([r for r in datasets(spec) if r.get("type") == "Feature"]) == 10
 
 
 # -- ranking --------------------------------------------------------------------------------
 def test_ranking_is_sorted_with_the_same_selection(towns):
-    spec = spec_of(charts.township_ranking(towns, "coverage_pct", highlight="530523105"))
+    spec = spec_of(township_charts.township_ranking(towns, "coverage_pct", highlight="530523105"))
     assert params(spec)["township"]["select"]["fields"] == ["code"]
     rows = [r for r in datasets(spec) if "value_text" in r]
     values = [r["value"] for r in rows]
     assert values[:-1] == sorted(values[:-1], reverse=True) and values[-1] is None
     assert rows[0]["name"] == "象达镇" and rows[0]["highlight"] is True
     assert "Noto Sans CJK SC" in spec["config"]["font"]
-    en = spec_of(charts.township_ranking(towns, "coverage_pct", lang="en"))
+    en = spec_of(township_charts.township_ranking(towns, "coverage_pct", lang="en"))
     assert [r for r in datasets(en) if "value_text" in r][0]["name"] == "Xiangda"
 
 
 def test_ranking_renders(towns):
-    pixels = png(charts.township_ranking(towns, "revenue", highlight="530523101"))
+    pixels = png(township_charts.township_ranking(towns, "revenue", highlight="530523101"))
     red = np.all(np.abs(pixels[..., :3].astype(int) - [0xB0, 0x30, 0x2A]) < 12, axis=-1)
     assert red.sum() > 500  # the highlighted bar is drawn in the accent colour
 
 
 # -- village grid -----------------------------------------------------------------------
 def test_village_grid_one_square_per_village(villages):
-    spec = spec_of(charts.village_grid(villages, highlight="530523103"))
+    spec = spec_of(village_charts.village_grid(villages, highlight="530523103"))
     rows = [r for r in datasets(spec) if "status" in r]
     assert len(rows) == 121
     assert not any(key in rows[0] for key in ("lon", "lat", "longitude", "latitude"))
@@ -258,7 +258,7 @@ def test_village_grid_one_square_per_village(villages):
     assert counts["龙山镇"] == 18 and counts["木城彝族傈僳族乡"] == 5
     assert sum(not r["faded"] for r in rows) == 6  # 勐糯镇 has 6 villages
     assert "village" in params(spec)
-    en = spec_of(charts.village_grid(villages, lang="en"))
+    en = spec_of(village_charts.village_grid(villages, lang="en"))
     assert {r["status"] for r in datasets(en) if "status" in r} >= {"Served by a cooperative based elsewhere", "Not covered"}
 
 
@@ -266,11 +266,11 @@ def test_village_grid_rejects_unknown_status(villages):
     bad = villages.copy()
     bad.loc[0, "status"] = "maybe"
     with pytest.raises(CoopmapError, match="maybe"):
-        charts.village_grid(bad)
+        village_charts.village_grid(bad)
 
 
 def test_village_grid_renders(villages):
-    pixels = png(charts.village_grid(villages))
+    pixels = png(village_charts.village_grid(villages))
     red = np.all(np.abs(pixels[..., :3].astype(int) - [0xB0, 0x30, 0x2A]) < 12, axis=-1)
     assert red.sum() > 80 * 30 * 4  # about 80 'coop' squares of ~36×36 px at 2×
 
@@ -279,11 +279,11 @@ def test_village_grid_renders(villages):
 def test_income_streams(tmp_path):
     coop = {"income_rent": 12.5, "income_wages": 30.0, "income_dividends": np.nan,
             "income_commission": 1.25, "income_inputs": 0.0}
-    spec = spec_of(charts.income_streams(coop))
+    spec = spec_of(cooperative_charts.income_streams(coop))
     rows = [r for r in datasets(spec) if "stream" in r]
     assert [r["stream"] for r in rows] == ["租金", "薪金", "分红", "佣金", "农资销售"]
     assert [r["value_text"] for r in rows] == ["12.5 万元", "30.0 万元", "未填报", "1.2 万元", "0.0 万元"]
-    en = [r for r in datasets(spec_of(charts.income_streams(coop, lang="en"))) if "stream" in r]
+    en = [r for r in datasets(spec_of(cooperative_charts.income_streams(coop, lang="en"))) if "stream" in r]
     assert en[2]["value_text"] == "not reported" and en[0]["stream"] == "Land rent"
 
 
@@ -303,25 +303,25 @@ def _registry() -> pd.DataFrame:
 
 def test_comparison_table_medians():
     frame = _registry()
-    table = charts.comparison_table(frame, frame["uscc"][1], ["revenue", "members"]).set_index("measure")
+    table = cooperative_charts.comparison_table(frame, frame["uscc"][1], ["revenue", "members"]).set_index("measure")
     assert table.at["revenue", "value"] == 10.0
     assert table.at["revenue", "township_median"] == 25.0  # 10, 20, 30, 40 (the union is not a peer)
     assert table.at["revenue", "county_median"] == 35.0  # 10, 20, 30, 40, 100, 200
     assert table.at["revenue", "county_peers"] == 6
-    union = charts.comparison_table(frame, frame["uscc"][0], ["revenue"]).iloc[0]
+    union = cooperative_charts.comparison_table(frame, frame["uscc"][0], ["revenue"]).iloc[0]
     assert np.isnan(union["township_median"]) and union["county_median"] == 700.0
     with pytest.raises(CoopmapError, match="no cooperative"):
-        charts.comparison_table(frame, "X" * 18)
+        cooperative_charts.comparison_table(frame, "X" * 18)
 
 
 def test_median_comparison_chart():
     frame = _registry()
-    spec = spec_of(charts.median_comparison(frame, frame["uscc"][1], ["revenue", "members"]))
+    spec = spec_of(cooperative_charts.median_comparison(frame, frame["uscc"][1], ["revenue", "members"]))
     rows = [r for r in datasets(spec) if "series" in r]
     assert {r["series"] for r in rows} == {"本社", "乡镇中位数", "全县中位数"}
     assert {r["measure"] for r in rows} == {"经营收入（万元）", "成员数（人）"}
     assert "Noto Sans CJK SC" in spec["config"]["font"]
-    assert png(charts.median_comparison(frame, frame["uscc"][1], ["revenue"])).shape[0] > 100
+    assert png(cooperative_charts.median_comparison(frame, frame["uscc"][1], ["revenue"])).shape[0] > 100
 
 
 # -- i18n -------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from coopmap.app import App, AppData
 from coopmap.data.registry import load_registry
 from coopmap.data.schema import members_label, members_unit
 from coopmap.outputs.report import render_html
-from coopmap.presentation import charts
+from coopmap.presentation import cooperative_charts
 from coopmap.presentation.briefing import Briefing
 
 
@@ -91,13 +91,13 @@ def test_the_table_shows_a_unions_members_as_cooperatives(data: AppData, union, 
 
 @pytest.mark.parametrize("lang, panel", [("zh", "成员合作社（个）"), ("en", "Member cooperatives")])
 def test_the_comparison_chart_labels_a_unions_members_as_cooperatives(data: AppData, union, lang: str, panel: str) -> None:
-    rows = charts.comparison_rows(data.frame, str(union["uscc"]), lang=lang)
+    rows = cooperative_charts.comparison_rows(data.frame, str(union["uscc"]), lang=lang)
     assert panel in set(rows["measure"])
     assert not any("人" in m or "people" in m for m in rows["measure"])
 
 
 def test_the_comparison_chart_of_a_cooperative_says_people(data: AppData, village_coop) -> None:
-    assert "成员数（人）" in set(charts.comparison_rows(data.frame, str(village_coop["uscc"]), lang="zh")["measure"])
+    assert "成员数（人）" in set(cooperative_charts.comparison_rows(data.frame, str(village_coop["uscc"]), lang="zh")["measure"])
 
 
 @pytest.mark.parametrize("lang, unit, wrong", [("zh", "个", "人"), ("en", "member cooperatives", "people")])

@@ -13,7 +13,7 @@ from coopmap.data.sample import generate
 from coopmap.errors import CoopmapError
 from coopmap.figures import relations
 from coopmap.figures.tables import township_table
-from coopmap.presentation import charts
+from coopmap.presentation import cooperative_charts
 from coopmap.presentation.briefing import Briefing
 
 MENGNUO, BIZHAI = "530523103", "530523203"
@@ -70,7 +70,7 @@ def test_a_union_is_compared_with_the_other_unions_and_has_no_township_peers(fra
     assert set(peers.county["lead_level"]) == {"township"}
     assert len(peers.county) == int((frame["lead_level"] == "township").sum())
     assert peers.township.empty
-    table = charts.comparison_table(frame, union["uscc"])
+    table = cooperative_charts.comparison_table(frame, union["uscc"])
     assert (table["township_peers"] == 0).all() and table["township_median"].isna().all()
 
 
@@ -81,7 +81,7 @@ def test_a_village_cooperative_is_compared_with_non_unions_of_its_township_and_c
     assert len(peers.county) == int((frame["lead_level"] != "township").sum())
     assert set(peers.township["township"]) == {BIZHAI}
     assert coop["uscc"] in set(peers.township["uscc"])
-    table = charts.comparison_table(frame, coop["uscc"], ["members"])
+    table = cooperative_charts.comparison_table(frame, coop["uscc"], ["members"])
     assert table.loc[0, "township_peers"] == int(peers.township["members"].notna().sum())
     with pytest.raises(CoopmapError, match="no cooperative with USCC"):
         relations.comparison_peers(frame, "91530523MA00000000")

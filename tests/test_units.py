@@ -6,7 +6,7 @@ import pytest
 
 from coopmap.app.html import column_value
 from coopmap.data.schema import COLUMNS, column_unit
-from coopmap.presentation.charts import income_rows
+from coopmap.presentation.cooperative_charts import income_rows
 
 UNIT_COLUMNS = [c for c in COLUMNS if c.unit]
 

@@ -5,7 +5,9 @@ The names below are the public API (``__all__``). The documented modules are
 (the metric catalog), :mod:`coopmap.figures.tables` (county, township and village figures),
 :mod:`coopmap.figures.relations` (union members, comparison peers, named cases),
 :mod:`coopmap.figures.reconcile` (published against computed), :mod:`coopmap.figures.plugins`
-(metric plug-ins), :mod:`coopmap.presentation.charts`, :mod:`coopmap.presentation.chart_images`,
+(metric plug-ins), the charts (:mod:`coopmap.presentation.township_charts`,
+:mod:`coopmap.presentation.village_charts`, :mod:`coopmap.presentation.cooperative_charts`),
+:mod:`coopmap.presentation.chart_images`,
 :mod:`coopmap.geo.boundaries`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,
 :mod:`coopmap.data.divisions`, :mod:`coopmap.data.schema`, :mod:`coopmap.paths` and
 :mod:`coopmap.errors`. ``docs/analyst-guide.md`` shows how to use them.

@@ -13,7 +13,7 @@ import pytest
 from coopmap import paths
 from coopmap.data.registry import load_registry
 from coopmap.figures import tables
-from coopmap.presentation.charts import STATUS_COLORS
+from coopmap.presentation.village_charts import STATUS_COLORS
 
 from helpers.browser import LOAD_TIMEOUT_MS, screenshot
 

@@ -16,7 +16,7 @@ from coopmap.app.township import places
 from coopmap.data.schema import COLUMNS, SERVES_SEPARATOR, members_label, members_unit
 from coopmap.figures.relations import is_union, union_members
 from coopmap.i18n import join, t
-from coopmap.presentation import charts
+from coopmap.presentation.cooperative_charts import comparison_rows, income_rows, income_streams, median_comparison
 
 INCOME_WIDTH = 300
 COMPARISON_WIDTH = 260
@@ -115,12 +115,12 @@ class CoopView:
         cache = chart_cache(data)
         kind = members_unit(coop["lead_level"])
         self.income.show((lang, uscc), lambda: with_rows(
-            cache.get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH)),
-            charts.income_rows(coop, lang=lang)))
+            cache.get(("income-template", lang), lambda: income_streams(coop, lang=lang, width=INCOME_WIDTH)),
+            income_rows(coop, lang=lang)))
         self.comparison.show((lang, uscc), lambda: with_rows(
             cache.get(("comparison-template", lang, kind),
-                      lambda: charts.median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH)),
-            charts.comparison_rows(data.frame, uscc, lang=lang)))
+                      lambda: median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH)),
+            comparison_rows(data.frame, uscc, lang=lang)))
 
     def prepare(self, lang: str) -> None:
         """Build the chart templates of a profile in ``lang`` before a cooperative is opened."""
@@ -130,11 +130,11 @@ class CoopView:
         frame = data.frame
         uscc = str(frame["uscc"].iloc[0])
         coop = data.coop(uscc)
-        chart_cache(data).get(("income-template", lang), lambda: charts.income_streams(coop, lang=lang, width=INCOME_WIDTH))
+        chart_cache(data).get(("income-template", lang), lambda: income_streams(coop, lang=lang, width=INCOME_WIDTH))
         # one comparison template per kind of cooperative (a union's panels are labelled differently)
         for kind, first in frame.groupby(frame["lead_level"].map(members_unit), sort=False)["uscc"].first().items():
             chart_cache(data).get(("comparison-template", lang, kind),
-                            lambda code=str(first): charts.median_comparison(frame, code, lang=lang, width=COMPARISON_WIDTH))
+                            lambda code=str(first): median_comparison(frame, code, lang=lang, width=COMPARISON_WIDTH))
 
     def _heading_html(self, coop: pd.Series, lang: str) -> str:
         data = self._data

@@ -18,7 +18,7 @@ from coopmap.app.slots import ChartSlot, chart_cache, with_spec
 from coopmap.app.state import AppState
 from coopmap.figures import catalog
 from coopmap.i18n import colon, t
-from coopmap.presentation import charts
+from coopmap.presentation.township_charts import outline_township, township_map
 
 MAP_WIDTH = 500
 MAP_HEIGHT = 500
@@ -129,7 +129,7 @@ class MapPanel:
         def build(outline: Optional[str]):
             def draw():
                 tables = data.tables(filters)
-                return charts.township_map(
+                return township_map(
                     data.boundaries, tables.townships, metric, schematic=data.schematic, highlight=outline, lang=lang,
                     width=MAP_WIDTH, height=MAP_HEIGHT, no_data=tables.empty, filtered=filters.active)
             return draw
@@ -140,6 +140,6 @@ class MapPanel:
         # one, and outline the others in its spec.
         def outlined():
             template = chart_cache(data).get(("map-outline", lang, filters, metric), build(highlight))
-            return with_spec(template, charts.outline_township(template.to_dict(), highlight))
+            return with_spec(template, outline_township(template.to_dict(), highlight))
 
         return outlined

@@ -18,7 +18,8 @@ from coopmap.app.html import badge, esc, tile, tiles
 from coopmap.app.slots import ChartSlot, chart_cache
 from coopmap.app.state import AppState
 from coopmap.i18n import format_number, t
-from coopmap.presentation import charts
+from coopmap.presentation.township_charts import township_ranking
+from coopmap.presentation.village_charts import village_grid
 
 #: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
 TILE_FIGURES: dict[str, tuple[str, int]] = {
@@ -201,10 +202,10 @@ class OverviewView:
         data = self._data
         def draw():
             tables = data.tables(filters)
-            return charts.township_ranking(tables.townships, metric, lang=lang, width=RANKING_WIDTH,
+            return township_ranking(tables.townships, metric, lang=lang, width=RANKING_WIDTH,
                                            no_data=tables.empty, filtered=filters.active)
         return draw
 
     def _villages_builder(self, lang: str, filters: Filters):
         data = self._data
-        return lambda: charts.village_grid(data.tables(filters).villages, lang=lang, step=20, filtered=filters.active)
+        return lambda: village_grid(data.tables(filters).villages, lang=lang, step=20, filtered=filters.active)

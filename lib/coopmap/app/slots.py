@@ -89,7 +89,7 @@ def with_spec(template: alt.TopLevelMixin, spec: dict[str, Any]) -> alt.TopLevel
     """Return a copy of ``template`` whose ``to_dict()`` gives ``spec``.
 
     For a spec derived from the template's own (same parameters and selections),
-    such as :func:`coopmap.presentation.charts.outline_township`.
+    such as :func:`coopmap.presentation.township_charts.outline_township`.
     """
     return frozen(template.copy(deep=False), spec)
 

@@ -14,7 +14,7 @@ from coopmap.app.table import CoopTable
 from coopmap.figures import catalog, relations
 from coopmap.figures.tables import township_ranks, village_status_counts
 from coopmap.i18n import colon, format_number, t
-from coopmap.presentation.charts import status_text
+from coopmap.presentation.village_charts import status_text
 
 STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # coopmap.figures.tables.VILLAGE_STATUSES
 

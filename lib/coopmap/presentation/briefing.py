@@ -457,7 +457,7 @@ class Briefing:
         ``note=False`` that line is left out of the chart (the caller then shows
         :meth:`map_note` beside it), so that a long English note does not shrink the map.
         """
-        from coopmap.presentation.charts import township_map
+        from coopmap.presentation.township_charts import township_map
 
         def build():
             chart = township_map(self.boundaries, self.townships, metric, highlight=highlight, lang=self.lang,
@@ -478,7 +478,7 @@ class Briefing:
     def ranking_svg(self, metric: str = "coverage_pct", *, highlight: Optional[str] = None, width: int = 320,
                     height: Optional[int] = None, scope: str = "ranking", fit: bool = False) -> str:
         """The townships ranked by ``metric`` as inline SVG."""
-        from coopmap.presentation.charts import township_ranking
+        from coopmap.presentation.township_charts import township_ranking
 
         svg = self._render(("ranking", metric, highlight, width, height), lambda: township_ranking(
             self.townships, metric, highlight=highlight, lang=self.lang, width=width, height=height))
@@ -487,7 +487,7 @@ class Briefing:
     def village_svg(self, *, highlight: Optional[str] = None, step: int = 20, scope: str = "villages",
                     fit: bool = False) -> str:
         """The 121 villages as tiles coloured by coverage status, as inline SVG."""
-        from coopmap.presentation.charts import village_grid
+        from coopmap.presentation.village_charts import village_grid
 
         svg = self._render(("villages", highlight, step), lambda: village_grid(
             self.villages, highlight=highlight, lang=self.lang, step=step))
