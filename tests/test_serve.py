@@ -108,9 +108,9 @@ def test_crs_is_applied_when_the_boundary_file_is_checked(monkeypatch, tmp_path)
     def fake_load(path, crs=None):
         seen["crs"] = crs
 
-    import coopmap.geo.boundaries
+    import coopmap.geo.official
 
-    monkeypatch.setattr(coopmap.geo.boundaries, "load_townships", fake_load)
+    monkeypatch.setattr(coopmap.geo.official, "load_townships", fake_load)
     geo = tmp_path / "towns.geojson"
     geo.write_text("{}", encoding="utf-8")
     server.check_sources(None, geo, "bd09")

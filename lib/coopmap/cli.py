@@ -148,7 +148,7 @@ def _cmd_accept(args: argparse.Namespace) -> int:
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
     from coopmap.errors import BoundaryError
-    from coopmap.geo.boundaries import boundary_report
+    from coopmap.geo.official import boundary_report
 
     report = boundary_report(args.path, crs=args.crs)
     if args.json:

@@ -319,7 +319,7 @@ def check_sources(registry: Path | None, boundaries: Path | None, crs: str | Non
     """Load the registry and boundary files once, so a bad file fails before serving.
 
     ``crs`` (``wgs84``, ``gcj02``, ``bd09``) is how the boundary file's coordinates
-    are read when the file cannot say (see :func:`coopmap.geo.boundaries.load_townships`).
+    are read when the file cannot say (see :func:`coopmap.geo.official.load_townships`).
 
     Raises
     ------
@@ -328,7 +328,7 @@ def check_sources(registry: Path | None, boundaries: Path | None, crs: str | Non
     """
     from coopmap.data.registry import load_registry
     from coopmap.errors import BoundaryError, RegistryError
-    from coopmap.geo.boundaries import load_townships
+    from coopmap.geo.official import load_townships
 
     if registry is not None:
         if not registry.is_file():

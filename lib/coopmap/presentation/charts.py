@@ -11,7 +11,7 @@
 
 Every chart names a CJK font stack in its config (:data:`coopmap.presentation.fonts.FONT_FAMILY`);
 text is Simplified Chinese unless ``lang="en"``. Data travel inline and small: township
-geometry is simplified with :func:`coopmap.geo.boundaries.simplify_for_web`.
+geometry is simplified with :func:`coopmap.geo.web_shapes.simplify_for_web`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from shapely.geometry import mapping
 from coopmap.data.schema import INCOME_STREAMS, column_unit, members_label, members_unit
 from coopmap.errors import CoopmapError
 from coopmap.figures.relations import comparison_peers
-from coopmap.geo import boundaries as bnd
+from coopmap.geo import web_shapes
 from coopmap.i18n import STRINGS, format_number, paren, t, township_label, unit_label
 from coopmap.presentation.fonts import FONT_FAMILY
 
@@ -211,7 +211,7 @@ def township_map(
     unknown = sorted(set(boundaries["code"]) - set(by_code.index))
     if unknown:
         raise CoopmapError(f"the township table has no row for boundary codes {unknown}")
-    web = bnd.simplify_for_web(boundaries, tolerance=tolerance)
+    web = web_shapes.simplify_for_web(boundaries, tolerance=tolerance)
     features = []
     for code, geom in zip(web["code"], web.geometry):
         row = by_code.loc[code]
@@ -223,7 +223,7 @@ def township_map(
             # shape whose colour field is null; "value" says whether it is shaded
             "value": value, "shade": 0.0 if value is None else value,
         })
-    labels = bnd.label_points(web).merge(rows[["code", "short", "value_text"]], on="code")
+    labels = web_shapes.label_points(web).merge(rows[["code", "short", "value_text"]], on="code")
     shapes = alt.Data(values=features)
     township = _selection("township")
     tooltip = [alt.Tooltip("name:N", title=t("map.township", lang)),
