@@ -884,7 +884,7 @@ async def _concurrency(browser: Any, server: Server, rows: dict[str, Row], plan:
         t.value = percentile(ttis, 95)
         t.extra["samples"] = ttis
         t.baseline = single_tti
-        from coopmap.server import DEFAULT_POOL_SIZE
+        from coopmap.server.config import DEFAULT_POOL_SIZE
 
         t.note = (f"{len(ttis)} visitors at once, pool of {DEFAULT_POOL_SIZE} preheated kernels (coopmap serve's default); "
                   "the others wait for kernels started on arrival")

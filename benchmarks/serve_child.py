@@ -4,7 +4,7 @@ Used for the one-widget baseline (``--notebook benchmarks/baseline/one_widget.ip
 for cold starts (``--cold``: no preheated kernels) and, in quick runs, to delay the
 refill of the kernel pool (``--fill-delay``) so that it does not compete for the CPU
 while latencies are measured. Everything else comes from
-:func:`coopmap.server.voila_argv`, so the baseline gets the same template, the same
+:func:`coopmap.server.config.voila_argv`, so the baseline gets the same template, the same
 Voila settings and the same server class as the dashboard.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 
 def argv_for(port: int, notebook: Path | None, cold: bool, pool_size: int, fill_delay: float | None = None) -> list[str]:
-    """Return ``coopmap.server.voila_argv`` with the notebook, preheating and refill delay replaced."""
-    from coopmap import server
+    """Return ``coopmap.server.config.voila_argv`` with the notebook, preheating and refill delay replaced."""
+    from coopmap.server.config import voila_argv
 
-    argv = server.voila_argv(port, open_browser=False, pool_size=pool_size)
+    argv = voila_argv(port, open_browser=False, pool_size=pool_size)
     out = []
     for arg in argv[:-1]:
         if notebook is not None and arg.startswith("--Voila.root_dir="):
@@ -41,10 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pool-size", type=int, default=1)
     parser.add_argument("--fill-delay", type=float, help="seconds before a used preheated kernel is replaced")
     args = parser.parse_args(argv)
-    from coopmap import server
+    from coopmap.server.launch import check_port
+    from coopmap.server.voila import voila_class
 
-    server.check_port(args.port)
-    app = server._voila_class()()  # the same server class as `coopmap serve`
+    check_port(args.port)
+    app = voila_class()()  # the same server class as `coopmap serve`
     app.initialize(argv_for(args.port, args.notebook.resolve() if args.notebook else None, args.cold, args.pool_size, args.fill_delay))
     print(f"serving on http://127.0.0.1:{args.port}/", flush=True)
     app.start()

@@ -19,7 +19,7 @@ from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
 from coopmap.data.schema import COLUMNS
 from coopmap.figures import catalog
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.geo.schematic import schematic_townships
 
 from helpers import HEADER, coop_row, write_csv
 

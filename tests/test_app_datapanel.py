@@ -20,7 +20,7 @@ from coopmap.app.upload_report import can_accept, report_csv, report_html
 from coopmap.data import sources, versions
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.geo.schematic import schematic_townships
 
 from helpers import PROJECT, coop_row, write_csv
 

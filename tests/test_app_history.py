@@ -18,7 +18,7 @@ from coopmap.app import App, AppData, Filters
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
-from coopmap.geo.boundaries import schematic_townships
+from coopmap.geo.schematic import schematic_townships
 
 from helpers import coop_row, write_csv
 

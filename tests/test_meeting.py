@@ -11,11 +11,12 @@ import re
 
 import pytest
 
-from coopmap import DivisionError, paths, server
+from coopmap import DivisionError, paths
 from coopmap.data.registry import load_registry
 from coopmap.meeting import Meeting, core_slides, township_slide
 from coopmap.meeting import serve as meeting_serve
 from coopmap.presentation.briefing import Briefing
+from coopmap.server import config as server_config
 
 NOW = dt.datetime(2025, 3, 4, 9, 30)
 CORE = ["title", "figures", "coverage", "ranking", "case-potou_ham", "case-mengnuo_union", "case-anle_tea",
@@ -166,11 +167,11 @@ def test_meeting_notebook_is_thin_and_clean():
 
 def test_served_with_the_dashboard_settings_but_the_meeting_notebook():
     argv = meeting_serve.voila_argv(8867)
-    assert argv[-1] == str(meeting_serve.NOTEBOOK) and str(server.NOTEBOOK) not in argv
-    dashboard = server.voila_argv(8867)
+    assert argv[-1] == str(meeting_serve.NOTEBOOK) and str(server_config.NOTEBOOK) not in argv
+    dashboard = server_config.voila_argv(8867)
     assert [a for a in argv if a.startswith("--")] == [a for a in dashboard if a.startswith("--")]
     assert "--VoilaConfiguration.preheat_kernel=True" in argv and "--VoilaConfiguration.template=lab" in argv
-    assert meeting_serve.DEFAULT_PORT != server.DEFAULT_PORT
+    assert meeting_serve.DEFAULT_PORT != server_config.DEFAULT_PORT
 
 
 def _sent(widget, monkeypatch):

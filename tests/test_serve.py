@@ -11,18 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from coopmap import server
 from coopmap.app.data import AppData
 from coopmap.app.state import AppState
 from coopmap.cli import build_parser
 from coopmap.errors import CoopmapError
+from coopmap.server.cli import options
+from coopmap.server.config import DEFAULT_IDLE_TIMEOUT, ServeConfig
+from coopmap.server.launch import check_sources
+from coopmap.server.voila import page_texts
 
 
-def _config(*argv: str) -> server.ServeConfig:
+def _config(*argv: str) -> ServeConfig:
     args = build_parser().parse_args(["serve", *argv])
-    opts = server.options(args)
+    opts = options(args)
     opts.pop("open_browser")
-    return server.ServeConfig.build(open_browser=False, **opts)
+    return ServeConfig.build(open_browser=False, **opts)
 
 
 def _setting(argv: list[str], name: str) -> str | None:
@@ -81,7 +84,7 @@ def test_public_without_token_must_be_asked_for_and_warns():
 def test_no_token_without_public_is_an_error():
     args = build_parser().parse_args(["serve", "--no-token"])
     with pytest.raises(CoopmapError, match="--public"):
-        server.options(args)
+        options(args)
 
 
 def test_crs_is_passed_to_the_kernels_with_the_boundaries(tmp_path):
@@ -108,12 +111,12 @@ def test_crs_is_applied_when_the_boundary_file_is_checked(monkeypatch, tmp_path)
     def fake_load(path, crs=None):
         seen["crs"] = crs
 
-    import coopmap.geo.boundaries
+    import coopmap.geo.official
 
-    monkeypatch.setattr(coopmap.geo.boundaries, "load_townships", fake_load)
+    monkeypatch.setattr(coopmap.geo.official, "load_townships", fake_load)
     geo = tmp_path / "towns.geojson"
     geo.write_text("{}", encoding="utf-8")
-    server.check_sources(None, geo, "bd09")
+    check_sources(None, geo, "bd09")
     assert seen["crs"] == "bd09"
 
 
@@ -154,7 +157,7 @@ def test_kernels_of_pages_gone_without_closing_are_culled_but_never_a_connected_
     timeout (a page that went without its shutdown request: crashed browser, laptop
     asleep); connected pages and running cells are left alone."""
     argv = _config().argv()
-    assert _setting(argv, "MappingKernelManager.cull_idle_timeout") == str(server.DEFAULT_IDLE_TIMEOUT) == "600"
+    assert _setting(argv, "MappingKernelManager.cull_idle_timeout") == str(DEFAULT_IDLE_TIMEOUT) == "600"
     assert _setting(argv, "MappingKernelManager.cull_interval") == "60"
     assert _setting(argv, "MappingKernelManager.cull_connected") == "False"
     assert _setting(argv, "MappingKernelManager.cull_busy") == "False"
@@ -180,7 +183,7 @@ def test_the_meeting_server_culls_kernels_the_same_way():
 
 
 def test_the_page_text_is_in_both_languages():
-    texts = server.page_texts("page.")
+    texts = page_texts("page.")
     assert set(texts) == {"zh", "en"}
     assert texts["zh"].keys() == texts["en"].keys() >= {"page.title", "page.wait", "page.gone", "page.reload"}
     assert texts["zh"]["page.title"] == "龙陵县党组织领办合作社"

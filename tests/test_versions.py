@@ -369,11 +369,11 @@ def test_cli_accept_versions_activate(store, files, capsys):
 
 
 def test_serve_with_a_registry_says_when_an_accepted_version_is_shown_instead(store, files, capsys, monkeypatch):
-    from coopmap import server
     from coopmap.cli import main
+    from coopmap.server import launch
 
     served = []
-    monkeypatch.setattr(server, "serve", lambda **options: served.append(options))
+    monkeypatch.setattr(launch, "serve", lambda **options: served.append(options))
     assert main(["serve", "--no-browser", "--registry", str(files["v1"])]) == 0
     assert "note:" not in capsys.readouterr().err, "nothing accepted: the file is shown"
     version = versions.accept(files["v2"], now=T2, today=TODAY)

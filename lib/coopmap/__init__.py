@@ -8,7 +8,8 @@ The names below are the public API (``__all__``). The documented modules are
 (metric plug-ins), the charts (:mod:`coopmap.presentation.township_charts`,
 :mod:`coopmap.presentation.village_charts`, :mod:`coopmap.presentation.cooperative_charts`),
 :mod:`coopmap.presentation.chart_images`,
-:mod:`coopmap.geo.boundaries`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,
+:mod:`coopmap.geo.boundaries` (the shapes to show), :mod:`coopmap.geo.official` (a boundary file,
+checked), :mod:`coopmap.geo.schematic`, :mod:`coopmap.data.sample`, :mod:`coopmap.data.reported`,
 :mod:`coopmap.data.divisions`, :mod:`coopmap.data.schema`, :mod:`coopmap.paths` and
 :mod:`coopmap.errors`. ``docs/analyst-guide.md`` shows how to use them.
 """

@@ -148,7 +148,7 @@ def _cmd_accept(args: argparse.Namespace) -> int:
 
 def _cmd_boundaries(args: argparse.Namespace) -> int:
     from coopmap.errors import BoundaryError
-    from coopmap.geo.boundaries import boundary_report
+    from coopmap.geo.official import boundary_report
 
     report = boundary_report(args.path, crs=args.crs)
     if args.json:
@@ -174,8 +174,9 @@ def _cmd_boundaries(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from coopmap import server
     from coopmap.data import versions
+    from coopmap.server.cli import options
+    from coopmap.server.launch import serve
 
     active = versions.active_version() if args.registry else None
     if active is not None:
@@ -184,7 +185,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         print(f"note: the dashboard shows the accepted version {active.id} (data panel 数据, {versions.store_dir()}); "
               f"{args.registry} is its base version: make it active there, or with 'coopmap activate base'",
               file=sys.stderr)
-    server.serve(**server.options(args))
+    serve(**options(args))
     return 0
 
 
@@ -298,7 +299,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_meeting)
 
     p = sub.add_parser("serve", help="serve the dashboard on http://127.0.0.1 (offline, preheated)")
-    from coopmap.server import add_arguments as _serve_arguments
+    from coopmap.server.cli import add_arguments as _serve_arguments
 
     _serve_arguments(p)
     p.set_defaults(func=_cmd_serve)

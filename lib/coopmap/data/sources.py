@@ -303,7 +303,7 @@ def boundaries_file(path: str | os.PathLike[str] | None = None, crs: Optional[st
     path : path, optional
         An explicit boundary file (a ``--boundaries`` option).
     crs : str, optional
-        Coordinate option for that file (:func:`coopmap.geo.boundaries.load_townships`).
+        Coordinate option for that file (:func:`coopmap.geo.official.load_townships`).
     """
     if path is None and _setting(BOUNDARIES_ENV):
         path, crs = _setting(BOUNDARIES_ENV), crs or _setting(BOUNDARIES_CRS_ENV)

@@ -8,7 +8,7 @@
 Both take :func:`coopmap.figures.tables.township_table` and a metric id of
 :mod:`coopmap.figures.catalog`, and read their values the same way (a township without
 data is 无数据, one not reported 未填报). Data travel inline and small: township geometry
-is simplified with :func:`coopmap.geo.boundaries.simplify_for_web`. Text is Simplified
+is simplified with :func:`coopmap.geo.web_shapes.simplify_for_web`. Text is Simplified
 Chinese unless ``lang="en"``; the look is :mod:`coopmap.presentation.chart_style`.
 """
 
@@ -22,7 +22,7 @@ import pandas as pd
 from shapely.geometry import mapping
 
 from coopmap.errors import CoopmapError
-from coopmap.geo import boundaries as bnd
+from coopmap.geo import web_shapes
 from coopmap.i18n import paren, t, township_label
 from coopmap.presentation.chart_style import ACCENT, BAR, INK, configure, label_text
 
@@ -147,7 +147,7 @@ def township_map(
     unknown = sorted(set(boundaries["code"]) - set(by_code.index))
     if unknown:
         raise CoopmapError(f"the township table has no row for boundary codes {unknown}")
-    web = bnd.simplify_for_web(boundaries, tolerance=tolerance)
+    web = web_shapes.simplify_for_web(boundaries, tolerance=tolerance)
     features = []
     for code, geom in zip(web["code"], web.geometry):
         row = by_code.loc[code]
@@ -159,7 +159,7 @@ def township_map(
             # shape whose colour field is null; "value" says whether it is shaded
             "value": value, "shade": 0.0 if value is None else value,
         })
-    labels = bnd.label_points(web).merge(rows[["code", "short", "value_text"]], on="code")
+    labels = web_shapes.label_points(web).merge(rows[["code", "short", "value_text"]], on="code")
     shapes = alt.Data(values=features)
     township = _selection("township")
     tooltip = [alt.Tooltip("name:N", title=t("map.township", lang)),
