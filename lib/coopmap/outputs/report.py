@@ -28,7 +28,7 @@ from coopmap.errors import ExportError
 from coopmap.i18n import colon, format_number, t
 from coopmap.presentation.briefing import Briefing, CaseView, FigureView
 from coopmap.presentation.html import esc
-from coopmap.presentation.tiles import TileStyle, grid, tile
+from coopmap.presentation.tiles import TileStyle, grid, programme_tiles, tile
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 
@@ -56,11 +56,7 @@ TILE_STYLE = TileStyle("tile", "differs", "label", "value", "published")
 def _tiles(figures: Iterable[FigureView], lang: str, sample: bool = False) -> str:
     """Computed figures large (marked 示例 beside them when the data are the sample), published beneath."""
     mark = f' <span class="sample">{esc(t("brief.sample_mark", lang))}</span>' if sample else ""
-    out = []
-    for fig in figures:
-        published = f"{t('brief.published', lang)}{colon(lang)}{fig.published}"
-        out.append(tile(fig.label, fig.computed, published, style=TILE_STYLE, differs=fig.differs, mark=mark))
-    return grid(out, "tiles")
+    return grid(programme_tiles(figures, lang, style=TILE_STYLE, mark=mark), "tiles")
 
 
 def _table(headers: list[tuple[str, bool]], rows: Iterable[list[str]], widths: Optional[list[int]] = None) -> str:
