@@ -159,7 +159,11 @@ def test_labels_follow_the_language_and_filters_are_explained(app: App, monkeypa
     assert find_part(app.downloads.widget, "cm-dl-report-pdf").description == "Download Report (PDF)"
     content, payload = press(app, "table-csv", monkeypatch)
     # reports and tables cover the whole township, not only the filtered cooperatives
-    assert len(payload.decode("utf-8-sig").strip().splitlines()) == 2 + 3
+    lines = payload.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 2 + 3
+    # the title row follows the language; the header stays Chinese, so the table loads again
+    assert lines[0].startswith("Party-led cooperatives of Longling County: registry") and " — Bizhai" in lines[0]
+    assert lines[1].startswith("统一社会信用代码")
     content, _ = press(app, "report-html", monkeypatch)
     assert content["name"] == "longling-cooperatives-report_碧寨乡.html"
 

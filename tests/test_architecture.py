@@ -9,6 +9,7 @@ ties the modules together.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -110,3 +111,24 @@ def test_the_cycle_finder_finds_a_cycle_and_names_its_lines():
     assert strongly_connected(graph) == [["pkg.a", "pkg.b", "pkg.c"]]
     assert describe_cycle(graph, ["pkg.a", "pkg.b", "pkg.c"]).splitlines()[1:] == [
         "    pkg.a -> pkg.b (line 7)", "    pkg.b -> pkg.c (line 7)", "    pkg.c -> pkg.a (line 7)"]
+
+
+def test_tests_share_code_through_tests_helpers_only():
+    """A test module imports what tests share from ``tests/helpers``: never another test module or a
+    conftest, and never by editing ``sys.path`` (``tests`` is on it through pyproject.toml)."""
+    offenders = []
+    for path in sorted((PROJECT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(alias.name for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.Attribute) and node.attr == "path" and getattr(node.value, "id", None) == "sys":
+                names = ["sys.path"]
+            else:
+                continue
+            for name in names:
+                last = name.rsplit(".", 1)[-1]
+                if last.startswith("test_") or last == "conftest" or name == "sys.path":
+                    offenders.append(f"{path.relative_to(PROJECT)}:{node.lineno}: {name}")
+    assert not offenders, "import shared test code from tests/helpers:\n" + "\n".join(offenders)

@@ -13,6 +13,8 @@ import pytest
 from coopmap.app import App, AppData
 from coopmap.data.registry import load_registry
 from coopmap.data.schema import members_label, members_unit
+from coopmap.figures.tables import total_unit
+from coopmap.i18n import t
 from coopmap.outputs.report import render_html
 from coopmap.presentation import cooperative_charts
 from coopmap.presentation.briefing import Briefing
@@ -110,3 +112,14 @@ def test_the_township_report_lists_a_unions_members_as_cooperatives(data: AppDat
     cells = re.findall(r"<td[^>]*>(.*?)</td>", row.group(1))
     assert f"{int(union['members'])} {unit}" in cells
     assert not any(cell.endswith(wrong) for cell in cells)
+
+
+@pytest.mark.parametrize("lang, unit", [("zh", "人"), ("en", "people")])
+def test_a_townships_members_total_counts_the_people_of_its_cooperatives(data: AppData, union, lang: str, unit: str) -> None:
+    # the total leaves the union's member cooperatives out: its unit is total_unit's, people
+    assert total_unit("members") == "people"
+    town = str(union["township"])
+    coops = data.frame[(data.frame["township"].astype(str) == town) & (data.frame["lead_level"] != "township")]
+    briefing = Briefing.from_registry(load_registry(data.registry_source), lang=lang)
+    tiles = dict(briefing.township(town).tiles)
+    assert tiles[t("members", lang)] == f"{int(coops['members'].sum()):,} {unit}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from coopmap import i18n, strings
 
@@ -32,3 +33,24 @@ def test_every_table_is_in_the_catalog_in_both_languages() -> None:
         for key, entry in table.items():
             assert i18n.STRINGS[key] == entry, (owner, key)
             assert entry.get("zh") and entry.get("en"), (owner, key)
+
+
+def test_every_table_wide_rule_of_the_schema_has_its_message_in_the_catalog() -> None:
+    from coopmap.data.schema import RegistrySchema
+
+    rules = [check.name for check in RegistrySchema.to_schema().checks]
+    assert rules
+    for rule in rules:
+        entry = i18n.STRINGS.get(f"load.check.{rule}")
+        assert entry and entry.get("zh") and entry.get("en"), rule
+
+
+def test_no_module_of_coopmap_registers_strings_when_imported() -> None:
+    # the catalog is loaded whole up front; add_strings is for plug-ins outside the package
+    package = Path(i18n.__file__).parent
+    callers = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "i18n.py" and "add_strings(" in path.read_text(encoding="utf-8")
+    )
+    assert callers == []

@@ -107,6 +107,22 @@ def test_title_names_years_township_and_date():
     assert title == "龙陵县党组织领办合作社台账（2023、2024年）——勐糯镇（导出 2025-01-02）"
 
 
+def test_title_follows_the_language():
+    frame = pd.DataFrame({"year": [2023, 2024]})
+    title = export_title(frame, township="530523103", illustrative=True, today=dt.date(2025, 1, 2), lang="en")
+    assert title == ("Party-led cooperatives of Longling County: registry (2023, 2024) — Mengnuo — "
+                     "示例数据，程序生成，非真实记录 / Illustrative data, generated, not real records (exported 2025-01-02)")
+    assert export_title(pd.DataFrame({"year": []}), today=dt.date(2025, 1, 2), lang="en") == (
+        "Party-led cooperatives of Longling County: registry (exported 2025-01-02)")
+
+
+def test_a_table_with_an_english_title_loads_again_and_stays_marked(sample, tmp_path):
+    path = export_table(sample.frame, tmp_path / "county.csv", illustrative=True, lang="en")
+    again = load_registry(path)
+    assert again.report.title.startswith("Party-led cooperatives of Longling County: registry (2023)")
+    assert again.illustrative and again.report.accepted == len(sample.frame)
+
+
 def test_other_formats_are_refused(sample, tmp_path):
     with pytest.raises(ExportError, match=r"\.xlsx or \.csv"):
         export_table(sample.frame, tmp_path / "county.ods")

@@ -16,44 +16,7 @@ import pytest
 from coopmap import paths
 from coopmap.data.registry import load_registry
 
-from helpers.browser import LOAD_TIMEOUT_MS, SCREENSHOTS
-
-MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
-VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"
-MENGNUO = "530523103"
-
-# A point inside an SVG shape that the shape itself receives (labels drawn over a
-# township must not take the click).
-POINT_IN = """el => {
-  const box = el.getBoundingClientRect();
-  for (let i = 1; i < 12; i++) {
-    for (let j = 1; j < 12; j++) {
-      const x = box.left + box.width * i / 12, y = box.top + box.height * j / 12;
-      if (document.elementFromPoint(x, y) === el) { return {x, y}; }
-    }
-  }
-  return null;
-}"""
-
-
-def click_inside(page, locator) -> None:
-    """Click a point of an SVG shape that is really on the shape."""
-    locator.scroll_into_view_if_needed()
-    point = locator.evaluate(POINT_IN)
-    assert point is not None, "no visible point inside the shape"
-    page.mouse.click(point["x"], point["y"])
-
-
-def open_dashboard(page, url: str) -> None:
-    page.goto(url, timeout=LOAD_TIMEOUT_MS)
-    page.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.mouse.move(2, 2)  # no tooltip left over from the last click
-    page.wait_for_timeout(400)  # let charts finish drawing
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+from helpers.browser import LOAD_TIMEOUT_MS, MAP_SHAPES, MENGNUO, VILLAGE_TILES, click_inside, open_dashboard, shoot
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from coopmap.data.divisions import load_divisions
 from coopmap.data.industries import split_industries
 from coopmap.data.registry import load_registry
 
-from .test_dashboard import MAP_SHAPES, click_inside, open_dashboard, shoot
+from helpers.browser import MAP_SHAPES, click_inside, open_dashboard, shoot
 
 MISSING_FILL = "#dddddd"
 

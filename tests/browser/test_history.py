@@ -12,8 +12,7 @@ import pytest
 from coopmap import paths
 from coopmap.data.registry import load_registry
 
-from .test_dashboard import MAP_SHAPES, MENGNUO, click_inside, open_dashboard
-from helpers.browser import LOAD_TIMEOUT_MS, SCREENSHOTS
+from helpers.browser import LOAD_TIMEOUT_MS, MAP_SHAPES, MENGNUO, click_inside, open_dashboard, shoot
 
 RANKING_BARS = ".cm-ranking svg .role-mark.mark-rect path"
 TOWNSHIP_HEADING = ".cm-township h2"
@@ -31,13 +30,6 @@ def entries(page) -> int:
 def wait_for_search(page, expected: str) -> None:
     """Wait until the address bar's query is ``expected`` (``""``: none)."""
     page.wait_for_function("expected => window.location.search === expected", arg=expected)
-
-
-def shoot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.mouse.move(2, 2)
-    page.wait_for_timeout(400)  # let charts finish drawing
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,16 @@ from typing import Iterator
 import psutil
 import pytest
 
-from .test_dashboard import MAP_SHAPES, click_inside
-from helpers.browser import LOAD_TIMEOUT_MS, Dashboard, close_page, guarded_page, screenshot, start_dashboard
+from helpers.browser import (
+    LOAD_TIMEOUT_MS,
+    MAP_SHAPES,
+    Dashboard,
+    click_inside,
+    close_page,
+    guarded_page,
+    screenshot,
+    start_dashboard,
+)
 
 VISITS = 30
 #: `coopmap serve`'s default pool (what `make run` starts).

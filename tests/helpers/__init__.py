@@ -4,8 +4,8 @@
 ``from helpers import coop_row, write_csv`` and the submodules ``helpers.png`` (decode
 the PNGs charts render to), ``helpers.hostile`` (a registry full of markup and
 formulas), ``helpers.bad_corpus`` (the generator of ``tests/data/bad``) and
-``helpers.browser`` (a dashboard server and guarded Chromium pages for the browser
-tests). The valid row here is the one the bad-input corpus starts from too.
+``helpers.browser`` (a dashboard server, guarded Chromium pages and the dashboard's
+selectors and clicks for the browser tests). The valid row here is the one the bad-input corpus starts from too.
 """
 
 from __future__ import annotations

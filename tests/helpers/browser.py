@@ -3,7 +3,9 @@
 Every page from :func:`guarded_page` gets a guard that aborts any request not addressed
 to 127.0.0.1/localhost and records it, and records console errors and uncaught page
 errors; the fixtures (``tests/browser/conftest.py``: ``browser``, ``page``,
-``dashboard``, ``real_dashboard``) are built from these.
+``dashboard``, ``real_dashboard``) are built from these. The dashboard's selectors and
+the steps the walks through it share (open it, click inside a map shape, a screenshot
+once the charts are drawn) are here too.
 """
 
 from __future__ import annotations
@@ -33,6 +35,25 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 VIEWPORT = {"width": 1600, "height": 900}
 #: Time for a page to show the dashboard (a preheated kernel may still be building it).
 LOAD_TIMEOUT_MS = 120_000
+
+#: The township shapes of the dashboard's map, and the village tiles of its coverage grid.
+MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
+VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"
+#: 勐糯镇, the township the walks through the shipped data open.
+MENGNUO = "530523103"
+
+# A point inside an SVG shape that the shape itself receives (labels drawn over a
+# township must not take the click).
+POINT_IN = """el => {
+  const box = el.getBoundingClientRect();
+  for (let i = 1; i < 12; i++) {
+    for (let j = 1; j < 12; j++) {
+      const x = box.left + box.width * i / 12, y = box.top + box.height * j / 12;
+      if (document.elementFromPoint(x, y) === el) { return {x, y}; }
+    }
+  }
+  return null;
+}"""
 
 
 def free_port() -> int:
@@ -160,3 +181,25 @@ def screenshot(page: "playwright_api.Page", name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def shoot(page: "playwright_api.Page", name: str) -> None:
+    """Save a screenshot of the page in :data:`SCREENSHOTS` once its charts are drawn, with no tooltip left over."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.mouse.move(2, 2)  # no tooltip left over from the last click
+    page.wait_for_timeout(400)  # let charts finish drawing
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def open_dashboard(page: "playwright_api.Page", url: str) -> None:
+    """Open the dashboard at ``url`` and wait until its map shows its township shapes."""
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
+    page.locator(MAP_SHAPES).first.wait_for(timeout=LOAD_TIMEOUT_MS)
+
+
+def click_inside(page: "playwright_api.Page", locator: "playwright_api.Locator") -> None:
+    """Click a point of an SVG shape that is really on the shape."""
+    locator.scroll_into_view_if_needed()
+    point = locator.evaluate(POINT_IN)
+    assert point is not None, "no visible point inside the shape"
+    page.mouse.click(point["x"], point["y"])

@@ -9,7 +9,7 @@ and no request leaves the page:
 * the report of the county (overview) or of the township shown (township view, or the
   township of the cooperative shown) as HTML or PDF (:func:`coopmap.outputs.report.report_bytes`);
 * the registry table of the same place as XLSX or CSV (:func:`coopmap.outputs.tables.table_bytes`:
-  title row, Chinese headers, UTF-8 with a BOM, formulas neutralised);
+  title row in the page's language, Chinese headers, UTF-8 with a BOM, formulas neutralised);
 * each chart on screen (map; ranking and village grid on the overview; income streams
   and median comparison on a cooperative's profile) as PNG or SVG.
 
@@ -241,7 +241,7 @@ class DownloadMenu:
         if kind == "report" and rest in REPORT_FORMATS:
             return report_payload(self.briefing(lang), rest, township)
         if kind == "table" and rest in TABLE_FORMATS:
-            return table_payload(data.frame, rest, township, illustrative=bool(data.illustrative))
+            return table_payload(data.frame, rest, township, illustrative=bool(data.illustrative), lang=lang)
         if kind == "chart":
             chart_id, _, fmt = rest.rpartition("-")
             source = next((c for c in CHARTS if c.id == chart_id), None)

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from coopmap.data.divisions import Divisions, load_divisions
-from coopmap.data.schema import SERVES_SEPARATOR
+from coopmap.data.schema import SERVES_SEPARATOR, column_unit, members_unit
 from coopmap.errors import CoopmapError
 from coopmap.figures.catalog import get_metric, list_metrics
 from coopmap.figures.relations import union_member_mask
@@ -49,6 +49,7 @@ __all__ = [
     "county_summary",
     "covered_villages",
     "township_ranks",
+    "total_unit",
     "township_table",
     "village_status_counts",
     "village_table",
@@ -164,6 +165,22 @@ def county_summary(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -
 
 
 # -- townships and villages ------------------------------------------------------------
+
+def total_unit(column: str) -> str:
+    """Return the unit of a registry column's township total, as a unit id of :data:`coopmap.i18n.UNITS`.
+
+    The schema's unit (:func:`coopmap.data.schema.column_unit`: 万元 → ``money``, 户 →
+    ``households``...). ``members`` has no unit of its own (people, or a union's member
+    cooperatives: :func:`coopmap.data.schema.members_unit`); its totals add up village- and
+    group-led cooperatives only (the counting rules above), whose members are people.
+
+    Examples
+    --------
+    >>> total_unit("members"), total_unit("households"), total_unit("revenue")
+    ('people', 'households', 'money')
+    """
+    return members_unit("village") if column == "members" else column_unit(column)
+
 
 
 def township_table(frame: pd.DataFrame, divisions: Optional[Divisions] = None) -> pd.DataFrame:

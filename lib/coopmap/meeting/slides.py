@@ -25,7 +25,7 @@ from coopmap.i18n import colon, format_number, join, t
 from coopmap.outputs import report as _report  # noqa: F401  (registers the report.* text the slides share)
 from coopmap.presentation.briefing import Briefing, CaseView
 from coopmap.presentation.html import esc
-from coopmap.presentation.tiles import TileStyle, tile
+from coopmap.presentation.tiles import TileStyle, programme_tiles, tile
 
 __all__ = ["Slide", "core_slides", "township_slide"]
 
@@ -65,15 +65,19 @@ TILE_STYLE = TileStyle("cm-tile", "cm-differs", "cm-tile-label", "cm-tile-value"
                        figure="cm-figure", unit="cm-unit")
 
 
-def _tile(label: str, value: str, foot: str = "", *, differs: bool = False, sample: str = "", sample_foot: str = "") -> str:
+def _tile(label: str, value: str, foot: str = "", *, sample_foot: str = "") -> str:
     """A figure tile; the unit after the number's first space is set smaller (``1,386.1`` ``万元``).
 
-    ``sample`` (or ``sample_foot``) is the 示例 mark set beside the value (or the foot)
-    computed from the illustrative sample; a published figure is never marked.
+    ``sample_foot`` is the 示例 mark set beside the foot when it is computed from the
+    illustrative sample (a case's registry value); a published figure is never marked.
+    The programme figures' tiles are :func:`coopmap.presentation.tiles.programme_tiles`.
     """
-    mark = f'<span class="cm-sample-mark">{esc(sample)}</span>' if sample else ""
-    foot_mark = f'<span class="cm-sample-mark">{esc(sample_foot)}</span>' if sample_foot else ""
-    return tile(label, value, foot, style=TILE_STYLE, differs=differs, mark=mark, foot_mark=foot_mark)
+    return tile(label, value, foot, style=TILE_STYLE, foot_mark=_sample_markup(sample_foot))
+
+
+def _sample_markup(sample: str) -> str:
+    """The slides' 示例 mark beside a value ("" when ``sample`` is)."""
+    return f'<span class="cm-sample-mark">{esc(sample)}</span>' if sample else ""
 
 
 def _sample_mark(b: Briefing) -> str:
@@ -96,10 +100,7 @@ def figures_slide(b: Briefing) -> Slide:
     """The programme figures: the registry's number large, the published one beneath."""
     lang = b.lang
     figures = b.programme_figures()
-    tiles = []
-    for fig in figures:
-        foot = f"{t('brief.published', lang)}{colon(lang)}{fig.published}"
-        tiles.append(_tile(fig.label, fig.computed, foot, differs=fig.differs, sample=_sample_mark(b)))
+    tiles = programme_tiles(figures, lang, style=TILE_STYLE, mark=_sample_markup(_sample_mark(b)))
     coops = next((f.computed for f in figures if f.id == "coops_total"), "")
     title = t("meeting.figures", lang, coops=coops.split(" ")[0])
     body = f'<div class="cm-tiles cm-tiles-4 cm-tiles-fill">{"".join(tiles)}</div><p class="cm-note">{esc(t("meeting.figures_note", lang))}</p>'

@@ -118,11 +118,12 @@ def report_payload(briefing, fmt: str, township: Optional[str] = None) -> Payloa
 
 
 def table_payload(frame, fmt: str, township: Optional[str] = None, *, illustrative: bool = False,
-                  mask: bool = False) -> Payload:
-    """The cooperatives of the county or a township as XLSX or CSV (:func:`coopmap.outputs.tables.table_bytes`)."""
+                  mask: bool = False, lang: str = "zh") -> Payload:
+    """The cooperatives of the county or a township as XLSX or CSV (:func:`coopmap.outputs.tables.table_bytes`),
+    its title row in ``lang``."""
     from coopmap.outputs.tables import MEDIA_TYPES, file_name, table_bytes
 
-    data = table_bytes(frame, fmt, township=township, illustrative=illustrative, mask=mask)
+    data = table_bytes(frame, fmt, township=township, illustrative=illustrative, mask=mask, lang=lang)
     return Payload(file_name(township, fmt, stem="龙陵县党组织领办合作社台账"), MEDIA_TYPES[fmt], data)
 
 

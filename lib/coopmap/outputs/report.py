@@ -25,10 +25,11 @@ from typing import Iterable, Optional
 from coopmap.data import sources
 from coopmap.data.schema import column_unit, members_unit
 from coopmap.errors import ExportError
+from coopmap.figures.tables import total_unit
 from coopmap.i18n import colon, format_number, t
 from coopmap.presentation.briefing import Briefing, CaseView, FigureView
 from coopmap.presentation.html import esc
-from coopmap.presentation.tiles import TileStyle, grid, tile
+from coopmap.presentation.tiles import TileStyle, grid, programme_tiles, tile
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "find_chromium", "html_to_pdf", "render_html", "report_bytes", "write_report"]
 
@@ -56,11 +57,7 @@ TILE_STYLE = TileStyle("tile", "differs", "label", "value", "published")
 def _tiles(figures: Iterable[FigureView], lang: str, sample: bool = False) -> str:
     """Computed figures large (marked 示例 beside them when the data are the sample), published beneath."""
     mark = f' <span class="sample">{esc(t("brief.sample_mark", lang))}</span>' if sample else ""
-    out = []
-    for fig in figures:
-        published = f"{t('brief.published', lang)}{colon(lang)}{fig.published}"
-        out.append(tile(fig.label, fig.computed, published, style=TILE_STYLE, differs=fig.differs, mark=mark))
-    return grid(out, "tiles")
+    return grid(programme_tiles(figures, lang, style=TILE_STYLE, mark=mark), "tiles")
 
 
 def _table(headers: list[tuple[str, bool]], rows: Iterable[list[str]], widths: Optional[list[int]] = None) -> str:
@@ -117,10 +114,10 @@ def _township_table_html(b: Briefing) -> str:
     for _, r in b.townships.iterrows():
         rows.append([esc(b.township_name(r["code"])), esc(format_number(r["coops"], "个", lang)),
                      esc(t("brief.of", lang, part=int(r["villages_covered"]), whole=int(r["villages_total"]))),
-                     esc(format_number(r["coverage_pct"], "%", lang, 1)), esc(format_number(r["members"], "人", lang)),
-                     esc(format_number(r["households"], column_unit("households"), lang)), esc(format_number(r["land_mu"], column_unit("land_mu"), lang, 0)),
-                     esc(format_number(r["revenue"], column_unit("revenue"), lang, 1)), esc(format_number(r["farmer_income"], column_unit("farmer_income"), lang, 1)),
-                     esc(format_number(r["collective_income"], column_unit("collective_income"), lang, 1))])
+                     esc(format_number(r["coverage_pct"], "%", lang, 1)), esc(format_number(r["members"], total_unit("members"), lang)),
+                     esc(format_number(r["households"], total_unit("households"), lang)), esc(format_number(r["land_mu"], total_unit("land_mu"), lang, 0)),
+                     esc(format_number(r["revenue"], total_unit("revenue"), lang, 1)), esc(format_number(r["farmer_income"], total_unit("farmer_income"), lang, 1)),
+                     esc(format_number(r["collective_income"], total_unit("collective_income"), lang, 1))])
     headers = [(t("report.township", lang), False), (t("brief.coops", lang), True), (t("brief.villages_covered", lang), True),
                (t("brief.coverage", lang), True), (t("members", lang), True), (t("households", lang), True),
                (t("land_mu", lang), True), (t("revenue", lang), True), (t("farmer_income", lang), True),

@@ -24,6 +24,7 @@ from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.data.privacy import mask_frame
 from coopmap.data.registry import write_registry
 from coopmap.errors import ExportError, RegistryError
+from coopmap.i18n import join, paren, t, township_label
 
 __all__ = ["FORMATS", "MEDIA_TYPES", "export_table", "export_title", "file_name", "select_township", "table_bytes"]
 
@@ -67,28 +68,30 @@ def _years(frame: pd.DataFrame) -> list[int]:
 
 
 def export_title(frame: pd.DataFrame, *, township: str | None = None, illustrative: bool = False,
-                 divisions: Divisions | None = None, today: dt.date | None = None) -> str:
-    """Return the title row of an exported table.
+                 divisions: Divisions | None = None, today: dt.date | None = None, lang: str = "zh") -> str:
+    """Return the title row of an exported table, in ``lang`` (the ``table.`` strings).
 
     ``龙陵县党组织领办合作社台账（2023年）——勐糯镇——示例数据，程序生成，非真实记录 …（导出 2026-11-30）``:
     the years of the records, the township if one was chosen, the illustrative mark
-    when the data are the sample (so that the file stays marked when loaded again)
-    and the export date.
+    when the data are the sample (so that the file stays marked when loaded again; it is
+    the same in both languages) and the export date.
     """
     divisions = divisions or load_divisions()
     years = _years(frame)
-    year_text = f"（{'、'.join(map(str, years))}年）" if years else ""
-    parts = [f"龙陵县党组织领办合作社台账{year_text}"]
+    year_text = paren(t("table.years", lang, years=join(years, lang)), lang) if years else ""
+    parts = [t("table.title", lang) + year_text]
     if township:
-        parts.append(divisions.township_name(divisions.resolve_township(township)))
+        code = divisions.resolve_township(township)
+        parts.append(township_label(code, divisions.township_name(code), lang))
     if illustrative:
         parts.append(ILLUSTRATIVE_MARK)
     today = today or dt.date.today()
-    return "——".join(parts) + f"（导出 {today.isoformat()}）"
+    return t("table.separator", lang).join(parts) + paren(t("table.exported", lang, date=today.isoformat()), lang)
 
 
 def export_table(frame: pd.DataFrame, path: str | Path, *, township: str | None = None, illustrative: bool = False,
-                 title: str | None = None, mask: bool = False, divisions: Divisions | None = None) -> Path:
+                 title: str | None = None, mask: bool = False, divisions: Divisions | None = None,
+                 lang: str = "zh") -> Path:
     """Write the county's or one township's cooperatives as ``.xlsx`` or ``.csv``.
 
     Parameters
@@ -106,6 +109,9 @@ def export_table(frame: pd.DataFrame, path: str | Path, *, township: str | None 
     mask : bool
         Mask chairs' names, phone and identity numbers (:func:`coopmap.data.privacy.mask_frame`)
         for a table that leaves the office.
+    lang : {"zh", "en"}
+        Language of the title row (:func:`export_title`); the header stays the schema's
+        Chinese headers, so that the table loads again.
 
     Returns
     -------
@@ -128,7 +134,7 @@ def export_table(frame: pd.DataFrame, path: str | Path, *, township: str | None 
     if mask:
         rows = mask_frame(rows, names=["leader"])
     if title is None:
-        title = export_title(rows, township=code, illustrative=illustrative, divisions=divisions)
+        title = export_title(rows, township=code, illustrative=illustrative, divisions=divisions, lang=lang)
     try:
         return write_registry(rows, out, title=title, divisions=divisions)
     except RegistryError as exc:

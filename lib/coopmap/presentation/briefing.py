@@ -38,9 +38,10 @@ from coopmap.data import sources
 from coopmap.data.divisions import Divisions, load_divisions
 from coopmap.data.privacy import mask_name, mask_text
 from coopmap.data.reported import MONEY_UNITS, Reported, load_reported
-from coopmap.data.schema import BY_ID, SERVES_SEPARATOR, column_unit
+from coopmap.data.schema import BY_ID, SERVES_SEPARATOR
 from coopmap.errors import DivisionError
 from coopmap.figures import relations
+from coopmap.figures.tables import total_unit
 from coopmap.i18n import colon, format_number, join, paren, t, township_label
 from coopmap.presentation.html import esc
 
@@ -405,12 +406,12 @@ class Briefing:
             (t("brief.coops", lang), format_number(row["coops"], "个", lang)),
             (t("brief.villages_covered", lang), t("brief.of", lang, part=int(row["villages_covered"]), whole=int(row["villages_total"]))),
             (t("brief.coverage", lang), format_number(row["coverage_pct"], "%", lang, 1)),
-            (t("members", lang), format_number(row["members"], "人", lang)),
-            (t("households", lang), format_number(row["households"], column_unit("households"), lang)),
-            (t("land_mu", lang), format_number(row["land_mu"], column_unit("land_mu"), lang, 0)),
-            (t("revenue", lang), format_number(row["revenue"], column_unit("revenue"), lang, 1)),
-            (t("farmer_income", lang), format_number(row["farmer_income"], column_unit("farmer_income"), lang, 1)),
-            (t("collective_income", lang), format_number(row["collective_income"], column_unit("collective_income"), lang, 1)),
+            (t("members", lang), format_number(row["members"], total_unit("members"), lang)),
+            (t("households", lang), format_number(row["households"], total_unit("households"), lang)),
+            (t("land_mu", lang), format_number(row["land_mu"], total_unit("land_mu"), lang, 0)),
+            (t("revenue", lang), format_number(row["revenue"], total_unit("revenue"), lang, 1)),
+            (t("farmer_income", lang), format_number(row["farmer_income"], total_unit("farmer_income"), lang, 1)),
+            (t("collective_income", lang), format_number(row["collective_income"], total_unit("collective_income"), lang, 1)),
         )
         rank = {}
         for column in ("coops", "coverage_pct", "revenue", "farmer_income"):

@@ -4,17 +4,22 @@ The dashboard, the report and the meeting slides show their figures in tiles bui
 :func:`tile`. Each surface names its own CSS classes and value layout in a
 :class:`TileStyle` (the dashboard's ``cm-tile-*``, the slides' ``cm-figure``, the
 printed report's short ``tile``/``label``/``value``), so that its stylesheet stays its
-own; the markup is written in one place.
+own; the markup is written in one place. :func:`programme_tiles` makes the tiles of a
+briefing's programme figures, which the report and the figures slide show alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Literal
+from typing import TYPE_CHECKING, Iterable, Literal
 
+from coopmap.i18n import colon, t
 from coopmap.presentation.html import esc
 
-__all__ = ["TileStyle", "grid", "tile"]
+if TYPE_CHECKING:
+    from coopmap.presentation.briefing import FigureView
+
+__all__ = ["TileStyle", "grid", "programme_tiles", "tile"]
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,26 @@ def tile(label: str, value: str, foot: str = "", *, style: TileStyle, differs: b
     foot_html = f'<div class="{style.foot}">{esc(foot)}{foot_mark}</div>' if foot else ""
     return (f'<div class="{css}"><div class="{style.label}">{esc(label)}</div>'
             f'<div class="{style.value}">{_value_html(value, style, mark)}</div>{foot_html}{after}</div>')
+
+
+def programme_tiles(figures: Iterable["FigureView"], lang: str, *, style: TileStyle, mark: str = "") -> list[str]:
+    """Return the tiles of a briefing's programme figures (:meth:`Briefing.programme_figures
+    <coopmap.presentation.briefing.Briefing.programme_figures>`): the registry's value
+    large, ``报告：`` and the published figure beneath, a figure that differs from it flagged.
+
+    Parameters
+    ----------
+    figures : iterable of FigureView
+    lang : {"zh", "en"}
+    style : TileStyle
+        The surface's classes and value layout.
+    mark : str, optional
+        Markup (already escaped) set beside each computed value: the surface's 示例 mark
+        when the data are the illustrative sample; a published figure is never marked.
+    """
+    published = f"{t('brief.published', lang)}{colon(lang)}"
+    return [tile(fig.label, fig.computed, f"{published}{fig.published}", style=style, differs=fig.differs, mark=mark)
+            for fig in figures]
 
 
 def grid(items: Iterable[str], classes: str) -> str:

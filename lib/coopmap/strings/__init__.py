@@ -23,11 +23,13 @@ from coopmap.strings import (
     page,
     reconcile,
     report,
+    tables,
     watch,
 )
 
 #: (owner named in a clash error, table), in load order.
 TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = tuple(
     (module.__name__, module.STRINGS)
-    for module in (common, charts, messages, briefing, reconcile, report, meeting, app, datapanel, downloadbar, watch, page)
+    for module in (common, charts, messages, briefing, reconcile, report, tables, meeting, app, datapanel, downloadbar, watch,
+                   page)
 )

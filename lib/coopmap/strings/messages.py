@@ -68,6 +68,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "load.check.form": {"zh": "{header}的格式不对", "en": "{header} has the wrong form"},
     "load.check.required": {"zh": "{header}必填", "en": "{header} is required"},
     "load.check.unique": {"zh": "{header}不能重复", "en": "{header} must be unique"},
+    # the schema's table-wide rules (coopmap.data.schema.RegistrySchema), named after the rule;
+    # the English says what the rule's docstring says
+    "load.check.village_unless_township_led": {
+        "zh": "除乡镇领办的联合社外，合作社须填写村（社区）",
+        "en": "A village is required unless the cooperative is township-led",
+    },
+    "load.check.group_when_group_led": {
+        "zh": "村民小组领办的合作社须填写村民小组",
+        "en": "A villager group is required when the cooperative is group-led",
+    },
+    "load.check.members_at_least_the_legal_minimum": {
+        "zh": "{header}低于法定最低数：合作社至少 5 名成员，乡镇领办的联合社至少 3 个成员社",
+        "en": "{header} must be at least 5 for a farmers' cooperative and at least 3 member cooperatives "
+              "for a township-led union (联合社), the legal minimums",
+    },
+    "load.check.village_in_township": {
+        "zh": "村（社区）代码须以其乡镇的代码开头",
+        "en": "A village code must start with its township's code",
+    },
+    "load.check.serves_villages_in_township": {
+        "zh": "{header}只能填本乡镇的村（社区）",
+        "en": "{header} must list village codes of the cooperative's own township",
+    },
     # warnings
     "load.founded_before_law": {
         "zh": "成立日期早于《农民专业合作社法》施行之日（2007-07-01）",

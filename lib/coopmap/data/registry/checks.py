@@ -32,26 +32,6 @@ _SCHEMA = RegistrySchema.to_schema()
 _SCHEMA.validate(empty_registry())
 
 
-_TABLE_CHECK_ZH = {
-    "village_unless_township_led": "除乡镇领办的联合社外，合作社须填写村（社区）",
-    "group_when_group_led": "村民小组领办的合作社须填写村民小组",
-    "members_at_least_the_legal_minimum": "{header}低于法定最低数：合作社至少 5 名成员，乡镇领办的联合社至少 3 个成员社",
-    "village_in_township": "村（社区）代码须以其乡镇的代码开头",
-    "serves_villages_in_township": "{header}只能填本乡镇的村（社区）",
-}
-"""The schema's table-wide rules in Chinese; the English is the rule's docstring."""
-
-
-def _table_check_strings() -> dict[str, dict[str, str]]:
-    strings = {}
-    for check, zh in _TABLE_CHECK_ZH.items():
-        doc = " ".join(getattr(RegistrySchema, check).__doc__.split()).rstrip(".")
-        strings[f"load.check.{check}"] = {"zh": zh, "en": doc if doc[:1].isupper() else "{header} " + doc}
-    return strings
-
-
-i18n.add_strings(_table_check_strings(), "coopmap.data.registry")
-
 _CHECK_FORMS = (
     (re.compile(r"greater_than_or_equal_to\((.*)\)"), "load.check.at_least", "n"),
     (re.compile(r"less_than_or_equal_to\((.*)\)"), "load.check.at_most", "n"),
