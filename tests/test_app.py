@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.app.state import Notice
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
@@ -90,7 +91,7 @@ def test_overview_tiles_show_computed_beside_published_and_mark_differences(app:
 
 
 def test_provenance_names_registry_and_schematic_boundaries(app: App, data: AppData) -> None:
-    line = text(app.header.provenance.value)
+    line = text(find_part(app.header.widget, "cm-provenance").value)
     assert Path(data.registry_source).name in line
     assert "示意边界" in line
     assert "示例数据" not in line  # this registry is not the illustrative sample
@@ -100,7 +101,7 @@ def test_provenance_marks_illustrative_data(data: AppData) -> None:
     sample = App(data.with_frame(data.frame))
     sample.data.illustrative = True
     sample.header.refresh()
-    assert "示例数据" in text(sample.header.provenance.value)
+    assert "示例数据" in text(find_part(sample.header.widget, "cm-provenance").value)
 
 
 def test_reconciliation_lists_every_published_figure(app: App, data: AppData) -> None:
@@ -126,7 +127,7 @@ def test_clicking_a_township_on_the_map_opens_its_view(app: App) -> None:
     assert app.township.widget.layout.display is None
     assert app.overview.widget.layout.display == "none"
     assert len(app.township.table.matching) == 4
-    assert "township=530523203" in app.header.link.query
+    assert "township=530523203" in find_part(app.header.widget, "cm-link").query
 
 
 def test_township_view_shows_villages_union_and_members(app: App) -> None:
@@ -186,11 +187,11 @@ def test_clicking_a_cooperative_opens_its_profile_with_every_field(app: App) -> 
 
 def test_breadcrumb_goes_back(app: App) -> None:
     app.state.update(coop=uscc.make("530523", 904))
-    assert app.breadcrumb.township.description == "勐糯镇"
-    assert "田坡社区褚橙" in app.breadcrumb.current.value
-    app.breadcrumb.township.click()
+    assert find_part(app.breadcrumb.widget, "cm-crumb-township").description == "勐糯镇"
+    assert "田坡社区褚橙" in find_part(app.breadcrumb.widget, "cm-crumb-current").value
+    find_part(app.breadcrumb.widget, "cm-crumb-township").click()
     assert app.view == "township" and app.state.township == MENGNUO
-    app.breadcrumb.county.click()
+    find_part(app.breadcrumb.widget, "cm-crumb-county").click()
     assert app.view == "overview"
 
 
@@ -206,30 +207,30 @@ def test_names_from_the_registry_are_escaped(app: App) -> None:
 
 # -- filters and language -----------------------------------------------------------------------
 def test_filters_hold_across_views_and_go_into_the_link(app: App) -> None:
-    app.filters.lead_level.value = "village"
+    find_part(app.filters.widget, "cm-filter-lead-level").value = "village"
     assert app.state.filters == Filters(lead_level="village")
     assert "已筛选" in text(app.overview.tiles.value)
     assert "报告 98" not in text(app.overview.tiles.value)
     click_map(app, BIZHAI)
     assert len(app.township.table.matching) == 3  # the union is township-led
-    assert "level=village" in app.header.link.query
-    app.filters.clear.click()
+    assert "level=village" in find_part(app.header.widget, "cm-link").query
+    find_part(app.filters.widget, "cm-filter-clear").click()
     assert not app.state.filters.active
     assert len(app.township.table.matching) == 4
 
 
 def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
-    app.header.language.value = "en"
-    assert "Party-led cooperatives of Longling County" in app.header.title.value
+    find_part(app.header.widget, "cm-lang").value = "en"
+    assert "Party-led cooperatives of Longling County" in find_part(app.header.widget, "cm-title").value
     tiles = text(app.overview.tiles.value)
     assert "CNY 10k" in tiles and "万元" not in tiles
-    assert app.breadcrumb.county.description == "Longling County"
-    assert app.filters.lead_level.options[0][0] == "Led by: All"
+    assert find_part(app.breadcrumb.widget, "cm-crumb-county").description == "Longling County"
+    assert find_part(app.filters.widget, "cm-filter-lead-level").options[0][0] == "Led by: All"
     app.state.update(coop=uscc.make("530523", 901))
     fields = text(app.coop.fields.value)
     assert "Land transferred" in fields and "mu" in fields
     assert "Land rent" in str(app.coop.income.chart.spec)
-    assert "lang=en" in app.header.link.query
+    assert "lang=en" in find_part(app.header.widget, "cm-link").query
 
 
 def test_each_language_keeps_its_chart_widget_and_switching_back_sends_nothing(app: App) -> None:
@@ -263,7 +264,7 @@ def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> N
         fresh.map.metric.value = "members_per_coop"
         assert fresh.state.metric == "members_per_coop"
         assert "社均成员" in str(fresh.map.slot.chart.spec)
-        assert "metric=members_per_coop" in fresh.header.link.query
+        assert "metric=members_per_coop" in find_part(fresh.header.widget, "cm-link").query
     finally:
         catalog.unregister_metric("members_per_coop")
 
@@ -275,13 +276,13 @@ def test_deep_link_opens_a_cooperative_in_english(app: App) -> None:
     assert app.view == "coop" and app.state.coop == target
     assert app.state.township == MENGNUO
     assert app.state.lang == "en" and app.state.filters == Filters(standardized=True)
-    assert app.header.link.query == f"coop={target}&lang=en&standardized=yes"
+    assert find_part(app.header.widget, "cm-link").query == f"coop={target}&lang=en&standardized=yes"
 
 
 def test_link_round_trip(app: App, data: AppData) -> None:
     app.state.update(township=BIZHAI, lang="en", metric="revenue", filters=Filters(formation="new"))
     other = App(data)
-    other.open(app.header.link.query)
+    other.open(find_part(app.header.widget, "cm-link").query)
     assert other.state.snapshot() == app.state.snapshot()
 
 
@@ -298,7 +299,7 @@ def test_unknown_codes_land_on_the_overview_with_a_notice(app: App, query: str, 
     app.open(query)
     assert app.view == "overview"
     assert [n.key for n in app.state.notices] == [key]
-    shown = app.notices.html.value
+    shown = find_part(app.notices.widget, "cm-notices").value
     assert shown and app.notices.widget.layout.display is None
     assert "<b>" not in shown and "etc/passwd" not in shown or "../../etc/passwd" in text(shown)
     assert len(shown) < 400
@@ -347,4 +348,4 @@ def test_dashboard_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
 
 def test_provenance_gives_a_real_registry_its_file_date(app: App, data: AppData) -> None:
     assert data.file_date is not None
-    assert data.file_date.isoformat() in app.header.provenance.value
+    assert data.file_date.isoformat() in find_part(app.header.widget, "cm-provenance").value

@@ -17,6 +17,7 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.data.industries import split_industries
 from coopmap.figures import tables
 
@@ -166,7 +167,7 @@ def test_an_empty_result_says_so_everywhere(app: App, data: AppData) -> None:
     tiles = text(app.overview.tiles.value)
     assert tiles.startswith("筛选结果为空") and "全县没有合作社符合筛选条件" in tiles
     assert "cm-tile" not in app.overview.tiles.value
-    assert "筛选结果为空" in text(app.filters.summary.value)
+    assert "筛选结果为空" in text(find_part(app.filters.widget, "cm-filter-summary").value)
     assert "筛选结果为空" in text(app.map.hint.value)
     spec = _spec(app.map.slot.chart)
     assert all(f["value"] is None for f in spec["layer"][0]["data"]["values"])
