@@ -77,12 +77,12 @@ def text(html: str) -> str:
 
 def click_map(app: App, code: str) -> None:
     """What the browser sends when a township shape is clicked."""
-    app.map.slot.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
+    app.map.charts["map"].chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
 
 
 # -- overview -------------------------------------------------------------------------------
 def test_overview_tiles_show_computed_beside_published_and_mark_differences(app: App) -> None:
-    tiles = text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
     assert "党组织领办合作社" in tiles
     assert re.search(r"\b7\b", tiles), "7 cooperatives in the fixture"
     assert "报告 98个" in tiles
@@ -105,16 +105,16 @@ def test_provenance_marks_illustrative_data(data: AppData) -> None:
 
 
 def test_reconciliation_lists_every_published_figure(app: App, data: AppData) -> None:
-    table = app.overview.reconciliation_table.value
+    table = find_part(app.overview.footer, "cm-reconciliation-table").value
     assert table.count("<tr") == len(data.reported) + 1
     assert "71.67%" in table
 
 
 def test_overview_draws_map_ranking_and_village_grid(app: App) -> None:
-    spec = app.map.slot.chart.spec
-    assert spec is not None and "township" in app.map.slot.chart._vl_selections
-    assert app.overview.ranking.chart is not None
-    grid = app.overview.villages.chart.spec
+    spec = app.map.charts["map"].chart.spec
+    assert spec is not None and "township" in app.map.charts["map"].chart._vl_selections
+    assert app.overview.charts["ranking"].chart is not None
+    grid = app.overview.charts["villages"].chart.spec
     village_rows = [d for d in grid["datasets"].values() if isinstance(d, list) and d and "status" in d[0]]
     assert len(village_rows[0]) == 121
 
@@ -131,7 +131,7 @@ def test_clicking_a_township_on_the_map_opens_its_view(app: App) -> None:
 
 
 def test_township_view_shows_villages_union_and_members(app: App) -> None:
-    app.map.picker.value = BIZHAI
+    find_part(app.map.widget, "cm-picker").value = BIZHAI
     chips = app.township.villages.value
     assert chips.count('cm-chip cm-v-coop"') == 3  # 坡头, 中寨, 碧寨
     # the union reaches no village the registry does not name: the rest are not covered (未覆盖)
@@ -144,9 +144,9 @@ def test_township_view_shows_villages_union_and_members(app: App) -> None:
 
 
 def test_ranking_click_opens_the_township_and_map_follows(app: App) -> None:
-    app.overview.ranking.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": MENGNUO}]}}, "store": []}}
+    app.overview.charts["ranking"].chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": MENGNUO}]}}, "store": []}}
     assert app.state.township == MENGNUO
-    assert app.map.slot.key[-1] == MENGNUO  # the map redrawn with 勐糯镇 outlined
+    assert app.map.charts["map"].key[-1] == MENGNUO  # the map redrawn with 勐糯镇 outlined
 
 
 def test_coop_table_searches_and_sorts(app: App) -> None:
@@ -209,8 +209,8 @@ def test_names_from_the_registry_are_escaped(app: App) -> None:
 def test_filters_hold_across_views_and_go_into_the_link(app: App) -> None:
     find_part(app.filters.widget, "cm-filter-lead-level").value = "village"
     assert app.state.filters == Filters(lead_level="village")
-    assert "已筛选" in text(app.overview.tiles.value)
-    assert "报告 98" not in text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
+    assert "已筛选" in tiles and "报告 98" not in tiles
     click_map(app, BIZHAI)
     assert len(app.township.table.matching) == 3  # the union is township-led
     assert "level=village" in find_part(app.header.widget, "cm-link").query
@@ -222,7 +222,7 @@ def test_filters_hold_across_views_and_go_into_the_link(app: App) -> None:
 def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
     find_part(app.header.widget, "cm-lang").value = "en"
     assert "Party-led cooperatives of Longling County" in find_part(app.header.widget, "cm-title").value
-    tiles = text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
     assert "CNY 10k" in tiles and "万元" not in tiles
     assert find_part(app.breadcrumb.widget, "cm-crumb-county").description == "Longling County"
     assert find_part(app.filters.widget, "cm-filter-lead-level").options[0][0] == "Led by: All"
@@ -234,24 +234,24 @@ def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
 
 
 def test_each_language_keeps_its_chart_widget_and_switching_back_sends_nothing(app: App) -> None:
-    zh_widget = app.map.slot.chart
+    zh_widget = app.map.charts["map"].chart
     first = zh_widget.chart
     app.state.update(lang="en")
-    en_widget = app.map.slot.chart
+    en_widget = app.map.charts["map"].chart
     assert en_widget is not zh_widget and "Mengnuo" in str(en_widget.spec)
     assert zh_widget.layout.display == "none" and en_widget.layout.display is None
     sent: list[object] = []
     zh_widget.observe(sent.append, "spec")
     en_widget.observe(sent.append, "spec")
     app.state.update(lang="zh")
-    assert app.map.slot.chart is zh_widget and zh_widget.chart is first  # shown again, not redrawn
+    assert app.map.charts["map"].chart is zh_widget and zh_widget.chart is first  # shown again, not redrawn
     assert en_widget.layout.display == "none" and zh_widget.layout.display is None
     assert sent == []
     click_map(app, BIZHAI)  # selection made in the browser: no redraw needed
     assert zh_widget.chart is first and sent == []
     app.state.update(filters=Filters(lead_level="village"))
     assert zh_widget.chart is not first and len(sent) == 1  # the filtered map is swapped in the same widget
-    assert len(app.map.slot.widget.children) == 2
+    assert len(app.map.charts["map"].widget.children) == 2
 
 
 def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> None:
@@ -260,10 +260,11 @@ def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> N
     catalog.register_metric(metric)
     try:
         fresh = App(data)
-        assert "members_per_coop" in [value for _, value in fresh.map.metric.options]
-        fresh.map.metric.value = "members_per_coop"
+        metric = find_part(fresh.map.widget, "cm-metric")
+        assert "members_per_coop" in [value for _, value in metric.options]
+        metric.value = "members_per_coop"
         assert fresh.state.metric == "members_per_coop"
-        assert "社均成员" in str(fresh.map.slot.chart.spec)
+        assert "社均成员" in str(fresh.map.charts["map"].chart.spec)
         assert "metric=members_per_coop" in find_part(fresh.header.widget, "cm-link").query
     finally:
         catalog.unregister_metric("members_per_coop")

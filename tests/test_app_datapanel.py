@@ -172,14 +172,14 @@ def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Pat
 
 def test_reload_keeps_language_and_township_and_closes_old_widgets(app: App, store: Path, tmp_path: Path) -> None:
     app.state.update(township=BIZHAI, lang="en")
-    old_map = app.map.slot.chart
+    old_map = app.map.charts["map"].chart
     old_header = app.header
     app.data_panel.receive("v.csv", csv_bytes(tmp_path, second_rows(), "v"))
     app.data_panel.accept()
     assert app.state.township == BIZHAI and app.state.lang == "en" and app.view == "township"
     assert app.header is not old_header and app.header.widget in app.widget.children
     assert old_map.comm is None, "the old chart widget left the page"
-    assert app.map.slot.chart is not old_map and app.map.slot.chart.comm is not None
+    assert app.map.charts["map"].chart is not old_map and app.map.charts["map"].chart.comm is not None
     assert app.data_panel.toggle.comm is not None and app.data_panel.toggle in find_part(app.header.widget, "cm-tools").children
     assert app.data_panel.widget in app.widget.children and app.data_panel.is_open
 

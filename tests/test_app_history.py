@@ -111,7 +111,7 @@ def crumbs(app: App) -> str:
 
 def click_map(app: App, code: str) -> None:
     """What the browser sends when a township shape is clicked."""
-    app.map.slot.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
+    app.map.charts["map"].chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
 
 
 def test_views_are_history_entries_that_back_and_forward_return_to(data: AppData) -> None:

@@ -129,7 +129,7 @@ def test_without_filters_the_rank_is_of_the_county(app: App, data: AppData) -> N
 def test_map_and_ranking_draw_townships_without_matches_as_no_data(app: App, data: AppData) -> None:
     industry, towns = _sparse_industry(data)
     app.state.update(filters=Filters(industry=industry))
-    spec = _spec(app.map.slot.chart)
+    spec = _spec(app.map.charts["map"].chart)
     shapes = spec["layer"][0]["data"]["values"]
     grey = {f["code"] for f in shapes if f["value"] is None}
     assert grey == set(data.township_codes) - towns
@@ -138,22 +138,23 @@ def test_map_and_ranking_draw_townships_without_matches_as_no_data(app: App, dat
     assert color["value"] == "#dddddd" and color["condition"]["title"].endswith("（筛选后）")
     legends = [layer["encoding"]["fill"] for layer in spec["layer"] if "fill" in layer.get("encoding", {})]
     assert [legend["scale"]["domain"] for legend in legends] == [["无数据"]]
-    assert "灰色的" in text(app.map.hint.value) and f"主导产业：{industry}" in text(app.map.hint.value)
+    hint = text(find_part(app.map.widget, "cm-hint").value)
+    assert "灰色的" in hint and f"主导产业：{industry}" in hint
 
     app.overview.refresh_charts()
-    ranking = _spec(app.overview.ranking.chart)
+    ranking = _spec(app.overview.charts["ranking"].chart)
     values = ranking["datasets"][ranking["data"]["name"]]  # one row per township, in ranked order
     assert {r["code"] for r in values if r["value"] is None} == grey
     assert all(r["value_text"] == "无数据" for r in values if r["code"] in grey)
     assert {r["code"] for r in values[-len(grey):]} == grey  # listed last
-    assert "（筛选后）" in text(app.overview.ranking_title.value)
+    assert "（筛选后）" in text(find_part(app.overview.widget, "cm-ranking-title").value)
 
 
 def test_unfiltered_map_has_no_no_data_entry(app: App) -> None:
-    spec = _spec(app.map.slot.chart)
+    spec = _spec(app.map.charts["map"].chart)
     assert all(f["value"] is not None for f in spec["layer"][0]["data"]["values"])
     assert not any("fill" in layer.get("encoding", {}) for layer in spec["layer"])
-    assert "筛选" not in app.map.hint.value
+    assert "筛选" not in find_part(app.map.widget, "cm-hint").value
 
 
 def test_an_empty_result_says_so_everywhere(app: App, data: AppData) -> None:
@@ -164,12 +165,12 @@ def test_an_empty_result_says_so_everywhere(app: App, data: AppData) -> None:
     level, industry = combo
     app.state.update(filters=Filters(lead_level=level, industry=industry))
     assert data.tables(app.state.filters).frame.empty
-    tiles = text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
     assert tiles.startswith("筛选结果为空") and "全县没有合作社符合筛选条件" in tiles
-    assert "cm-tile" not in app.overview.tiles.value
+    assert "cm-tile" not in find_part(app.overview.widget, "cm-overview-tiles").value
     assert "筛选结果为空" in text(find_part(app.filters.widget, "cm-filter-summary").value)
-    assert "筛选结果为空" in text(app.map.hint.value)
-    spec = _spec(app.map.slot.chart)
+    assert "筛选结果为空" in text(find_part(app.map.widget, "cm-hint").value)
+    spec = _spec(app.map.charts["map"].chart)
     assert all(f["value"] is None for f in spec["layer"][0]["data"]["values"])
     assert spec["layer"][0]["encoding"]["color"]["condition"]["legend"] is None  # no gradient of no values
     fill = next(layer["encoding"]["fill"] for layer in spec["layer"] if "fill" in layer.get("encoding", {}))
@@ -195,13 +196,13 @@ def test_downloads_say_which_files_are_filtered(app: App, data: AppData) -> None
 
 
 def test_the_reconciliation_says_it_ignores_the_filters(app: App) -> None:
-    assert app.overview.reconciliation.get_title(0) == "报告数与计算数核对"
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0) == "报告数与计算数核对"
     app.state.update(filters=Filters(lead_level="village"))
-    assert app.overview.reconciliation.get_title(0) == "报告数与计算数核对（按全部合作社计算，不受筛选影响）"
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0) == "报告数与计算数核对（按全部合作社计算，不受筛选影响）"
     app.state.update(lang="en")
-    assert app.overview.reconciliation.get_title(0).endswith("(all cooperatives, whatever the filters)")
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0).endswith("(all cooperatives, whatever the filters)")
     app.state.update(filters=Filters())
-    assert app.overview.reconciliation.get_title(0) == "Published and computed figures"
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0) == "Published and computed figures"
 
 
 def test_villages_without_a_matching_cooperative_are_not_called_uncovered(app: App, data: AppData) -> None:
@@ -220,7 +221,7 @@ def test_villages_without_a_matching_cooperative_are_not_called_uncovered(app: A
     assert "（筛选后）" in text(app.township.villages_title.value)
     app.state.update(township=None)
     app.overview.refresh_charts()
-    color = _spec(app.overview.villages.chart)["encoding"]["color"]
+    color = _spec(app.overview.charts["villages"].chart)["encoding"]["color"]
     assert color["title"] == "覆盖情况（筛选后）"
     assert not any(label.startswith("未覆盖") for label in color["scale"]["domain"])
     assert any(label.startswith("无符合筛选的合作社") for label in color["scale"]["domain"])

@@ -189,7 +189,7 @@ def test_the_dashboard_grid_and_township_views_agree(sample, counts):
     data = AppData.load(paths.SAMPLE_XLSX)
     app = App(data)
     # the overview's grid: one square per village, and a legend that counts them
-    grid = app.overview.villages.chart.spec
+    grid = app.overview.charts["villages"].chart.spec
     squares = next(d for d in grid["datasets"].values() if isinstance(d, list) and d and "status" in d[0])
     assert sum(r["status"] == "未覆盖" for r in squares) == counts["none"]
     assert sum(r["status"] == "由外村或联合社的合作社服务" for r in squares) == counts["reached"]
