@@ -123,7 +123,7 @@ def test_overview_draws_map_ranking_and_village_grid(app: App) -> None:
 def test_clicking_a_township_on_the_map_opens_its_view(app: App) -> None:
     click_map(app, BIZHAI)
     assert app.view == "township"
-    assert "碧寨乡" in text(app.township.heading.value)
+    assert "碧寨乡" in text(find_part(app.township.widget, "cm-township-heading").value)
     assert app.township.widget.layout.display is None
     assert app.overview.widget.layout.display == "none"
     assert len(app.township.table.matching) == 4
@@ -132,13 +132,14 @@ def test_clicking_a_township_on_the_map_opens_its_view(app: App) -> None:
 
 def test_township_view_shows_villages_union_and_members(app: App) -> None:
     find_part(app.map.widget, "cm-picker").value = BIZHAI
-    chips = app.township.villages.value
+    chips = find_part(app.township.widget, "cm-township-villages").value
     assert chips.count('cm-chip cm-v-coop"') == 3  # 坡头, 中寨, 碧寨
     # the union reaches no village the registry does not name: the rest are not covered (未覆盖)
     assert chips.count('cm-chip cm-v-none"') == 12 - 3 and "cm-v-reached" not in chips.split("cm-chip-legend")[0]
-    assert app.township.union.description == "龙陵县碧寨乡火腿专业合作社联合社"
-    assert "成员合作社 3 个" in text(app.township.union_info.value)
-    app.township.union.click()
+    union = find_part(app.township.widget, "cm-union-name")
+    assert union.description == "龙陵县碧寨乡火腿专业合作社联合社"
+    assert "成员合作社 3 个" in text(find_part(app.township.widget, "cm-union-info").value)
+    union.click()
     assert app.view == "coop" and app.state.coop == UNION
     assert sorted(app.coop.members.matching) == sorted(uscc.make("530523", s) for s in (901, 902, 903))
 
@@ -170,18 +171,18 @@ def test_clicking_a_cooperative_opens_its_profile_with_every_field(app: App) -> 
     target = uscc.make("530523", 901)
     app.township.table.click(target)
     assert app.view == "coop"
-    heading = text(app.coop.heading.value)
+    heading = text(find_part(app.coop.widget, "cm-coop-heading").value)
     assert "坡头村火腿专业合作社" in heading and target in heading
     for word in ("村级领办", "新组建", "规范运行", "书记兼任理事长"):
         assert word in heading
-    fields = text(app.coop.fields.value)
+    fields = text(find_part(app.coop.widget, "cm-coop-fields").value)
     for col in COLUMNS:
         assert col.header.split("（")[0] in fields
-    assert "龙陵某火腿有限公司" in text(app.coop.partner.value)
-    assert app.coop.union.description == "龙陵县碧寨乡火腿专业合作社联合社"
-    income = app.coop.income.chart.spec
+    assert "龙陵某火腿有限公司" in text(find_part(app.coop.widget, "cm-coop-partner").value)
+    assert find_part(app.coop.widget, "cm-union-name").description == "龙陵县碧寨乡火腿专业合作社联合社"
+    income = app.coop.charts["income"].chart.spec
     assert "12.5 万元" in str(income)
-    comparison = app.coop.comparison.chart.spec
+    comparison = app.coop.charts["comparison"].chart.spec
     assert "乡镇中位数" in str(comparison)
 
 
@@ -198,8 +199,9 @@ def test_breadcrumb_goes_back(app: App) -> None:
 def test_names_from_the_registry_are_escaped(app: App) -> None:
     hostile = uscc.make("530523", 906)
     app.state.update(coop=hostile)
-    assert "<script>" not in app.coop.heading.value
-    assert "&lt;script&gt;" in app.coop.heading.value
+    heading = find_part(app.coop.widget, "cm-coop-heading").value
+    assert "<script>" not in heading
+    assert "&lt;script&gt;" in heading
     app.state.update(township=MENGNUO)
     # the table is drawn with textContent: the name travels as text and shows as text
     assert HOSTILE in [row["name"] for row in app.township.table.widget.rows]
@@ -227,9 +229,9 @@ def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
     assert find_part(app.breadcrumb.widget, "cm-crumb-county").description == "Longling County"
     assert find_part(app.filters.widget, "cm-filter-lead-level").options[0][0] == "Led by: All"
     app.state.update(coop=uscc.make("530523", 901))
-    fields = text(app.coop.fields.value)
+    fields = text(find_part(app.coop.widget, "cm-coop-fields").value)
     assert "Land transferred" in fields and "mu" in fields
-    assert "Land rent" in str(app.coop.income.chart.spec)
+    assert "Land rent" in str(app.coop.charts["income"].chart.spec)
     assert "lang=en" in find_part(app.header.widget, "cm-link").query
 
 

@@ -71,14 +71,14 @@ def test_a_union_filtered_out_is_not_said_to_be_missing(app: App, data: AppData)
     code = str(frame.loc[frame["lead_level"] == "township", "township"].iloc[0])
     unions = int(((frame["township"] == code) & (frame["lead_level"] == "township")).sum())
     app.state.update(township=code)
-    assert app.township.union.layout.display != "none"
+    assert find_part(app.township.widget, "cm-union-name").layout.display != "none"
     app.state.update(filters=Filters(lead_level="village"))
-    said = text(app.township.union_info.value)
+    said = text(find_part(app.township.widget, "cm-union-info").value)
     assert "台账中本乡镇没有" not in said
     assert said == f"筛选后本乡镇没有乡镇领办的联合社（共有 {unions} 个联合社未显示）。"
-    assert app.township.union.layout.display == "none"
+    assert find_part(app.township.widget, "cm-union-name").layout.display == "none"
     app.state.update(lang="en")
-    assert f"({unions} not shown)" in text(app.township.union_info.value)
+    assert f"({unions} not shown)" in text(find_part(app.township.widget, "cm-union-info").value)
 
 
 def test_a_township_without_matching_cooperatives_has_no_rank(app: App, data: AppData) -> None:
@@ -87,15 +87,16 @@ def test_a_township_without_matching_cooperatives_has_no_rank(app: App, data: Ap
     empty = next(c for c in data.township_codes if c not in towns)
     total = int((frame["township"] == empty).sum())
     app.state.update(metric="coops", filters=Filters(industry=industry), township=empty)
-    heading = text(app.township.heading.value)
+    heading = text(find_part(app.township.widget, "cm-township-heading").value)
     assert "全县第" not in heading and "位" not in heading.replace("单位", "")
     assert "合作社数：筛选后无数据" in heading
     assert f"筛选后无数据：本乡镇的 {total} 个合作社都不符合筛选条件（主导产业：{industry}）" in heading
-    assert app.township.tiles.value == ""  # no zeros standing for figures
-    assert f"（筛选后 0/{total} 个）" in text(app.township.table_title.value)
+    assert find_part(app.township.widget, "cm-township-tiles").value == ""  # no zeros standing for figures
+    assert f"（筛选后 0/{total} 个）" in text(find_part(app.township.widget, "cm-township-table-title").value)
     app.state.update(lang="en")
-    assert "no data under the filters" in text(app.township.heading.value)
-    assert "ranked" not in text(app.township.heading.value)
+    heading = text(find_part(app.township.widget, "cm-township-heading").value)
+    assert "no data under the filters" in heading
+    assert "ranked" not in heading
 
 
 def test_a_township_with_matching_cooperatives_is_ranked_among_those_with_data(app: App, data: AppData) -> None:
@@ -106,14 +107,15 @@ def test_a_township_with_matching_cooperatives_is_ranked_among_those_with_data(a
     for code in sorted(towns):
         app.state.update(township=code)
         rank = 1 + int((counts > counts[code]).sum())
-        heading = text(app.township.heading.value)
+        heading = text(find_part(app.township.widget, "cm-township-heading").value)
         assert f"合作社数 {counts[code]} 个 · 筛选后全县第 {rank} 位（{len(towns)} 个乡镇有数据）" in heading, heading
         total = int((frame["township"] == code).sum())
         assert (f"已筛选（主导产业：{industry}）：本页的数值、村覆盖情况和名录只含本乡镇符合条件的 "
                 f"{counts[code]} 个合作社（共 {total} 个）") in heading
         share = 100.0 * counts[code] / counts.sum()
-        assert f"占筛选结果 {share:.1f}%" in text(app.township.tiles.value)
-        assert "占全县" not in text(app.township.tiles.value)
+        tiles = text(find_part(app.township.widget, "cm-township-tiles").value)
+        assert f"占筛选结果 {share:.1f}%" in tiles
+        assert "占全县" not in tiles
 
 
 def test_without_filters_the_rank_is_of_the_county(app: App, data: AppData) -> None:
@@ -121,8 +123,9 @@ def test_without_filters_the_rank_is_of_the_county(app: App, data: AppData) -> N
     code = data.township_codes[0]
     rank = 1 + int((table["coops"] > table.set_index("code").at[code, "coops"]).sum())
     app.state.update(metric="coops", township=code)
-    assert f"全县第 {rank} 位" in text(app.township.heading.value)
-    assert "筛选" not in app.township.heading.value
+    heading = find_part(app.township.widget, "cm-township-heading").value
+    assert f"全县第 {rank} 位" in text(heading)
+    assert "筛选" not in heading
 
 
 # -- the map and the ranking ------------------------------------------------------------------
@@ -176,7 +179,8 @@ def test_an_empty_result_says_so_everywhere(app: App, data: AppData) -> None:
     fill = next(layer["encoding"]["fill"] for layer in spec["layer"] if "fill" in layer.get("encoding", {}))
     assert fill["scale"]["domain"] == ["无数据"] and fill["legend"]["title"] == "筛选结果为空"
     app.state.update(township=data.township_codes[0])
-    assert "筛选后无数据" in text(app.township.heading.value) and "位" not in text(app.township.heading.value)
+    heading = text(find_part(app.township.widget, "cm-township-heading").value)
+    assert "筛选后无数据" in heading and "位" not in heading
 
 
 # -- downloads ------------------------------------------------------------------------------------
@@ -209,16 +213,16 @@ def test_villages_without_a_matching_cooperative_are_not_called_uncovered(app: A
     industry, towns = _sparse_industry(data)
     code = sorted(towns)[0]
     app.state.update(township=code)
-    assert "未覆盖" in text(app.township.villages.value)  # unfiltered: the registry's own statement
+    assert "未覆盖" in text(find_part(app.township.widget, "cm-township-villages").value)  # unfiltered: the registry's own statement
     app.state.update(filters=Filters(industry=industry))
     villages = data.tables(app.state.filters).villages
     own = villages[villages["township"] == code]
-    chips = app.township.villages.value
+    chips = find_part(app.township.widget, "cm-township-villages").value
     assert "未覆盖" not in text(chips) and 'title="未覆盖"' not in chips
     none = int((own["status"] == "none").sum())
     assert f"无符合筛选的合作社（{none}）" in text(chips)
     assert f"有符合筛选的村级或组级合作社（{int((own['status'] == 'coop').sum())}）" in text(chips)
-    assert "（筛选后）" in text(app.township.villages_title.value)
+    assert "（筛选后）" in text(find_part(app.township.widget, "cm-township-villages-title").value)
     app.state.update(township=None)
     app.overview.refresh_charts()
     color = _spec(app.overview.charts["villages"].chart)["encoding"]["color"]

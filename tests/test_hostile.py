@@ -211,7 +211,8 @@ def test_every_payload_shows_as_text_on_a_profile(app: App, frame: pd.DataFrame,
         current = find_part(app.breadcrumb.widget, "cm-crumb-current").value
         assert current and coop["name"] in Parsed(current).text
         if isinstance(coop["union_uscc"], str):
-            assert app.coop.union.description == frame.set_index("uscc").at[coop["union_uscc"], "name"]
+            union = find_part(app.coop.widget, "cm-union-name")
+            assert union.description == frame.set_index("uscc").at[coop["union_uscc"], "name"]
     app.state.update(lang="zh", township=None)
 
 

@@ -55,7 +55,7 @@ def test_overview_tiles_mark_the_computed_value_not_the_published_one(sample_app
 
 def test_township_tiles_mark_their_values(sample_app: App) -> None:
     sample_app.state.update(township="530523103")
-    for tile in _tiles(sample_app.township.tiles.value, "cm-tile"):
+    for tile in _tiles(find_part(sample_app.township.widget, "cm-township-tiles").value, "cm-tile"):
         value, = _divs(tile, "cm-tile-value")
         assert ">示例<" in value
         assert all("示例" not in foot for foot in _divs(tile, "cm-tile-foot"))

@@ -132,7 +132,7 @@ class App:
 
     def _build_drawers(self, data: AppData) -> None:
         """Make the download menu and the data panel, or give them the new data and state."""
-        charts = {**self.map.charts, **self.overview.charts, "income": self.coop.income, "comparison": self.coop.comparison}
+        charts = {**self.map.charts, **self.overview.charts, **self.coop.charts}
         if self.downloads is None or self.data_panel is None:
             self.downloads = DownloadMenu(data, self.state, charts,
                                           close_others=lambda: self.close_drawers(keep=self.downloads))
