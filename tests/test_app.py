@@ -138,7 +138,15 @@ def test_township_view_shows_villages_union_and_members(app: App) -> None:
     assert chips.count('cm-chip cm-v-none"') == 12 - 3 and "cm-v-reached" not in chips.split("cm-chip-legend")[0]
     union = find_part(app.township.widget, "cm-union-name")
     assert union.description == "龙陵县碧寨乡火腿专业合作社联合社"
-    assert "成员合作社 3 个" in text(find_part(app.township.widget, "cm-union-info").value)
+    info = find_part(app.township.widget, "cm-union-info")
+    assert "成员合作社 3 个" in text(info.value)
+    names = ("龙陵县碧寨乡坡头村火腿专业合作社", "龙陵县碧寨乡中寨村茶叶专业合作社", "龙陵县碧寨乡碧寨村蔬菜专业合作社")
+    listed = re.search(r'<div class="cm-member-list">(.*?)</div>', info.value).group(1)
+    assert sorted(listed.split("、")) == sorted(names)
+    app.state.update(lang="en")  # names that may hold commas: one per "; "
+    listed = re.search(r'<div class="cm-member-list">(.*?)</div>', info.value).group(1)
+    assert sorted(listed.split("; ")) == sorted(names)
+    app.state.update(lang="zh")
     union.click()
     assert app.view == "coop" and app.state.coop == UNION
     assert sorted(app.coop.members.matching) == sorted(uscc.make("530523", s) for s in (901, 902, 903))

@@ -14,7 +14,7 @@ from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
 from coopmap.figures import catalog, relations
 from coopmap.figures.tables import township_ranks, village_status_counts
-from coopmap.i18n import colon, format_number, t
+from coopmap.i18n import colon, format_number, join, t
 from coopmap.presentation.charts import status_text
 
 STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # coopmap.figures.tables.VILLAGE_STATUSES
@@ -219,7 +219,7 @@ class TownshipView:
         # a union's members are a fact about it, whatever the filters keep on the page
         registry = self._data.frame
         members = relations.union_members(registry, self._union_uscc)
-        names = "、".join(members["name"].astype(str)) if lang == "zh" else "; ".join(members["name"].astype(str))
+        names = join(members["name"].astype(str), lang, names=True)
         partner = union["partner"]
         partner_html = (f' · {esc(t("app.coop.partner", lang))}{colon(lang)}{esc(partner)}'
                         if isinstance(partner, str) and partner else "")
