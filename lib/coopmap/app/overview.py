@@ -18,34 +18,58 @@ from coopmap.app.html import badge, esc, tile, tiles
 from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import ChartSlot, chart_cache
 from coopmap.app.state import AppState
-from coopmap.i18n import format_number, t
+from coopmap.data.schema import BY_ID, column_unit
+from coopmap.figures import catalog
+from coopmap.i18n import format_number, t, unit_id
 from coopmap.presentation import charts
 
-#: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
-TILE_FIGURES: dict[str, tuple[str, int]] = {
-    "coops_total": ("count", 0),
-    "village_coverage_pct": ("pct", 1),
-    "formed_new": ("count", 0),
-    "formed_upgraded": ("count", 0),
-    "standardized": ("count", 0),
-    "secretaries_as_chair": ("count", 0),
-    "cross_appointed": ("count", 0),
-    "land_transferred": ("mu", 0),
-    "coop_revenue_2023": ("money", 0),
-    "member_income_2023": ("money", 0),
-    "collective_income_2023": ("money", 0),
-    "sales_driven_2023": ("money", 0),
+#: Tiles of the overview: facts-sheet id -> (what it sums, decimals). What it sums names
+#: the figure's unit (:func:`tile_unit`): a registry column (its unit in the schema,
+#: :func:`coopmap.data.schema.column_unit`), a metric of the catalog (its unit there), or
+#: ``None`` for a number shown bare (cooperatives counted).
+TILE_FIGURES: dict[str, tuple[Optional[str], int]] = {
+    "coops_total": (None, 0),
+    "village_coverage_pct": ("coverage_pct", 1),  # the catalog's metric
+    "formed_new": (None, 0),
+    "formed_upgraded": (None, 0),
+    "standardized": (None, 0),
+    "secretaries_as_chair": (None, 0),
+    "cross_appointed": (None, 0),  # people (the schema's 人), shown bare as it always was
+    "land_transferred": ("land_mu", 0),
+    "coop_revenue_2023": ("revenue", 0),
+    "member_income_2023": ("farmer_income", 0),
+    "collective_income_2023": ("collective_income", 0),
+    "sales_driven_2023": ("sales", 0),
 }
 RANKING_WIDTH = 300
+
+
+def tile_unit(figure_id: str) -> str:
+    """The unit id (:data:`coopmap.i18n.UNITS`) of an overview tile's figure.
+
+    From the one place that says it: the schema for a registry column summed, the
+    metric catalog for a metric; ``count`` (no unit) for a number of cooperatives.
+
+    Raises
+    ------
+    KeyError
+        When ``figure_id`` is not one of :data:`TILE_FIGURES`.
+    """
+    source = TILE_FIGURES[figure_id][0]
+    if source is None:
+        return "count"
+    if source in BY_ID:
+        return column_unit(source)
+    return unit_id(catalog.get_metric(source).unit("zh"))
 
 
 def figure_text(figure_id: str, value: Any, unit: str, lang: str, decimals: Optional[int] = None) -> str:
     """Format a computed programme figure in the unit the reconciliation names."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    spec = TILE_FIGURES.get(figure_id)
-    if spec is not None:
-        return format_number(value, spec[0], lang, spec[1] if decimals is None else decimals)
+    if figure_id in TILE_FIGURES:
+        shown = TILE_FIGURES[figure_id][1] if decimals is None else decimals
+        return format_number(value, tile_unit(figure_id), lang, shown)
     if unit in ("万元", "CNY 10k"):
         return format_number(value, "money", lang, 1 if decimals is None else decimals)
     if unit == "%":
@@ -162,7 +186,7 @@ class OverviewView:
         for rec in table.to_dict("records"):
             fig = data.reported[rec["id"]]
             label = rec["label_zh"] if lang == "zh" else rec["label_en"]
-            kind = TILE_FIGURES.get(rec["id"], ("count", 0))[0]
+            kind = tile_unit(rec["id"]) if rec["id"] in TILE_FIGURES else "count"
             precise = {"pct": 2, "money": 1, "mu": 1}.get(kind)  # a check table shows more digits than tiles
             computed = figure_text(rec["id"], rec["computed"], rec["unit"], lang, decimals=precise)
             diff = rec["difference"]
