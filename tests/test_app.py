@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.app.state import Notice
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
@@ -76,12 +77,12 @@ def text(html: str) -> str:
 
 def click_map(app: App, code: str) -> None:
     """What the browser sends when a township shape is clicked."""
-    app.map.slot.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
+    app.map.charts["map"].chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
 
 
 # -- overview -------------------------------------------------------------------------------
 def test_overview_tiles_show_computed_beside_published_and_mark_differences(app: App) -> None:
-    tiles = text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
     assert "党组织领办合作社" in tiles
     assert re.search(r"\b7\b", tiles), "7 cooperatives in the fixture"
     assert "报告 98个" in tiles
@@ -90,7 +91,7 @@ def test_overview_tiles_show_computed_beside_published_and_mark_differences(app:
 
 
 def test_provenance_names_registry_and_schematic_boundaries(app: App, data: AppData) -> None:
-    line = text(app.header.provenance.value)
+    line = text(find_part(app.header.widget, "cm-provenance").value)
     assert Path(data.registry_source).name in line
     assert "示意边界" in line
     assert "示例数据" not in line  # this registry is not the illustrative sample
@@ -100,20 +101,20 @@ def test_provenance_marks_illustrative_data(data: AppData) -> None:
     sample = App(data.with_frame(data.frame))
     sample.data.illustrative = True
     sample.header.refresh()
-    assert "示例数据" in text(sample.header.provenance.value)
+    assert "示例数据" in text(find_part(sample.header.widget, "cm-provenance").value)
 
 
 def test_reconciliation_lists_every_published_figure(app: App, data: AppData) -> None:
-    table = app.overview.reconciliation_table.value
+    table = find_part(app.overview.footer, "cm-reconciliation-table").value
     assert table.count("<tr") == len(data.reported) + 1
     assert "71.67%" in table
 
 
 def test_overview_draws_map_ranking_and_village_grid(app: App) -> None:
-    spec = app.map.slot.chart.spec
-    assert spec is not None and "township" in app.map.slot.chart._vl_selections
-    assert app.overview.ranking.chart is not None
-    grid = app.overview.villages.chart.spec
+    spec = app.map.charts["map"].chart.spec
+    assert spec is not None and "township" in app.map.charts["map"].chart._vl_selections
+    assert app.overview.charts["ranking"].chart is not None
+    grid = app.overview.charts["villages"].chart.spec
     village_rows = [d for d in grid["datasets"].values() if isinstance(d, list) and d and "status" in d[0]]
     assert len(village_rows[0]) == 121
 
@@ -122,30 +123,39 @@ def test_overview_draws_map_ranking_and_village_grid(app: App) -> None:
 def test_clicking_a_township_on_the_map_opens_its_view(app: App) -> None:
     click_map(app, BIZHAI)
     assert app.view == "township"
-    assert "碧寨乡" in text(app.township.heading.value)
+    assert "碧寨乡" in text(find_part(app.township.widget, "cm-township-heading").value)
     assert app.township.widget.layout.display is None
     assert app.overview.widget.layout.display == "none"
     assert len(app.township.table.matching) == 4
-    assert "township=530523203" in app.header.link.query
+    assert "township=530523203" in find_part(app.header.widget, "cm-link").query
 
 
 def test_township_view_shows_villages_union_and_members(app: App) -> None:
-    app.map.picker.value = BIZHAI
-    chips = app.township.villages.value
+    find_part(app.map.widget, "cm-picker").value = BIZHAI
+    chips = find_part(app.township.widget, "cm-township-villages").value
     assert chips.count('cm-chip cm-v-coop"') == 3  # 坡头, 中寨, 碧寨
     # the union reaches no village the registry does not name: the rest are not covered (未覆盖)
     assert chips.count('cm-chip cm-v-none"') == 12 - 3 and "cm-v-reached" not in chips.split("cm-chip-legend")[0]
-    assert app.township.union.description == "龙陵县碧寨乡火腿专业合作社联合社"
-    assert "成员合作社 3 个" in text(app.township.union_info.value)
-    app.township.union.click()
+    union = find_part(app.township.widget, "cm-union-name")
+    assert union.description == "龙陵县碧寨乡火腿专业合作社联合社"
+    info = find_part(app.township.widget, "cm-union-info")
+    assert "成员合作社 3 个" in text(info.value)
+    names = ("龙陵县碧寨乡坡头村火腿专业合作社", "龙陵县碧寨乡中寨村茶叶专业合作社", "龙陵县碧寨乡碧寨村蔬菜专业合作社")
+    listed = re.search(r'<div class="cm-member-list">(.*?)</div>', info.value).group(1)
+    assert sorted(listed.split("、")) == sorted(names)
+    app.state.update(lang="en")  # names that may hold commas: one per "; "
+    listed = re.search(r'<div class="cm-member-list">(.*?)</div>', info.value).group(1)
+    assert sorted(listed.split("; ")) == sorted(names)
+    app.state.update(lang="zh")
+    union.click()
     assert app.view == "coop" and app.state.coop == UNION
     assert sorted(app.coop.members.matching) == sorted(uscc.make("530523", s) for s in (901, 902, 903))
 
 
 def test_ranking_click_opens_the_township_and_map_follows(app: App) -> None:
-    app.overview.ranking.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": MENGNUO}]}}, "store": []}}
+    app.overview.charts["ranking"].chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": MENGNUO}]}}, "store": []}}
     assert app.state.township == MENGNUO
-    assert app.map.slot.key[-1] == MENGNUO  # the map redrawn with 勐糯镇 outlined
+    assert app.map.charts["map"].key[-1] == MENGNUO  # the map redrawn with 勐糯镇 outlined
 
 
 def test_coop_table_searches_and_sorts(app: App) -> None:
@@ -169,36 +179,37 @@ def test_clicking_a_cooperative_opens_its_profile_with_every_field(app: App) -> 
     target = uscc.make("530523", 901)
     app.township.table.click(target)
     assert app.view == "coop"
-    heading = text(app.coop.heading.value)
+    heading = text(find_part(app.coop.widget, "cm-coop-heading").value)
     assert "坡头村火腿专业合作社" in heading and target in heading
     for word in ("村级领办", "新组建", "规范运行", "书记兼任理事长"):
         assert word in heading
-    fields = text(app.coop.fields.value)
+    fields = text(find_part(app.coop.widget, "cm-coop-fields").value)
     for col in COLUMNS:
         assert col.header.split("（")[0] in fields
-    assert "龙陵某火腿有限公司" in text(app.coop.partner.value)
-    assert app.coop.union.description == "龙陵县碧寨乡火腿专业合作社联合社"
-    income = app.coop.income.chart.spec
+    assert "龙陵某火腿有限公司" in text(find_part(app.coop.widget, "cm-coop-partner").value)
+    assert find_part(app.coop.widget, "cm-union-name").description == "龙陵县碧寨乡火腿专业合作社联合社"
+    income = app.coop.charts["income"].chart.spec
     assert "12.5 万元" in str(income)
-    comparison = app.coop.comparison.chart.spec
+    comparison = app.coop.charts["comparison"].chart.spec
     assert "乡镇中位数" in str(comparison)
 
 
 def test_breadcrumb_goes_back(app: App) -> None:
     app.state.update(coop=uscc.make("530523", 904))
-    assert app.breadcrumb.township.description == "勐糯镇"
-    assert "田坡社区褚橙" in app.breadcrumb.current.value
-    app.breadcrumb.township.click()
+    assert find_part(app.breadcrumb.widget, "cm-crumb-township").description == "勐糯镇"
+    assert "田坡社区褚橙" in find_part(app.breadcrumb.widget, "cm-crumb-current").value
+    find_part(app.breadcrumb.widget, "cm-crumb-township").click()
     assert app.view == "township" and app.state.township == MENGNUO
-    app.breadcrumb.county.click()
+    find_part(app.breadcrumb.widget, "cm-crumb-county").click()
     assert app.view == "overview"
 
 
 def test_names_from_the_registry_are_escaped(app: App) -> None:
     hostile = uscc.make("530523", 906)
     app.state.update(coop=hostile)
-    assert "<script>" not in app.coop.heading.value
-    assert "&lt;script&gt;" in app.coop.heading.value
+    heading = find_part(app.coop.widget, "cm-coop-heading").value
+    assert "<script>" not in heading
+    assert "&lt;script&gt;" in heading
     app.state.update(township=MENGNUO)
     # the table is drawn with textContent: the name travels as text and shows as text
     assert HOSTILE in [row["name"] for row in app.township.table.widget.rows]
@@ -206,51 +217,51 @@ def test_names_from_the_registry_are_escaped(app: App) -> None:
 
 # -- filters and language -----------------------------------------------------------------------
 def test_filters_hold_across_views_and_go_into_the_link(app: App) -> None:
-    app.filters.lead_level.value = "village"
+    find_part(app.filters.widget, "cm-filter-lead-level").value = "village"
     assert app.state.filters == Filters(lead_level="village")
-    assert "已筛选" in text(app.overview.tiles.value)
-    assert "报告 98" not in text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
+    assert "已筛选" in tiles and "报告 98" not in tiles
     click_map(app, BIZHAI)
     assert len(app.township.table.matching) == 3  # the union is township-led
-    assert "level=village" in app.header.link.query
-    app.filters.clear.click()
+    assert "level=village" in find_part(app.header.widget, "cm-link").query
+    find_part(app.filters.widget, "cm-filter-clear").click()
     assert not app.state.filters.active
     assert len(app.township.table.matching) == 4
 
 
 def test_language_switch_changes_labels_units_and_numbers(app: App) -> None:
-    app.header.language.value = "en"
-    assert "Party-led cooperatives of Longling County" in app.header.title.value
-    tiles = text(app.overview.tiles.value)
+    find_part(app.header.widget, "cm-lang").value = "en"
+    assert "Party-led cooperatives of Longling County" in find_part(app.header.widget, "cm-title").value
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
     assert "CNY 10k" in tiles and "万元" not in tiles
-    assert app.breadcrumb.county.description == "Longling County"
-    assert app.filters.lead_level.options[0][0] == "Led by: All"
+    assert find_part(app.breadcrumb.widget, "cm-crumb-county").description == "Longling County"
+    assert find_part(app.filters.widget, "cm-filter-lead-level").options[0][0] == "Led by: All"
     app.state.update(coop=uscc.make("530523", 901))
-    fields = text(app.coop.fields.value)
+    fields = text(find_part(app.coop.widget, "cm-coop-fields").value)
     assert "Land transferred" in fields and "mu" in fields
-    assert "Land rent" in str(app.coop.income.chart.spec)
-    assert "lang=en" in app.header.link.query
+    assert "Land rent" in str(app.coop.charts["income"].chart.spec)
+    assert "lang=en" in find_part(app.header.widget, "cm-link").query
 
 
 def test_each_language_keeps_its_chart_widget_and_switching_back_sends_nothing(app: App) -> None:
-    zh_widget = app.map.slot.chart
+    zh_widget = app.map.charts["map"].chart
     first = zh_widget.chart
     app.state.update(lang="en")
-    en_widget = app.map.slot.chart
+    en_widget = app.map.charts["map"].chart
     assert en_widget is not zh_widget and "Mengnuo" in str(en_widget.spec)
     assert zh_widget.layout.display == "none" and en_widget.layout.display is None
     sent: list[object] = []
     zh_widget.observe(sent.append, "spec")
     en_widget.observe(sent.append, "spec")
     app.state.update(lang="zh")
-    assert app.map.slot.chart is zh_widget and zh_widget.chart is first  # shown again, not redrawn
+    assert app.map.charts["map"].chart is zh_widget and zh_widget.chart is first  # shown again, not redrawn
     assert en_widget.layout.display == "none" and zh_widget.layout.display is None
     assert sent == []
     click_map(app, BIZHAI)  # selection made in the browser: no redraw needed
     assert zh_widget.chart is first and sent == []
     app.state.update(filters=Filters(lead_level="village"))
     assert zh_widget.chart is not first and len(sent) == 1  # the filtered map is swapped in the same widget
-    assert len(app.map.slot.widget.children) == 2
+    assert len(app.map.charts["map"].widget.children) == 2
 
 
 def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> None:
@@ -259,11 +270,12 @@ def test_registered_metric_appears_in_the_selector(app: App, data: AppData) -> N
     catalog.register_metric(metric)
     try:
         fresh = App(data)
-        assert "members_per_coop" in [value for _, value in fresh.map.metric.options]
-        fresh.map.metric.value = "members_per_coop"
+        metric = find_part(fresh.map.widget, "cm-metric")
+        assert "members_per_coop" in [value for _, value in metric.options]
+        metric.value = "members_per_coop"
         assert fresh.state.metric == "members_per_coop"
-        assert "社均成员" in str(fresh.map.slot.chart.spec)
-        assert "metric=members_per_coop" in fresh.header.link.query
+        assert "社均成员" in str(fresh.map.charts["map"].chart.spec)
+        assert "metric=members_per_coop" in find_part(fresh.header.widget, "cm-link").query
     finally:
         catalog.unregister_metric("members_per_coop")
 
@@ -275,13 +287,13 @@ def test_deep_link_opens_a_cooperative_in_english(app: App) -> None:
     assert app.view == "coop" and app.state.coop == target
     assert app.state.township == MENGNUO
     assert app.state.lang == "en" and app.state.filters == Filters(standardized=True)
-    assert app.header.link.query == f"coop={target}&lang=en&standardized=yes"
+    assert find_part(app.header.widget, "cm-link").query == f"coop={target}&lang=en&standardized=yes"
 
 
 def test_link_round_trip(app: App, data: AppData) -> None:
     app.state.update(township=BIZHAI, lang="en", metric="revenue", filters=Filters(formation="new"))
     other = App(data)
-    other.open(app.header.link.query)
+    other.open(find_part(app.header.widget, "cm-link").query)
     assert other.state.snapshot() == app.state.snapshot()
 
 
@@ -298,7 +310,7 @@ def test_unknown_codes_land_on_the_overview_with_a_notice(app: App, query: str, 
     app.open(query)
     assert app.view == "overview"
     assert [n.key for n in app.state.notices] == [key]
-    shown = app.notices.html.value
+    shown = find_part(app.notices.widget, "cm-notices").value
     assert shown and app.notices.widget.layout.display is None
     assert "<b>" not in shown and "etc/passwd" not in shown or "../../etc/passwd" in text(shown)
     assert len(shown) < 400
@@ -347,4 +359,4 @@ def test_dashboard_notebook_runs_top_to_bottom(tmp_path: Path) -> None:
 
 def test_provenance_gives_a_real_registry_its_file_date(app: App, data: AppData) -> None:
     assert data.file_date is not None
-    assert data.file_date.isoformat() in app.header.provenance.value
+    assert data.file_date.isoformat() in find_part(app.header.widget, "cm-provenance").value

@@ -80,7 +80,7 @@ def csv_bytes(tmp_path: Path, rows: list[dict[str, object]], title: str) -> byte
 
 def test_panel_opens_from_the_header_and_closes_the_download_menu(base: AppData, store: Path) -> None:
     app = App(base)
-    assert app.data_panel.toggle in app.header.tools.children
+    assert app.data_panel.toggle in find_part(app.header.widget, "cm-tools").children
     assert app.data_panel.widget.layout.display == "none" and app.data_panel.toggle.description == "数据"
     app.downloads.open()
     app.data_panel.toggle.value = True  # the visitor's click
@@ -111,7 +111,7 @@ def test_a_clean_file_is_shown_then_stored_only_on_accept(app: App, store: Path,
     assert not list((store / ".incoming").rglob("*.csv")), "the upload is cleaned up"
     # the dashboard shows the new version: provenance, tiles, township table
     assert app.data.registry_source == str(version.path)
-    assert version.id in app.header.provenance.value
+    assert version.id in find_part(app.header.widget, "cm-provenance").value
     assert len(app.data.frame) == 5
     app.state.update(township=MENGNUO)
     assert len(app.township.table.matching) == 4
@@ -145,7 +145,7 @@ def test_rejected_rows_are_listed_and_need_the_acknowledgement(app: App, store: 
     assert not part(panel, "cm-accept").disabled
     version = panel.accept()
     assert version is not None and version.acknowledged_rejected and version.rejected == 1
-    assert "4 行有效，1 行未通过校验" in text(app.header.provenance.value)
+    assert "4 行有效，1 行未通过校验" in text(find_part(app.header.widget, "cm-provenance").value)
     assert not part(panel, "cm-acknowledge").value and part(panel, "cm-acknowledge").layout.display == "none"
 
 
@@ -166,22 +166,22 @@ def test_switching_back_to_an_older_version(app: App, store: Path, tmp_path: Pat
     part(panel, "cm-activate").click()
     assert versions.active_version().id == first.id
     assert app.data.registry_source == str(first.path) and len(app.data.frame) == 5
-    assert first.id in app.header.provenance.value
+    assert first.id in find_part(app.header.widget, "cm-provenance").value
     assert app.state.lang == "en" and "Switched to version" in text(part(panel, "cm-update-status").value)
     assert "active" in text(part(panel, "cm-versions").value)
 
 
 def test_reload_keeps_language_and_township_and_closes_old_widgets(app: App, store: Path, tmp_path: Path) -> None:
     app.state.update(township=BIZHAI, lang="en")
-    old_map = app.map.slot.chart
+    old_map = app.map.charts["map"].chart
     old_header = app.header
     app.data_panel.receive("v.csv", csv_bytes(tmp_path, second_rows(), "v"))
     app.data_panel.accept()
     assert app.state.township == BIZHAI and app.state.lang == "en" and app.view == "township"
     assert app.header is not old_header and app.header.widget in app.widget.children
     assert old_map.comm is None, "the old chart widget left the page"
-    assert app.map.slot.chart is not old_map and app.map.slot.chart.comm is not None
-    assert app.data_panel.toggle.comm is not None and app.data_panel.toggle in app.header.tools.children
+    assert app.map.charts["map"].chart is not old_map and app.map.charts["map"].chart.comm is not None
+    assert app.data_panel.toggle.comm is not None and app.data_panel.toggle in find_part(app.header.widget, "cm-tools").children
     assert app.data_panel.widget in app.widget.children and app.data_panel.is_open
 
 

@@ -73,7 +73,7 @@ def press(app: App, item: str, monkeypatch: pytest.MonkeyPatch) -> tuple[dict, b
 
 def test_menu_is_a_quiet_header_button_that_makes_its_buttons_when_opened(data: AppData) -> None:
     app = App(data)
-    assert app.downloads.toggle in app.header.tools.children and app.downloads.toggle.description == "下载"
+    assert app.downloads.toggle in find_part(app.header.widget, "cm-tools").children and app.downloads.toggle.description == "下载"
     assert app.downloads.widget.children == () and app.downloads.widget.layout.display == "none"
     app.downloads.toggle.value = True  # the visitor's click
     buttons = {item: find_part(app.downloads.widget, f"cm-dl-{item}") for item in ITEMS}  # one button each

@@ -15,6 +15,7 @@ import re
 import pytest
 
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
@@ -61,10 +62,10 @@ class History:
         self.pushes = 0
         self._seq = 0
         self._attach()
-        self._on_query({"new": app.header.link.query, "first": True})
+        self._on_query({"new": find_part(app.header.widget, "cm-link").query, "first": True})
 
     def _attach(self) -> None:
-        self.link = self.app.header.link
+        self.link = find_part(self.app.header.widget, "cm-link")
         self.link.observe(self._on_query, "query")
 
     def _on_query(self, change: dict) -> None:
@@ -99,18 +100,18 @@ class History:
 
 def crumbs(app: App) -> str:
     """The breadcrumb as the visitor reads it."""
-    b = app.breadcrumb
-    parts = [b.county.description]
-    if b.township.layout.display != "none":
-        parts.append(b.township.description)
-    if b.current.layout.display != "none":
-        parts.append(re.sub(r"<[^>]+>", "", b.current.value))
+    county, township, current = (find_part(app.breadcrumb.widget, f"cm-crumb-{part}") for part in ("county", "township", "current"))
+    parts = [county.description]
+    if township.layout.display != "none":
+        parts.append(township.description)
+    if current.layout.display != "none":
+        parts.append(re.sub(r"<[^>]+>", "", current.value))
     return " › ".join(parts)
 
 
 def click_map(app: App, code: str) -> None:
     """What the browser sends when a township shape is clicked."""
-    app.map.slot.chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
+    app.map.charts["map"].chart._vl_selections = {"township": {"value": {"vlPoint": {"or": [{"code": code}]}}, "store": []}}
 
 
 def test_views_are_history_entries_that_back_and_forward_return_to(data: AppData) -> None:
@@ -126,7 +127,8 @@ def test_views_are_history_entries_that_back_and_forward_return_to(data: AppData
     assert app.view == "township" and app.state.township == BIZHAI
     assert crumbs(app) == "龙陵县 › 碧寨乡"
     assert app.township.widget.layout.display is None and app.coop.widget.layout.display == "none"
-    assert app.header.link.query == f"township={BIZHAI}" and not app.header.link.push
+    link = find_part(app.header.widget, "cm-link")
+    assert link.query == f"township={BIZHAI}" and not link.push
     history.back()
     assert app.view == "overview" and crumbs(app) == "龙陵县"
     assert app.overview.widget.layout.display is None
@@ -150,10 +152,10 @@ def test_views_are_history_entries_that_back_and_forward_return_to(data: AppData
 def test_a_link_opens_its_view_without_adding_an_entry(data: AppData) -> None:
     app = App(data)
     app.open(f"coop={TIANPO}")
-    assert app.view == "coop" and not app.header.link.push
+    assert app.view == "coop" and not find_part(app.header.widget, "cm-link").push
     history = History(app, f"coop={TIANPO}")
     assert history.entries == [f"coop={TIANPO}"]
-    app.breadcrumb.township.click()
+    find_part(app.breadcrumb.widget, "cm-crumb-township").click()
     assert history.entries == [f"coop={TIANPO}", f"township={MENGNUO}"]
     history.back()
     assert app.view == "coop" and crumbs(app) == "龙陵县 › 勐糯镇 › 龙陵县勐糯镇田坡社区褚橙种植专业合作社"
@@ -169,7 +171,7 @@ def test_language_is_not_an_entry_and_back_keeps_it(data: AppData) -> None:
     app.open("")
     history = History(app, "")
     click_map(app, BIZHAI)
-    app.header.language.value = "en"
+    find_part(app.header.widget, "cm-lang").value = "en"
     assert history.pushes == 1
     assert history.entries == ["", f"township={BIZHAI}&lang=en"]
     history.back()
@@ -184,15 +186,15 @@ def test_filters_and_the_map_measure_are_entries(data: AppData) -> None:
     app = App(data)
     app.open(f"township={MENGNUO}")
     history = History(app, f"township={MENGNUO}")
-    app.filters.lead_level.value = "group"
+    find_part(app.filters.widget, "cm-filter-lead-level").value = "group"
     assert history.entries == [f"township={MENGNUO}", f"township={MENGNUO}&level=group"]
     app.state.update(metric="revenue")
     assert history.pushes == 2
     history.back()
     assert app.state.filters == Filters(lead_level="group") and app.state.metric == "coverage_pct"
-    assert app.filters.lead_level.value == "group"
+    assert find_part(app.filters.widget, "cm-filter-lead-level").value == "group"
     history.back()
-    assert app.state.filters == Filters() and app.filters.lead_level.value == ""
+    assert app.state.filters == Filters() and find_part(app.filters.widget, "cm-filter-lead-level").value == ""
     assert app.view == "township" and app.state.township == MENGNUO
 
 
@@ -203,7 +205,7 @@ def test_back_still_works_after_the_page_shows_other_data(data: AppData) -> None
     click_map(app, BIZHAI)
     app.reload(data.with_frame(data.frame))  # as the data panel does after a switch
     history.follow_new_link()
-    assert app.view == "township" and app.header.link.query == f"township={BIZHAI}"
+    assert app.view == "township" and find_part(app.header.widget, "cm-link").query == f"township={BIZHAI}"
     history.back()
     assert app.view == "overview"
 
@@ -213,15 +215,15 @@ def test_a_navigation_without_a_query_changes_nothing(data: AppData, value: obje
     app = App(data)
     app.open(f"township={MENGNUO}")
     if isinstance(value, dict):
-        app.header.link.navigated = value
-    assert app.header.link.navigated_query(value) is None
+        find_part(app.header.widget, "cm-link").navigated = value
+    assert find_part(app.header.widget, "cm-link").navigated_query(value) is None
     assert app.state.township == MENGNUO
 
 
 def test_an_entry_with_a_bad_code_lands_on_the_overview_with_a_notice(data: AppData) -> None:
     app = App(data)
     app.open(f"township={MENGNUO}")
-    app.header.link.navigated = {"query": "township=999999999", "seq": 1}
+    find_part(app.header.widget, "cm-link").navigated = {"query": "township=999999999", "seq": 1}
     assert app.view == "overview"
     assert [n.key for n in app.state.notices] == ["app.notice.unknown_township"]
-    assert not app.header.link.push
+    assert not find_part(app.header.widget, "cm-link").push

@@ -101,5 +101,5 @@ def test_a_preheated_app_switches_language_and_lead_level_without_building_chart
     app.state.update(township=app.data.township_codes[4])
     assert len(chart_cache(app.data)) == built + 1
     # What the map shows is the chart built for that township.
-    spec = app.map.slot.chart.chart.to_dict()
+    spec = app.map.charts["map"].chart.chart.to_dict()
     assert spec["layer"][1]["data"]["values"][0]["code"] == app.data.township_codes[4]

@@ -53,7 +53,7 @@ def part(drawer, css: str):
 
 
 def notices(app: App) -> str:
-    return text(app.notices.html.value) if app.notices.widget.layout.display is None else ""
+    return text(find_part(app.notices.widget, "cm-notices").value) if app.notices.widget.layout.display is None else ""
 
 
 @pytest.mark.slow  # 2-5 s of CPU (make test-fast leaves it out)
@@ -78,7 +78,7 @@ def test_after_an_accept_the_sample_is_listed_and_switching_back_shows_it(store:
     assert not part(panel, "cm-activate").disabled
     part(panel, "cm-activate").click()
     assert app.data.illustrative and len(app.data.frame) == SAMPLE_COOPS
-    assert app.data.registry_source == str(paths.SAMPLE_XLSX) and "示例数据" in app.header.provenance.value
+    assert app.data.registry_source == str(paths.SAMPLE_XLSX) and "示例数据" in find_part(app.header.widget, "cm-provenance").value
     assert "已切换回内置示例数据" in text(part(panel, "cm-update-status").value)
     rows = re.findall(r'<tr class="([^"]*)" data-version="([^"]+)">', part(panel, "cm-versions").value)
     assert rows == [("", accepted.id), ("cm-version-active cm-version-base", "base")]

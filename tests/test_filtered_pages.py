@@ -17,6 +17,7 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.data.industries import split_industries
 from coopmap.figures import tables
 
@@ -70,14 +71,14 @@ def test_a_union_filtered_out_is_not_said_to_be_missing(app: App, data: AppData)
     code = str(frame.loc[frame["lead_level"] == "township", "township"].iloc[0])
     unions = int(((frame["township"] == code) & (frame["lead_level"] == "township")).sum())
     app.state.update(township=code)
-    assert app.township.union.layout.display != "none"
+    assert find_part(app.township.widget, "cm-union-name").layout.display != "none"
     app.state.update(filters=Filters(lead_level="village"))
-    said = text(app.township.union_info.value)
+    said = text(find_part(app.township.widget, "cm-union-info").value)
     assert "台账中本乡镇没有" not in said
     assert said == f"筛选后本乡镇没有乡镇领办的联合社（共有 {unions} 个联合社未显示）。"
-    assert app.township.union.layout.display == "none"
+    assert find_part(app.township.widget, "cm-union-name").layout.display == "none"
     app.state.update(lang="en")
-    assert f"({unions} not shown)" in text(app.township.union_info.value)
+    assert f"({unions} not shown)" in text(find_part(app.township.widget, "cm-union-info").value)
 
 
 def test_a_township_without_matching_cooperatives_has_no_rank(app: App, data: AppData) -> None:
@@ -86,15 +87,16 @@ def test_a_township_without_matching_cooperatives_has_no_rank(app: App, data: Ap
     empty = next(c for c in data.township_codes if c not in towns)
     total = int((frame["township"] == empty).sum())
     app.state.update(metric="coops", filters=Filters(industry=industry), township=empty)
-    heading = text(app.township.heading.value)
+    heading = text(find_part(app.township.widget, "cm-township-heading").value)
     assert "全县第" not in heading and "位" not in heading.replace("单位", "")
     assert "合作社数：筛选后无数据" in heading
     assert f"筛选后无数据：本乡镇的 {total} 个合作社都不符合筛选条件（主导产业：{industry}）" in heading
-    assert app.township.tiles.value == ""  # no zeros standing for figures
-    assert f"（筛选后 0/{total} 个）" in text(app.township.table_title.value)
+    assert find_part(app.township.widget, "cm-township-tiles").value == ""  # no zeros standing for figures
+    assert f"（筛选后 0/{total} 个）" in text(find_part(app.township.widget, "cm-township-table-title").value)
     app.state.update(lang="en")
-    assert "no data under the filters" in text(app.township.heading.value)
-    assert "ranked" not in text(app.township.heading.value)
+    heading = text(find_part(app.township.widget, "cm-township-heading").value)
+    assert "no data under the filters" in heading
+    assert "ranked" not in heading
 
 
 def test_a_township_with_matching_cooperatives_is_ranked_among_those_with_data(app: App, data: AppData) -> None:
@@ -105,14 +107,15 @@ def test_a_township_with_matching_cooperatives_is_ranked_among_those_with_data(a
     for code in sorted(towns):
         app.state.update(township=code)
         rank = 1 + int((counts > counts[code]).sum())
-        heading = text(app.township.heading.value)
+        heading = text(find_part(app.township.widget, "cm-township-heading").value)
         assert f"合作社数 {counts[code]} 个 · 筛选后全县第 {rank} 位（{len(towns)} 个乡镇有数据）" in heading, heading
         total = int((frame["township"] == code).sum())
         assert (f"已筛选（主导产业：{industry}）：本页的数值、村覆盖情况和名录只含本乡镇符合条件的 "
                 f"{counts[code]} 个合作社（共 {total} 个）") in heading
         share = 100.0 * counts[code] / counts.sum()
-        assert f"占筛选结果 {share:.1f}%" in text(app.township.tiles.value)
-        assert "占全县" not in text(app.township.tiles.value)
+        tiles = text(find_part(app.township.widget, "cm-township-tiles").value)
+        assert f"占筛选结果 {share:.1f}%" in tiles
+        assert "占全县" not in tiles
 
 
 def test_without_filters_the_rank_is_of_the_county(app: App, data: AppData) -> None:
@@ -120,15 +123,16 @@ def test_without_filters_the_rank_is_of_the_county(app: App, data: AppData) -> N
     code = data.township_codes[0]
     rank = 1 + int((table["coops"] > table.set_index("code").at[code, "coops"]).sum())
     app.state.update(metric="coops", township=code)
-    assert f"全县第 {rank} 位" in text(app.township.heading.value)
-    assert "筛选" not in app.township.heading.value
+    heading = find_part(app.township.widget, "cm-township-heading").value
+    assert f"全县第 {rank} 位" in text(heading)
+    assert "筛选" not in heading
 
 
 # -- the map and the ranking ------------------------------------------------------------------
 def test_map_and_ranking_draw_townships_without_matches_as_no_data(app: App, data: AppData) -> None:
     industry, towns = _sparse_industry(data)
     app.state.update(filters=Filters(industry=industry))
-    spec = _spec(app.map.slot.chart)
+    spec = _spec(app.map.charts["map"].chart)
     shapes = spec["layer"][0]["data"]["values"]
     grey = {f["code"] for f in shapes if f["value"] is None}
     assert grey == set(data.township_codes) - towns
@@ -137,22 +141,23 @@ def test_map_and_ranking_draw_townships_without_matches_as_no_data(app: App, dat
     assert color["value"] == "#dddddd" and color["condition"]["title"].endswith("（筛选后）")
     legends = [layer["encoding"]["fill"] for layer in spec["layer"] if "fill" in layer.get("encoding", {})]
     assert [legend["scale"]["domain"] for legend in legends] == [["无数据"]]
-    assert "灰色的" in text(app.map.hint.value) and f"主导产业：{industry}" in text(app.map.hint.value)
+    hint = text(find_part(app.map.widget, "cm-hint").value)
+    assert "灰色的" in hint and f"主导产业：{industry}" in hint
 
     app.overview.refresh_charts()
-    ranking = _spec(app.overview.ranking.chart)
+    ranking = _spec(app.overview.charts["ranking"].chart)
     values = ranking["datasets"][ranking["data"]["name"]]  # one row per township, in ranked order
     assert {r["code"] for r in values if r["value"] is None} == grey
     assert all(r["value_text"] == "无数据" for r in values if r["code"] in grey)
     assert {r["code"] for r in values[-len(grey):]} == grey  # listed last
-    assert "（筛选后）" in text(app.overview.ranking_title.value)
+    assert "（筛选后）" in text(find_part(app.overview.widget, "cm-ranking-title").value)
 
 
 def test_unfiltered_map_has_no_no_data_entry(app: App) -> None:
-    spec = _spec(app.map.slot.chart)
+    spec = _spec(app.map.charts["map"].chart)
     assert all(f["value"] is not None for f in spec["layer"][0]["data"]["values"])
     assert not any("fill" in layer.get("encoding", {}) for layer in spec["layer"])
-    assert "筛选" not in app.map.hint.value
+    assert "筛选" not in find_part(app.map.widget, "cm-hint").value
 
 
 def test_an_empty_result_says_so_everywhere(app: App, data: AppData) -> None:
@@ -163,18 +168,19 @@ def test_an_empty_result_says_so_everywhere(app: App, data: AppData) -> None:
     level, industry = combo
     app.state.update(filters=Filters(lead_level=level, industry=industry))
     assert data.tables(app.state.filters).frame.empty
-    tiles = text(app.overview.tiles.value)
+    tiles = text(find_part(app.overview.widget, "cm-overview-tiles").value)
     assert tiles.startswith("筛选结果为空") and "全县没有合作社符合筛选条件" in tiles
-    assert "cm-tile" not in app.overview.tiles.value
-    assert "筛选结果为空" in text(app.filters.summary.value)
-    assert "筛选结果为空" in text(app.map.hint.value)
-    spec = _spec(app.map.slot.chart)
+    assert "cm-tile" not in find_part(app.overview.widget, "cm-overview-tiles").value
+    assert "筛选结果为空" in text(find_part(app.filters.widget, "cm-filter-summary").value)
+    assert "筛选结果为空" in text(find_part(app.map.widget, "cm-hint").value)
+    spec = _spec(app.map.charts["map"].chart)
     assert all(f["value"] is None for f in spec["layer"][0]["data"]["values"])
     assert spec["layer"][0]["encoding"]["color"]["condition"]["legend"] is None  # no gradient of no values
     fill = next(layer["encoding"]["fill"] for layer in spec["layer"] if "fill" in layer.get("encoding", {}))
     assert fill["scale"]["domain"] == ["无数据"] and fill["legend"]["title"] == "筛选结果为空"
     app.state.update(township=data.township_codes[0])
-    assert "筛选后无数据" in text(app.township.heading.value) and "位" not in text(app.township.heading.value)
+    heading = text(find_part(app.township.widget, "cm-township-heading").value)
+    assert "筛选后无数据" in heading and "位" not in heading
 
 
 # -- downloads ------------------------------------------------------------------------------------
@@ -194,32 +200,32 @@ def test_downloads_say_which_files_are_filtered(app: App, data: AppData) -> None
 
 
 def test_the_reconciliation_says_it_ignores_the_filters(app: App) -> None:
-    assert app.overview.reconciliation.get_title(0) == "报告数与计算数核对"
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0) == "报告数与计算数核对"
     app.state.update(filters=Filters(lead_level="village"))
-    assert app.overview.reconciliation.get_title(0) == "报告数与计算数核对（按全部合作社计算，不受筛选影响）"
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0) == "报告数与计算数核对（按全部合作社计算，不受筛选影响）"
     app.state.update(lang="en")
-    assert app.overview.reconciliation.get_title(0).endswith("(all cooperatives, whatever the filters)")
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0).endswith("(all cooperatives, whatever the filters)")
     app.state.update(filters=Filters())
-    assert app.overview.reconciliation.get_title(0) == "Published and computed figures"
+    assert find_part(app.overview.footer, "cm-reconciliation").get_title(0) == "Published and computed figures"
 
 
 def test_villages_without_a_matching_cooperative_are_not_called_uncovered(app: App, data: AppData) -> None:
     industry, towns = _sparse_industry(data)
     code = sorted(towns)[0]
     app.state.update(township=code)
-    assert "未覆盖" in text(app.township.villages.value)  # unfiltered: the registry's own statement
+    assert "未覆盖" in text(find_part(app.township.widget, "cm-township-villages").value)  # unfiltered: the registry's own statement
     app.state.update(filters=Filters(industry=industry))
     villages = data.tables(app.state.filters).villages
     own = villages[villages["township"] == code]
-    chips = app.township.villages.value
+    chips = find_part(app.township.widget, "cm-township-villages").value
     assert "未覆盖" not in text(chips) and 'title="未覆盖"' not in chips
     none = int((own["status"] == "none").sum())
     assert f"无符合筛选的合作社（{none}）" in text(chips)
     assert f"有符合筛选的村级或组级合作社（{int((own['status'] == 'coop').sum())}）" in text(chips)
-    assert "（筛选后）" in text(app.township.villages_title.value)
+    assert "（筛选后）" in text(find_part(app.township.widget, "cm-township-villages-title").value)
     app.state.update(township=None)
     app.overview.refresh_charts()
-    color = _spec(app.overview.villages.chart)["encoding"]["color"]
+    color = _spec(app.overview.charts["villages"].chart)["encoding"]["color"]
     assert color["title"] == "覆盖情况（筛选后）"
     assert not any(label.startswith("未覆盖") for label in color["scale"]["domain"])
     assert any(label.startswith("无符合筛选的合作社") for label in color["scale"]["domain"])

@@ -31,6 +31,7 @@ import pytest
 from openpyxl import load_workbook
 
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.app.slots import chart_cache
 from coopmap.app.table import TableWidget
 from coopmap.data.industries import split_industries
@@ -207,9 +208,11 @@ def test_every_payload_shows_as_text_on_a_profile(app: App, frame: pd.DataFrame,
         html_text, plain = check_page(app, f"profile of {payload!r} ({lang})")
         for column in TEXT_COLUMNS:
             assert coop[column] in html_text, (payload, column)
-        assert app.breadcrumb.current.value and coop["name"] in Parsed(app.breadcrumb.current.value).text
+        current = find_part(app.breadcrumb.widget, "cm-crumb-current").value
+        assert current and coop["name"] in Parsed(current).text
         if isinstance(coop["union_uscc"], str):
-            assert app.coop.union.description == frame.set_index("uscc").at[coop["union_uscc"], "name"]
+            union = find_part(app.coop.widget, "cm-union-name")
+            assert union.description == frame.set_index("uscc").at[coop["union_uscc"], "name"]
     app.state.update(lang="zh", township=None)
 
 
@@ -384,11 +387,12 @@ def test_hostile_links_land_on_the_overview_with_a_notice(app: App, name: str) -
     app.open(query)
     assert app.view == "overview"
     assert app.state.notices, f"{name}: no notice"
-    shown = Parsed(app.notices.html.value).text
+    notices = find_part(app.notices.widget, "cm-notices").value
+    shown = Parsed(notices).text
     assert quoted in shown or name in ("many keys", "nul", "bad industry"), shown
     assert all(len(n.value) <= 200 for n in app.state.notices)  # a 10 kB value is cut
-    assert_inert(app.notices.html.value, f"notice for {name}")
-    for tag, _attrs in Parsed(app.notices.html.value).tags:
+    assert_inert(notices, f"notice for {name}")
+    for tag, _attrs in Parsed(notices).tags:
         assert tag == "div", tag
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData, Filters
+from coopmap.app.parts import find_part
 from coopmap.data.industries import industry_counts, industry_mask, split_industries
 
 
@@ -70,12 +71,12 @@ def test_industry_options_are_single_industries(sample: AppData) -> None:
     assert not any("、" in option for option in sample.industries)
     assert sample.industries[0] == "茶叶"  # listed most often
     app = App(sample)
-    offered = [value for _, value in app.filters.industry.options if value]
+    offered = [value for _, value in find_part(app.filters.widget, "cm-filter-industry").options if value]
     assert offered == list(sample.industries)
-    app.filters.industry.value = "核桃"
+    find_part(app.filters.widget, "cm-filter-industry").value = "核桃"
     walnut = {code for code, cell in cells.items() if "核桃" in cell.split("、")}
     assert len(app.data.tables(app.state.filters).frame) == len(walnut)
-    assert f"已筛选：{len(walnut)} 个合作社" in app.filters.summary.value
+    assert f"已筛选：{len(walnut)} 个合作社" in find_part(app.filters.widget, "cm-filter-summary").value
 
 
 def test_industry_links_keep_working(sample: AppData) -> None:
@@ -89,7 +90,8 @@ def test_industry_links_keep_working(sample: AppData) -> None:
     app.open("industry=%E6%A0%B8%E6%A1%83%E3%80%81%E8%8C%B6%E5%8F%B6")  # 核桃、茶叶
     assert app.state.filters == Filters()
     assert [n.key for n in app.state.notices] == ["app.notice.industry_several"]
-    assert "核桃、茶叶" in app.notices.html.value and "单一产业" in app.notices.html.value
+    notices = find_part(app.notices.widget, "cm-notices").value
+    assert "核桃、茶叶" in notices and "单一产业" in notices
     app.open("industry=%E7%8C%AB")  # 猫: no cooperative lists it
     assert app.state.filters == Filters()
     assert [n.key for n in app.state.notices] == ["app.notice.bad_param"]
@@ -101,4 +103,4 @@ def test_filters_set_from_code_with_several_industries_match_any_and_show(sample
     app.state.update(filters=Filters(industry="核桃、咖啡"))
     either = {code for code, cell in cells.items() if {"核桃", "咖啡"} & set(cell.split("、"))}
     assert set(app.data.tables(app.state.filters).frame["uscc"]) == either
-    assert app.filters.industry.value == "核桃、咖啡"
+    assert find_part(app.filters.widget, "cm-filter-industry").value == "核桃、咖啡"

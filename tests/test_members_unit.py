@@ -11,6 +11,7 @@ import re
 import pytest
 
 from coopmap.app import App, AppData
+from coopmap.app.parts import find_part
 from coopmap.data.registry import load_registry
 from coopmap.data.schema import members_label, members_unit
 from coopmap.figures.tables import total_unit
@@ -66,9 +67,10 @@ def test_a_union_profile_counts_member_cooperatives(data: AppData, union, lang: 
     app = App(data)
     app.state.update(lang=lang, coop=str(union["uscc"]))
     n = int(union["members"])
-    assert _members_tile(app.coop.tiles.value) == f"{label} {n} {unit}"
+    assert _members_tile(find_part(app.coop.widget, "cm-coop-tiles").value) == f"{label} {n} {unit}"
     # the full record keeps the registry's header and gives the value its unit
-    value = re.search(rf"<tr><th>{header}</th><td>(.*?)</td></tr>", app.coop.fields.value).group(1)
+    fields = find_part(app.coop.widget, "cm-coop-fields").value
+    value = re.search(rf"<tr><th>{header}</th><td>(.*?)</td></tr>", fields).group(1)
     assert value == f"{n} {unit}"
 
 
@@ -76,7 +78,7 @@ def test_a_union_profile_counts_member_cooperatives(data: AppData, union, lang: 
 def test_a_village_cooperative_profile_counts_people(data: AppData, village_coop, lang: str, expected: str) -> None:
     app = App(data)
     app.state.update(lang=lang, coop=str(village_coop["uscc"]))
-    assert _members_tile(app.coop.tiles.value) == expected.format(n=int(village_coop["members"]))
+    assert _members_tile(find_part(app.coop.widget, "cm-coop-tiles").value) == expected.format(n=int(village_coop["members"]))
 
 
 @pytest.mark.parametrize("lang, unit", [("zh", "个"), ("en", "member cooperatives")])

@@ -13,6 +13,7 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData
+from coopmap.app.parts import find_part
 from coopmap.data.registry import load_registry
 from coopmap.meeting import core_slides
 from coopmap.outputs.report import render_html
@@ -40,7 +41,7 @@ def sample_app() -> App:
 
 
 def test_overview_tiles_mark_the_computed_value_not_the_published_one(sample_app: App) -> None:
-    tiles = _tiles(sample_app.overview.tiles.value, "cm-tile")
+    tiles = _tiles(find_part(sample_app.overview.widget, "cm-overview-tiles").value, "cm-tile")
     assert len(tiles) >= 10
     for tile in tiles:
         value, = _divs(tile, "cm-tile-value")
@@ -54,7 +55,7 @@ def test_overview_tiles_mark_the_computed_value_not_the_published_one(sample_app
 
 def test_township_tiles_mark_their_values(sample_app: App) -> None:
     sample_app.state.update(township="530523103")
-    for tile in _tiles(sample_app.township.tiles.value, "cm-tile"):
+    for tile in _tiles(find_part(sample_app.township.widget, "cm-township-tiles").value, "cm-tile"):
         value, = _divs(tile, "cm-tile-value")
         assert ">示例<" in value
         assert all("示例" not in foot for foot in _divs(tile, "cm-tile-foot"))

@@ -21,6 +21,7 @@ import pytest
 
 from coopmap import paths
 from coopmap.app import App, AppData
+from coopmap.app.parts import find_part
 from coopmap.data import uscc
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry, write_registry
@@ -189,7 +190,7 @@ def test_the_dashboard_grid_and_township_views_agree(sample, counts):
     data = AppData.load(paths.SAMPLE_XLSX)
     app = App(data)
     # the overview's grid: one square per village, and a legend that counts them
-    grid = app.overview.villages.chart.spec
+    grid = app.overview.charts["villages"].chart.spec
     squares = next(d for d in grid["datasets"].values() if isinstance(d, list) and d and "status" in d[0])
     assert sum(r["status"] == "未覆盖" for r in squares) == counts["none"]
     assert sum(r["status"] == "由外村或联合社的合作社服务" for r in squares) == counts["reached"]
@@ -199,7 +200,7 @@ def test_the_dashboard_grid_and_township_views_agree(sample, counts):
     shown = {"coop": 0, "reached": 0, "none": 0}
     for code in data.township_codes:
         app.state.update(township=code)
-        chips = app.township.villages.value.split("cm-chip-legend")[0]
+        chips = find_part(app.township.widget, "cm-township-villages").value.split("cm-chip-legend")[0]
         for status, css in (("coop", "cm-v-coop"), ("reached", "cm-v-reached"), ("none", "cm-v-none")):
             shown[status] += chips.count(f'cm-chip {css}"')
     assert shown == counts

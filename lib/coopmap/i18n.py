@@ -137,8 +137,8 @@ def t(key: str, lang: str = "zh", **values: Any) -> str:
 
 #: Punctuation by language: Chinese full-width marks, English ones with their spaces.
 _PUNCTUATION: dict[str, dict[str, str]] = {
-    "zh": {"colon": "：", "list": "、", "clauses": "，", "open": "（", "close": "）"},
-    "en": {"colon": ": ", "list": ", ", "clauses": ", ", "open": " (", "close": ")"},
+    "zh": {"colon": "：", "list": "、", "clauses": "，", "names": "、", "open": "（", "close": "）"},
+    "en": {"colon": ": ", "list": ", ", "clauses": ", ", "names": "; ", "open": " (", "close": ")"},
 }
 
 
@@ -153,15 +153,21 @@ def colon(lang: str = "zh") -> str:
     return _PUNCTUATION[_check_lang(lang)]["colon"]
 
 
-def join(items: Iterable[Any], lang: str = "zh", *, clauses: bool = False) -> str:
+def join(items: Iterable[Any], lang: str = "zh", *, clauses: bool = False, names: bool = False) -> str:
     """Join items as a list: ``、`` in Chinese (``，`` between ``clauses``), ``, `` in English.
+
+    ``names``: a list of names, which may hold commas of their own (a union's member
+    cooperatives): ``、`` in Chinese, ``; `` in English.
 
     Examples
     --------
     >>> join([2022, 2023], "zh"), join([2022, 2023], "en")
     ('2022、2023', '2022, 2023')
+    >>> join(["甲合作社", "乙合作社"], "en", names=True)
+    '甲合作社; 乙合作社'
     """
-    return _PUNCTUATION[_check_lang(lang)]["clauses" if clauses else "list"].join(str(item) for item in items)
+    kind = "clauses" if clauses else "names" if names else "list"
+    return _PUNCTUATION[_check_lang(lang)][kind].join(str(item) for item in items)
 
 
 def paren(text: str, lang: str = "zh") -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
+from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import ChartSlot, chart_cache, with_rows
 from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
@@ -33,52 +34,74 @@ class CoopView:
 
     Attributes
     ----------
-    heading, tiles, partner, fields : ipywidgets.HTML
-    union : ipywidgets.Button
-        For a union member: opens its union.
+    widget : ipywidgets.VBox
+        The view. Its parts carry the classes ``cm-coop-heading`` (name, code, place
+        and badges), ``cm-coop-tiles``, ``cm-union-name`` (for a union member: the
+        button that opens its union), ``cm-coop-partner``, ``cm-income`` and
+        ``cm-comparison`` (the charts' slots), ``cm-union-members`` (for a union: its
+        member cooperatives) and ``cm-coop-fields`` (the whole record).
     members : CoopTable
         For a union: its member cooperatives.
-    income, comparison : ChartSlot
+    charts : dict
+        The view's :class:`ChartSlot` by chart id (``income``, ``comparison``).
     """
 
     def __init__(self, data: AppData, state: AppState) -> None:
         self._data = data
         self._state = state
         self._key: Optional[tuple] = None
-        self._union: Optional[str] = None
-        self.heading = widgets.HTML()
-        self.tiles = widgets.HTML()
-        self.partner = widgets.HTML()
-        self.union = widgets.Button(layout=widgets.Layout(width="auto"))
-        self.union.add_class("cm-union-name")
-        self.union.on_click(lambda _: self._union and self._state.update(coop=self._union))
-        self.union_label = widgets.HTML()
-        self.members_title = widgets.HTML()
-        self.members = CoopTable(on_open=lambda uscc: self._state.update(coop=uscc), page_size=8)
-        self.members_box = widgets.VBox([self.members_title, self.members.widget])
-        self.income_title = widgets.HTML()
-        self.comparison_title = widgets.HTML()
-        self.income = ChartSlot("income", chart_cache(data), css="cm-income")
-        self.comparison = ChartSlot("comparison", chart_cache(data), css="cm-comparison")
-        self.fields_title = widgets.HTML()
-        self.fields = widgets.HTML()
+        self._union_uscc: Optional[str] = None
+        self._heading = widgets.HTML()
+        self._heading.add_class("cm-coop-heading")
+        self._tiles = widgets.HTML()
+        self._tiles.add_class("cm-coop-tiles")
+        self._partner = widgets.HTML()
+        self._partner.add_class("cm-coop-partner")
+        self._union = widgets.Button(layout=widgets.Layout(width="auto"))
+        self._union.add_class("cm-union-name")
+        self._union.on_click(lambda _: self._union_uscc and self._state.update(coop=self._union_uscc))
+        self._union_label = widgets.HTML()
+        self._members_title = widgets.HTML()
+        self._members = CoopTable(on_open=lambda uscc: self._state.update(coop=uscc), page_size=8)
+        self._members_box = widgets.VBox([self._members_title, self._members.widget])
+        self._members_box.add_class("cm-union-members")
+        self._income_title = widgets.HTML()
+        self._comparison_title = widgets.HTML()
+        self._income = ChartSlot("income", chart_cache(data), css="cm-income")
+        self._comparison = ChartSlot("comparison", chart_cache(data), css="cm-comparison")
+        self._fields_title = widgets.HTML()
+        self._fields = widgets.HTML()
+        self._fields.add_class("cm-coop-fields")
         self.widget = widgets.VBox([
-            self.heading,
-            self.tiles,
-            widgets.HBox([self.union_label, self.union], layout=widgets.Layout(align_items="center")),
-            self.partner,
+            self._heading,
+            self._tiles,
+            widgets.HBox([self._union_label, self._union], layout=widgets.Layout(align_items="center")),
+            self._partner,
             widgets.HBox([
-                widgets.VBox([self.income_title, self.income.widget]),
-                widgets.VBox([self.comparison_title, self.comparison.widget]),
+                widgets.VBox([self._income_title, self._income.widget]),
+                widgets.VBox([self._comparison_title, self._comparison.widget]),
             ], layout=widgets.Layout(flex_flow="row wrap")),
-            self.members_box,
-            self.fields_title,
-            self.fields,
+            self._members_box,
+            self._fields_title,
+            self._fields,
         ])
         self.widget.add_class("cm-coop")
 
+    @property
+    def members(self) -> CoopTable:
+        """A union's member cooperatives as a table (its own API: search, sort_by, turn, click, visible, matching)."""
+        return self._members
+
+    @property
+    def charts(self) -> dict[str, ChartSlot]:
+        """The view's chart slots by chart id (``income``, ``comparison``), for the download menu and tests."""
+        return {"income": self._income, "comparison": self._comparison}
+
     def refresh(self) -> None:
-        """Show the state's cooperative's text in its language (charts: :meth:`refresh_charts`)."""
+        """Show the state's cooperative's text in its language (charts: :meth:`refresh_charts`).
+
+        The changes go out together (:func:`held`).
+        """
         state, lang = self._state, self._state.lang
         uscc = state.coop
         if uscc is None:
@@ -87,22 +110,26 @@ class CoopView:
         if key == self._key:
             return
         self._key = key
+        with held(*page_widgets(self.widget)):
+            self._draw(uscc, lang)
+
+    def _draw(self, uscc: str, lang: str) -> None:
         data = self._data
         coop = data.coop(uscc)
-        self.heading.value = self._heading_html(coop, lang)
+        self._heading.value = self._heading_html(coop, lang)
         level = coop["lead_level"]
-        self.tiles.value = tiles([tile(members_label(level, lang) if c == "members" else t(c, lang),
-                                       column_value(c, coop[c], lang, level), sample=data.illustrative, lang=lang)
-                                  for c in KEY_FIGURES], "cm-tiles-coop")
+        self._tiles.value = tiles([tile(members_label(level, lang) if c == "members" else t(c, lang),
+                                        column_value(c, coop[c], lang, level), sample=data.illustrative, lang=lang)
+                                   for c in KEY_FIGURES], "cm-tiles-coop")
         self._show_partner(coop, lang)
         self._show_union(coop, lang)
-        self.fields_title.value = f'<h3>{esc(t("app.coop.fields", lang))}</h3>'
-        self.fields.value = self._fields_html(coop, lang)
-        self.income_title.value = f'<h3>{esc(t("app.coop.income", lang))}</h3>'
-        self.comparison_title.value = f'<h3>{esc(t("app.coop.compare", lang))}</h3>'
+        self._fields_title.value = f'<h3>{esc(t("app.coop.fields", lang))}</h3>'
+        self._fields.value = self._fields_html(coop, lang)
+        self._income_title.value = f'<h3>{esc(t("app.coop.income", lang))}</h3>'
+        self._comparison_title.value = f'<h3>{esc(t("app.coop.compare", lang))}</h3>'
 
     def refresh_charts(self) -> None:
-        """Draw the cooperative's charts (after its text is on screen)."""
+        """Draw the cooperative's charts (after its text is on screen; sent together, :func:`held`)."""
         state, lang, data = self._state, self._state.lang, self._data
         uscc = state.coop
         if uscc is None:
@@ -114,13 +141,14 @@ class CoopView:
         # differently and it has a template of its own.
         cache = chart_cache(data)
         kind = members_unit(coop["lead_level"])
-        self.income.show((lang, uscc), lambda: with_rows(
-            cache.get(("income-template", lang), lambda: income_streams(coop, lang=lang, width=INCOME_WIDTH)),
-            income_rows(coop, lang=lang)))
-        self.comparison.show((lang, uscc), lambda: with_rows(
-            cache.get(("comparison-template", lang, kind),
-                      lambda: median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH)),
-            comparison_rows(data.frame, uscc, lang=lang)))
+        with held(*page_widgets(self.widget)):
+            self._income.show((lang, uscc), lambda: with_rows(
+                cache.get(("income-template", lang), lambda: income_streams(coop, lang=lang, width=INCOME_WIDTH)),
+                income_rows(coop, lang=lang)))
+            self._comparison.show((lang, uscc), lambda: with_rows(
+                cache.get(("comparison-template", lang, kind),
+                          lambda: median_comparison(data.frame, uscc, lang=lang, width=COMPARISON_WIDTH)),
+                comparison_rows(data.frame, uscc, lang=lang)))
 
     def prepare(self, lang: str) -> None:
         """Build the chart templates of a profile in ``lang`` before a cooperative is opened."""
@@ -165,30 +193,30 @@ class CoopView:
         partner = coop["partner"]
         label = esc(t("app.coop.partner", lang))
         if isinstance(partner, str) and partner:
-            self.partner.value = f'<div class="cm-partner"><span class="cm-muted">{label}</span> <b>{esc(partner)}</b></div>'
+            self._partner.value = f'<div class="cm-partner"><span class="cm-muted">{label}</span> <b>{esc(partner)}</b></div>'
         else:
-            self.partner.value = f'<div class="cm-partner cm-muted">{esc(t("app.coop.no_partner", lang))}</div>'
+            self._partner.value = f'<div class="cm-partner cm-muted">{esc(t("app.coop.no_partner", lang))}</div>'
 
     def _show_union(self, coop: pd.Series, lang: str) -> None:
         data = self._data
         union = coop["union_uscc"]
         if isinstance(union, str) and data.has_coop(union):
-            self._union = union
-            self.union_label.value = f'<span class="cm-muted">{esc(t("app.coop.union_of", lang))}</span>'
-            self.union.description = str(data.coop(union)["name"])
-            self.union.layout.display = None
-            self.union_label.layout.display = None
+            self._union_uscc = union
+            self._union_label.value = f'<span class="cm-muted">{esc(t("app.coop.union_of", lang))}</span>'
+            self._union.description = str(data.coop(union)["name"])
+            self._union.layout.display = None
+            self._union_label.layout.display = None
         else:
-            self._union = None
-            self.union.layout.display = "none"
-            self.union_label.layout.display = "none"
+            self._union_uscc = None
+            self._union.layout.display = "none"
+            self._union_label.layout.display = "none"
         if is_union(coop["lead_level"]):
             members = union_members(data.frame, coop["uscc"])
-            self.members_title.value = f'<h3>{esc(t("app.coop.members_of_union", lang))}</h3>'
-            self.members.set_rows(members, lang, places(data, members))
-            self.members_box.layout.display = None
+            self._members_title.value = f'<h3>{esc(t("app.coop.members_of_union", lang))}</h3>'
+            self._members.set_rows(members, lang, places(data, members))
+            self._members_box.layout.display = None
         else:
-            self.members_box.layout.display = "none"
+            self._members_box.layout.display = "none"
 
     def _fields_html(self, coop: pd.Series, lang: str) -> str:
         data = self._data

@@ -97,8 +97,7 @@ class App:
         self.state = AppState(data)
         if keep:
             self.state.update(**keep)  # before anyone listens
-        self.header = Header(data, self.state)
-        self.header.link.observe(self._navigated, "navigated")
+        self.header = Header(data, self.state, navigate=self.navigate)
         self.filters = FilterBar(data, self.state)
         self.breadcrumb = Breadcrumb(data, self.state)
         self.notices = NoticeBar(self.state)
@@ -108,7 +107,7 @@ class App:
         self.coop = CoopView(data, self.state)
         self._views = {"overview": self.overview, "township": self.township, "coop": self.coop}
         self._build_drawers(data)
-        self.header.tools.children = (self.downloads.toggle, self.data_panel.toggle)
+        self.header.set_tools((self.downloads.toggle, self.data_panel.toggle))
         style = widgets.HTML(f"<style>{STYLE_SHEET.read_text(encoding='utf-8')}</style>")
         style.add_class("cm-style")
         content = widgets.VBox([self.overview.widget, self.township.widget, self.coop.widget],
@@ -133,8 +132,7 @@ class App:
 
     def _build_drawers(self, data: AppData) -> None:
         """Make the download menu and the data panel, or give them the new data and state."""
-        charts = {"map": self.map.slot, "ranking": self.overview.ranking, "villages": self.overview.villages,
-                  "income": self.coop.income, "comparison": self.coop.comparison}
+        charts = {**self.map.charts, **self.overview.charts, **self.coop.charts}
         if self.downloads is None or self.data_panel is None:
             self.downloads = DownloadMenu(data, self.state, charts,
                                           close_others=lambda: self.close_drawers(keep=self.downloads))
@@ -162,7 +160,7 @@ class App:
         old = [w for w in self.widget.children if id(w) not in stay]
         old_header = self.header
         self._build(data, **keep)
-        old_header.tools.children = ()  # the menu buttons stay on the page
+        old_header.set_tools(())  # the menu buttons stay on the page
         for widget in old:
             _close_tree(widget)
 
@@ -212,7 +210,7 @@ class App:
     def navigate(self, query: str) -> None:
         """Show the view of the history entry the visitor went Back or Forward to.
 
-        The browser sends the entry's query string (see :class:`LinkButton`). The view,
+        The browser sends the entry's query string (see :class:`coopmap.app.link.LinkButton`). The view,
         filters and map measure are the entry's; the language stays the one the visitor
         reads now (a language switch is not a history entry). The address is rewritten,
         never pushed, so going back does not add an entry.
@@ -233,11 +231,6 @@ class App:
             query = urlencode(kept + [("lang", self.state.lang)])
         with self._replacing_address():
             self.state.apply_query(query)
-
-    def _navigated(self, change: dict[str, Any]) -> None:
-        query = self.header.link.navigated_query(change["new"])
-        if query is not None:
-            self.navigate(query)
 
     @contextlib.contextmanager
     def _replacing_address(self) -> Iterator[None]:

@@ -14,6 +14,7 @@ import ipywidgets as widgets
 
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import esc, township_name
+from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import ChartSlot, chart_cache, with_spec
 from coopmap.app.state import AppState
 from coopmap.figures import catalog
@@ -29,13 +30,12 @@ class MapPanel:
 
     Attributes
     ----------
-    metric : ipywidgets.Dropdown
-        Registered metric ids.
-    picker : ipywidgets.Dropdown
-        Township codes (``""``: the county).
-    slot : ChartSlot
-        The map; its ``township`` selection opens a township.
-    hint : ipywidgets.HTML
+    widget : ipywidgets.VBox
+        The panel. Its parts carry the classes ``cm-metric`` (the metric dropdown,
+        registered metric ids), ``cm-picker`` (the township dropdown, codes; ``""``:
+        the county), ``cm-map`` (the map's slot) and ``cm-hint`` (how to use the map).
+    charts : dict
+        The map's :class:`ChartSlot` by chart id (``map``).
     """
 
     def __init__(self, data: AppData, state: AppState) -> None:
@@ -43,21 +43,27 @@ class MapPanel:
         self._state = state
         self._syncing = False
         self._options_key: Optional[tuple] = None
-        self.metric = widgets.Dropdown(layout=widgets.Layout(width="auto"))
-        self.metric.add_class("cm-metric")
-        self.metric.observe(self._metric_changed, "value")
-        self.picker = widgets.Dropdown(layout=widgets.Layout(width="auto"))
-        self.picker.add_class("cm-picker")
-        self.picker.observe(self._picked, "value")
-        self.slot = ChartSlot("map", chart_cache(data), selection="township", field="code", on_select=self._clicked, css="cm-map")
-        self.hint = widgets.HTML()
-        self.hint.add_class("cm-hint")
+        self._metric = widgets.Dropdown(layout=widgets.Layout(width="auto"))
+        self._metric.add_class("cm-metric")
+        self._metric.observe(self._metric_changed, "value")
+        self._picker = widgets.Dropdown(layout=widgets.Layout(width="auto"))
+        self._picker.add_class("cm-picker")
+        self._picker.observe(self._picked, "value")
+        # the map; its ``township`` selection opens a township
+        self._slot = ChartSlot("map", chart_cache(data), selection="township", field="code", on_select=self._clicked, css="cm-map")
+        self._hint = widgets.HTML()
+        self._hint.add_class("cm-hint")
         self.widget = widgets.VBox([
-            widgets.HBox([self.metric, self.picker], layout=widgets.Layout(flex_flow="row wrap")),
-            self.slot.widget,
-            self.hint,
+            widgets.HBox([self._metric, self._picker], layout=widgets.Layout(flex_flow="row wrap")),
+            self._slot.widget,
+            self._hint,
         ])
         self.widget.add_class("cm-map-panel")
+
+    @property
+    def charts(self) -> dict[str, ChartSlot]:
+        """The panel's chart slots by chart id (``map``), for the download menu and tests."""
+        return {"map": self._slot}
 
     # -- visitor actions ---------------------------------------------------------------
     def _metric_changed(self, change: dict[str, Any]) -> None:
@@ -76,26 +82,30 @@ class MapPanel:
 
     # -- drawing ----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Show the state's metric and township on the map."""
+        """Show the state's metric and township on the map (the changes go out together, :func:`held`)."""
+        with held(*page_widgets(self.widget)):
+            self._draw()
+
+    def _draw(self) -> None:
         state, lang = self._state, self._state.lang
         registered = catalog.list_metrics()
         options_key = (lang, tuple(m.id for m in registered))
         self._syncing = True
         try:
             if options_key != self._options_key:
-                self.metric.options = [(f"{t('app.map.metric', lang)}{colon(lang)}{m.label(lang)}", m.id)
-                                       for m in registered]
+                self._metric.options = [(f"{t('app.map.metric', lang)}{colon(lang)}{m.label(lang)}", m.id)
+                                        for m in registered]
                 towns = self._data.divisions.townships
-                self.picker.options = [(t("app.map.pick", lang), "")] + [
+                self._picker.options = [(t("app.map.pick", lang), "")] + [
                     (township_name(c, n, lang), c) for c, n in zip(towns["code"], towns["name"])]
                 self._options_key = options_key
-            self.metric.value = state.metric
-            self.picker.value = state.township or ""
+            self._metric.value = state.metric
+            self._picker.value = state.township or ""
         finally:
             self._syncing = False
-        self.hint.value = self.hint_html(lang)
+        self._hint.value = self.hint_html(lang)
         base = (lang, state.filters, state.metric)
-        self.slot.present(base, state.township, self._builder(lang, state.filters, state.metric, state.township))
+        self._slot.present(base, state.township, self._builder(lang, state.filters, state.metric, state.township))
 
     def hint_html(self, lang: str) -> str:
         """How to use the map, and under filters what it shows (grey: no matching cooperative)."""
@@ -117,11 +127,11 @@ class MapPanel:
         For the state's own language, filters and metric, also the map outlining a
         township (the first township click then only moves the outline).
         """
-        self.slot.prepare((lang, filters, metric, highlight), self._builder(lang, filters, metric, highlight))
+        self._slot.prepare((lang, filters, metric, highlight), self._builder(lang, filters, metric, highlight))
         state = self._state
         if highlight is None and (lang, filters, metric) == (state.lang, state.filters, state.metric):
             first = self._data.township_codes[0]
-            self.slot.prepare((lang, filters, metric, first), self._builder(lang, filters, metric, first))
+            self._slot.prepare((lang, filters, metric, first), self._builder(lang, filters, metric, first))
 
     def _builder(self, lang: str, filters: Filters, metric: str, highlight: Optional[str]):
         data = self._data

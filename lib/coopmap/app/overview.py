@@ -15,37 +15,62 @@ import ipywidgets as widgets
 
 from coopmap.app.data import AppData, Filters
 from coopmap.app.html import badge, esc, tile, tiles
+from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import ChartSlot, chart_cache
 from coopmap.app.state import AppState
-from coopmap.i18n import format_number, t
+from coopmap.data.schema import BY_ID, column_unit
+from coopmap.figures import catalog
+from coopmap.i18n import format_number, t, unit_id
 from coopmap.presentation.township_charts import township_ranking
 from coopmap.presentation.village_charts import village_grid
 
-#: Tiles of the overview: facts-sheet id -> (unit for format_number, decimals).
-TILE_FIGURES: dict[str, tuple[str, int]] = {
-    "coops_total": ("count", 0),
-    "village_coverage_pct": ("pct", 1),
-    "formed_new": ("count", 0),
-    "formed_upgraded": ("count", 0),
-    "standardized": ("count", 0),
-    "secretaries_as_chair": ("count", 0),
-    "cross_appointed": ("count", 0),
-    "land_transferred": ("mu", 0),
-    "coop_revenue_2023": ("money", 0),
-    "member_income_2023": ("money", 0),
-    "collective_income_2023": ("money", 0),
-    "sales_driven_2023": ("money", 0),
+#: Tiles of the overview: facts-sheet id -> (what it sums, decimals). What it sums names
+#: the figure's unit (:func:`tile_unit`): a registry column (its unit in the schema,
+#: :func:`coopmap.data.schema.column_unit`), a metric of the catalog (its unit there), or
+#: ``None`` for a number shown bare (cooperatives counted).
+TILE_FIGURES: dict[str, tuple[Optional[str], int]] = {
+    "coops_total": (None, 0),
+    "village_coverage_pct": ("coverage_pct", 1),  # the catalog's metric
+    "formed_new": (None, 0),
+    "formed_upgraded": (None, 0),
+    "standardized": (None, 0),
+    "secretaries_as_chair": (None, 0),
+    "cross_appointed": (None, 0),  # people (the schema's 人), shown bare as it always was
+    "land_transferred": ("land_mu", 0),
+    "coop_revenue_2023": ("revenue", 0),
+    "member_income_2023": ("farmer_income", 0),
+    "collective_income_2023": ("collective_income", 0),
+    "sales_driven_2023": ("sales", 0),
 }
 RANKING_WIDTH = 300
+
+
+def tile_unit(figure_id: str) -> str:
+    """The unit id (:data:`coopmap.i18n.UNITS`) of an overview tile's figure.
+
+    From the one place that says it: the schema for a registry column summed, the
+    metric catalog for a metric; ``count`` (no unit) for a number of cooperatives.
+
+    Raises
+    ------
+    KeyError
+        When ``figure_id`` is not one of :data:`TILE_FIGURES`.
+    """
+    source = TILE_FIGURES[figure_id][0]
+    if source is None:
+        return "count"
+    if source in BY_ID:
+        return column_unit(source)
+    return unit_id(catalog.get_metric(source).unit("zh"))
 
 
 def figure_text(figure_id: str, value: Any, unit: str, lang: str, decimals: Optional[int] = None) -> str:
     """Format a computed programme figure in the unit the reconciliation names."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    spec = TILE_FIGURES.get(figure_id)
-    if spec is not None:
-        return format_number(value, spec[0], lang, spec[1] if decimals is None else decimals)
+    if figure_id in TILE_FIGURES:
+        shown = TILE_FIGURES[figure_id][1] if decimals is None else decimals
+        return format_number(value, tile_unit(figure_id), lang, shown)
     if unit in ("万元", "CNY 10k"):
         return format_number(value, "money", lang, 1 if decimals is None else decimals)
     if unit == "%":
@@ -61,36 +86,49 @@ class OverviewView:
 
     Attributes
     ----------
-    tiles : ipywidgets.HTML
-    ranking, villages : ChartSlot
-        Clicks on a bar or a village square open its township.
-    reconciliation : ipywidgets.Accordion
-        Collapsed at first; holds :attr:`reconciliation_table`.
-    reconciliation_table : ipywidgets.HTML
+    widget : ipywidgets.VBox
+        Tiles (class ``cm-overview-tiles``), the ranking and the village grid (slots
+        ``cm-ranking`` and ``cm-village-grid``; a click on a bar or a village square
+        opens its township) under their titles (``cm-ranking-title``,
+        ``cm-villages-title``).
+    footer : ipywidgets.Accordion
+        The reconciliation (class ``cm-reconciliation``), which the page puts below the
+        map and the views; collapsed at first, it holds the table
+        (``cm-reconciliation-table``).
+    charts : dict
+        The view's :class:`ChartSlot` by chart id (``ranking``, ``villages``).
     """
 
     def __init__(self, data: AppData, state: AppState) -> None:
         self._data = data
         self._state = state
         self._key: Optional[tuple] = None
-        self.tiles = widgets.HTML()
-        self.tiles.add_class("cm-overview-tiles")
-        self.ranking_title = widgets.HTML()
-        self.villages_title = widgets.HTML()
-        self.ranking = ChartSlot("ranking", chart_cache(data), selection="township", field="code", on_select=self._township_clicked, css="cm-ranking")
-        self.villages = ChartSlot("villages", chart_cache(data), selection="village", field="code", on_select=self._village_clicked, css="cm-village-grid")
-        self.reconciliation_table = widgets.HTML()
-        self.reconciliation = widgets.Accordion(children=[self.reconciliation_table], selected_index=None)
-        self.reconciliation.add_class("cm-reconciliation")
+        self._tiles = widgets.HTML()
+        self._tiles.add_class("cm-overview-tiles")
+        self._ranking_title = widgets.HTML()
+        self._ranking_title.add_class("cm-ranking-title")
+        self._villages_title = widgets.HTML()
+        self._villages_title.add_class("cm-villages-title")
+        self._ranking = ChartSlot("ranking", chart_cache(data), selection="township", field="code", on_select=self._township_clicked, css="cm-ranking")
+        self._villages = ChartSlot("villages", chart_cache(data), selection="village", field="code", on_select=self._village_clicked, css="cm-village-grid")
+        self._reconciliation_table = widgets.HTML()
+        self._reconciliation_table.add_class("cm-reconciliation-table")
+        self._reconciliation = widgets.Accordion(children=[self._reconciliation_table], selected_index=None)
+        self._reconciliation.add_class("cm-reconciliation")
         self.widget = widgets.VBox([
-            self.tiles,
+            self._tiles,
             widgets.HBox([
-                widgets.VBox([self.ranking_title, self.ranking.widget]),
-                widgets.VBox([self.villages_title, self.villages.widget]),
+                widgets.VBox([self._ranking_title, self._ranking.widget]),
+                widgets.VBox([self._villages_title, self._villages.widget]),
             ], layout=widgets.Layout(flex_flow="row wrap")),
         ])
         self.widget.add_class("cm-overview")
-        self.footer = self.reconciliation
+        self.footer = self._reconciliation
+
+    @property
+    def charts(self) -> dict[str, ChartSlot]:
+        """The view's chart slots by chart id (``ranking``, ``villages``), for the download menu and tests."""
+        return {"ranking": self._ranking, "villages": self._villages}
 
     # -- visitor actions -----------------------------------------------------------------
     def _township_clicked(self, codes: list[str]) -> None:
@@ -149,7 +187,7 @@ class OverviewView:
         for rec in table.to_dict("records"):
             fig = data.reported[rec["id"]]
             label = rec["label_zh"] if lang == "zh" else rec["label_en"]
-            kind = TILE_FIGURES.get(rec["id"], ("count", 0))[0]
+            kind = tile_unit(rec["id"]) if rec["id"] in TILE_FIGURES else "count"
             precise = {"pct": 2, "money": 1, "mu": 1}.get(kind)  # a check table shows more digits than tiles
             computed = figure_text(rec["id"], rec["computed"], rec["unit"], lang, decimals=precise)
             diff = rec["difference"]
@@ -167,27 +205,30 @@ class OverviewView:
                 f'<div class="cm-muted cm-caption">{caption}</div>')
 
     def refresh(self) -> None:
-        """Show the overview for the state's language, filters and metric."""
+        """Show the overview for the state's language, filters and metric (the changes go out together, :func:`held`)."""
         state, lang = self._state, self._state.lang
         key = (lang, state.filters, state.metric)
-        if key != self._key:
-            self.tiles.value = self.tiles_html(lang)
+        if key == self._key:
+            return
+        with held(*page_widgets(self.widget), *page_widgets(self.footer)):
+            self._tiles.value = self.tiles_html(lang)
             suffix = t("chart.filtered_suffix", lang) if state.filters.active else ""
-            self.ranking_title.value = f'<h3>{esc(t("chart.ranking_title", lang) + suffix)}</h3>'
-            self.villages_title.value = f'<h3>{esc(t("chart.village_grid_title", lang) + suffix)}</h3>'
+            self._ranking_title.value = f'<h3>{esc(t("chart.ranking_title", lang) + suffix)}</h3>'
+            self._villages_title.value = f'<h3>{esc(t("chart.village_grid_title", lang) + suffix)}</h3>'
             if self._key is None or self._key[0] != lang:
-                self.reconciliation_table.value = self.reconciliation_html(lang)
+                self._reconciliation_table.value = self.reconciliation_html(lang)
             # the table is of the whole registry: under filters its title says so
-            self.reconciliation.set_title(0, t("app.reconcile.title", lang) + (
+            self._reconciliation.set_title(0, t("app.reconcile.title", lang) + (
                 t("app.reconcile.unfiltered", lang) if state.filters.active else ""))
-            self._key = key
+        self._key = key
 
     def refresh_charts(self) -> None:
-        """Draw the ranking and the village grid for the state (rebuilt only when needed)."""
+        """Draw the ranking and the village grid for the state (rebuilt only when needed; sent together, :func:`held`)."""
         state, lang = self._state, self._state.lang
         base = (lang, state.filters, state.metric)
-        self.ranking.present(base, None, self._ranking_builder(lang, state.filters, state.metric))
-        self.villages.present((lang, state.filters), None, self._villages_builder(lang, state.filters))
+        with held(*page_widgets(self.widget)):
+            self._ranking.present(base, None, self._ranking_builder(lang, state.filters, state.metric))
+            self._villages.present((lang, state.filters), None, self._villages_builder(lang, state.filters))
 
     def prepare(self, lang: str, filters: Filters, metric: str) -> None:
         """Build the overview's charts for another language or filters before they are asked for.
@@ -195,8 +236,8 @@ class OverviewView:
         Called while a preheated kernel waits for its visitor, so that switching
         language or filters only swaps charts already built.
         """
-        self.ranking.prepare((lang, filters, metric, None), self._ranking_builder(lang, filters, metric))
-        self.villages.prepare((lang, filters, None), self._villages_builder(lang, filters))
+        self._ranking.prepare((lang, filters, metric, None), self._ranking_builder(lang, filters, metric))
+        self._villages.prepare((lang, filters, None), self._villages_builder(lang, filters))
 
     def _ranking_builder(self, lang: str, filters: Filters, metric: str):
         data = self._data

@@ -9,11 +9,12 @@ import pandas as pd
 
 from coopmap.app.data import AppData
 from coopmap.app.html import badge, esc, metric_value, tile, tiles, township_name
+from coopmap.app.parts import held, page_widgets
 from coopmap.app.state import AppState
 from coopmap.app.table import CoopTable
 from coopmap.figures import catalog, relations
 from coopmap.figures.tables import township_ranks, village_status_counts
-from coopmap.i18n import colon, format_number, t
+from coopmap.i18n import colon, format_number, join, t
 from coopmap.presentation.village_charts import status_text
 
 STATUS_CLASS = {"coop": "cm-v-coop", "reached": "cm-v-reached", "none": "cm-v-none"}  # coopmap.figures.tables.VILLAGE_STATUSES
@@ -40,38 +41,53 @@ class TownshipView:
 
     Attributes
     ----------
-    heading, tiles, villages, union_info : ipywidgets.HTML
-    union : ipywidgets.Button
-        Opens the township's union (hidden when it has none).
+    widget : ipywidgets.VBox
+        The view. Its parts carry the classes ``cm-township-heading`` (name, rank and
+        the filters' note), ``cm-township-tiles``, ``cm-township-villages-title``,
+        ``cm-township-villages`` (the village chips), ``cm-union-name`` (the button
+        that opens the township's union, hidden when it has none), ``cm-union-info``
+        and ``cm-township-table-title``.
     table : CoopTable
+        The township's cooperatives (search, sort, pages; a click opens a profile).
     """
 
     def __init__(self, data: AppData, state: AppState) -> None:
         self._data = data
         self._state = state
         self._key: Optional[tuple] = None
-        self._union: Optional[str] = None
-        self.heading = widgets.HTML()
-        self.tiles = widgets.HTML()
-        self.villages_title = widgets.HTML()
-        self.villages = widgets.HTML()
-        self.union_title = widgets.HTML()
-        self.union = widgets.Button(layout=widgets.Layout(width="auto"))
-        self.union.add_class("cm-union-name")
-        self.union.on_click(lambda _: self._union and self._state.update(coop=self._union))
-        self.union_info = widgets.HTML()
-        self.table_title = widgets.HTML()
-        self.table = CoopTable(on_open=lambda uscc: self._state.update(coop=uscc))
+        self._union_uscc: Optional[str] = None
+        self._heading = widgets.HTML()
+        self._heading.add_class("cm-township-heading")
+        self._tiles = widgets.HTML()
+        self._tiles.add_class("cm-township-tiles")
+        self._villages_title = widgets.HTML()
+        self._villages_title.add_class("cm-township-villages-title")
+        self._villages = widgets.HTML()
+        self._villages.add_class("cm-township-villages")
+        self._union_title = widgets.HTML()
+        self._union = widgets.Button(layout=widgets.Layout(width="auto"))
+        self._union.add_class("cm-union-name")
+        self._union.on_click(lambda _: self._union_uscc and self._state.update(coop=self._union_uscc))
+        self._union_info = widgets.HTML()
+        self._union_info.add_class("cm-union-info")
+        self._table_title = widgets.HTML()
+        self._table_title.add_class("cm-township-table-title")
+        self._table = CoopTable(on_open=lambda uscc: self._state.update(coop=uscc))
         self.widget = widgets.VBox([
-            self.heading, self.tiles,
-            self.villages_title, self.villages,
-            self.union_title, widgets.VBox([self.union, self.union_info], layout=widgets.Layout(align_items="flex-start")),
-            self.table_title, self.table.widget,
+            self._heading, self._tiles,
+            self._villages_title, self._villages,
+            self._union_title, widgets.VBox([self._union, self._union_info], layout=widgets.Layout(align_items="flex-start")),
+            self._table_title, self._table.widget,
         ])
         self.widget.add_class("cm-township")
 
+    @property
+    def table(self) -> CoopTable:
+        """The township's cooperatives as a table (its own API: search, sort_by, turn, click, visible, matching)."""
+        return self._table
+
     def refresh(self) -> None:
-        """Show the state's township under its filters and language."""
+        """Show the state's township under its filters and language (the changes go out together, :func:`held`)."""
         state, lang = self._state, self._state.lang
         code = state.township
         if code is None:
@@ -80,8 +96,12 @@ class TownshipView:
         if key == self._key:
             return
         self._key = key
+        with held(*page_widgets(self.widget)):
+            self._draw(code, lang)
+
+    def _draw(self, code: str, lang: str) -> None:
         data = self._data
-        filters = state.filters
+        filters = self._state.filters
         tables = data.tables(filters)
         towns = tables.townships.set_index("code")
         row = towns.loc[code]
@@ -89,19 +109,19 @@ class TownshipView:
         official = f' <span class="cm-muted">{esc(row["name"])}</span>' if lang == "en" else ""
         coops = tables.frame[tables.frame["township"] == code]
         total = int((data.frame["township"] == code).sum())
-        self.heading.value = (f'<h2>{esc(name)}{official}</h2><div class="cm-sub">{esc(self.rank_text(code, lang))}</div>'
-                              f'{self._filter_note(len(coops), total, lang)}')
+        self._heading.value = (f'<h2>{esc(name)}{official}</h2><div class="cm-sub">{esc(self.rank_text(code, lang))}</div>'
+                               f'{self._filter_note(len(coops), total, lang)}')
         no_data = code in tables.empty
         # a township none of whose cooperatives match has no figures (not zeros): the note says so
-        self.tiles.value = "" if no_data else self._tiles_html(row, tables.summary, lang)
+        self._tiles.value = "" if no_data else self._tiles_html(row, tables.summary, lang)
         suffix = t("chart.filtered_suffix", lang) if filters.active else ""
-        self.villages_title.value = (f'<h3>{esc(t("app.township.villages", lang) + suffix)} '
-                                     f'<span class="cm-muted">{int(row["villages_covered"])}/{int(row["villages_total"])}</span></h3>')
-        self.villages.value = self._villages_html(tables.villages[tables.villages["township"] == code], lang)
+        self._villages_title.value = (f'<h3>{esc(t("app.township.villages", lang) + suffix)} '
+                                      f'<span class="cm-muted">{int(row["villages_covered"])}/{int(row["villages_total"])}</span></h3>')
+        self._villages.value = self._villages_html(tables.villages[tables.villages["township"] == code], lang)
         self._show_union(tables.frame, code, lang)
         shown = t("app.township.coops_filtered", lang, shown=len(coops), total=total) if filters.active else ""
-        self.table_title.value = f'<h3>{esc(t("app.township.coops", lang) + shown)}</h3>'
-        self.table.set_rows(coops, lang, places(data, coops))
+        self._table_title.value = f'<h3>{esc(t("app.township.coops", lang) + shown)}</h3>'
+        self._table.set_rows(coops, lang, places(data, coops))
 
     def rank_text(self, code: str, lang: str) -> str:
         """The township's value of the map's metric and its rank in the county, under the filters.
@@ -180,30 +200,30 @@ class TownshipView:
 
     def _show_union(self, frame: pd.DataFrame, code: str, lang: str) -> None:
         """The township's union as the filters show it; its members are those of the whole registry."""
-        self.union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
+        self._union_title.value = f'<h3>{esc(t("app.township.union", lang))}</h3>'
         unions = relations.township_unions(frame, code)
         if unions.empty:
-            self._union = None
-            self.union.layout.display = "none"
+            self._union_uscc = None
+            self._union.layout.display = "none"
             registry = self._data.frame
             hidden = len(relations.township_unions(registry, code))
             # filtered out is not absent: say how many the filters hide
             text = (t("app.township.no_union_filtered", lang, n=hidden) if hidden and self._state.filters.active
                     else t("app.township.no_union", lang))
-            self.union_info.value = f'<div class="cm-muted">{esc(text)}</div>'
+            self._union_info.value = f'<div class="cm-muted">{esc(text)}</div>'
             return
         union = unions.iloc[0]
-        self._union = str(union["uscc"])
-        self.union.layout.display = None
-        self.union.description = str(union["name"])
+        self._union_uscc = str(union["uscc"])
+        self._union.layout.display = None
+        self._union.description = str(union["name"])
         # a union's members are a fact about it, whatever the filters keep on the page
         registry = self._data.frame
-        members = relations.union_members(registry, self._union)
-        names = "、".join(members["name"].astype(str)) if lang == "zh" else "; ".join(members["name"].astype(str))
+        members = relations.union_members(registry, self._union_uscc)
+        names = join(members["name"].astype(str), lang, names=True)
         partner = union["partner"]
         partner_html = (f' · {esc(t("app.coop.partner", lang))}{colon(lang)}{esc(partner)}'
                         if isinstance(partner, str) and partner else "")
-        self.union_info.value = (
+        self._union_info.value = (
             f'<div>{badge(t("app.township.union_members", lang, n=len(members)), "accent")}'
             f'<span class="cm-muted">{partner_html}</span></div>'
             f'<div class="cm-member-list">{esc(names)}</div>'
