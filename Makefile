@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run         serve the dashboard on the shipped data at http://127.0.0.1:8866/"
 	@echo "make test        lint, then run the whole test suite (browser tests need /usr/bin/chromium)"
-	@echo "make test-fast   the suite without browser and slow tests, on 2 workers (about a minute)"
+	@echo "make test-fast   the suite without browser and slow tests, on 2 workers (under a minute on 2 idle cores)"
 	@echo "make lint        ruff check of lib, tests and benchmarks"
 	@echo "make meeting     serve the review-meeting slides at http://127.0.0.1:8867/"
 	@echo "make summary     print the county summary of the shipped data"
@@ -47,7 +47,7 @@ test-load: $(STAMP)
 screenshots: $(STAMP)
 	COOPMAP_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/browser/test_dashboard.py tests/browser/test_meeting.py
 
-# Two worker processes (pytest-xdist), one per core: the fast selection is about 2 minutes of
+# Two worker processes (pytest-xdist), one per core: the fast selection is about 90 s of
 # CPU, most of it building dashboards, charts and reports.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not slow" -n 2

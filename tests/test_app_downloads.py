@@ -126,6 +126,7 @@ def test_report_of_the_view_as_html(app: App, monkeypatch) -> None:
     assert "勐糯镇" in payload.decode("utf-8")
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_charts_of_the_view_as_png_and_svg(app: App, monkeypatch) -> None:
     content, payload = press(app, "chart-ranking-png", monkeypatch)
     assert payload.startswith(b"\x89PNG") and content["name"] == "龙陵县党组织领办合作社_乡镇排名.png"

@@ -187,6 +187,7 @@ def dominant_fill(pixels: np.ndarray) -> float:
     return counts.max() / len(rgb)
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_map_renders_shapes_not_a_filled_frame(schematic, towns):
     pixels = png(township_charts.township_map(schematic, towns, width=300, height=280))
     rgb = pixels[..., :3].reshape(-1, 3)
@@ -197,6 +198,7 @@ def test_map_renders_shapes_not_a_filled_frame(schematic, towns):
     assert len(np.unique(blues // 8, axis=0)) >= 5  # several township shades, not one fill
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_the_frame_check_catches_reversed_rings(schematic, towns):
     """Counter-clockwise rings (RFC 7946 order) fill the globe; the check above sees it."""
     spec = spec_of(township_charts.township_map(schematic, towns, width=300, height=280))

@@ -199,6 +199,7 @@ def test_every_township_view_shows_names_as_text(app: App, frame: pd.DataFrame) 
             assert names[uscc] in plain  # the table's rows
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_payload_shows_as_text_on_a_profile(app: App, frame: pd.DataFrame, lang: str) -> None:
     app.state.update(lang=lang)

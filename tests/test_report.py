@@ -171,6 +171,7 @@ def _pdf_text(path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 @needs_pdf
 def test_pdf_is_a4_with_searchable_chinese_and_vector_charts(briefing, tmp_path):
     pdf = tmp_path / "county.pdf"
@@ -187,6 +188,7 @@ def test_pdf_is_a4_with_searchable_chinese_and_vector_charts(briefing, tmp_path)
     assert len(images.strip().splitlines()) == 2, f"charts must not be raster images:\n{images}"
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 @needs_pdf
 def test_cli_township_pdf(tmp_path):
     out = tmp_path / "bizhai.pdf"

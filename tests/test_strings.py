@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from coopmap import i18n, strings
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_a_views_text_is_there_before_the_view_is_imported() -> None:
     # a fresh interpreter: nothing of the dashboard, the report or the slides imported
     code = (

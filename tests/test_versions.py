@@ -275,6 +275,7 @@ def test_write_failing_midway_keeps_the_previous_version_active(store, files, mo
     assert leftovers(store) == []
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_process_killed_before_the_rename(store, files):
     """A real interruption: the process dies (no cleanup runs) just before the rename."""
     v1 = versions.accept(files["v1"], now=T1, today=TODAY)

@@ -160,6 +160,7 @@ def test_the_shipped_sample_records_only_the_ham_cooperatives_reach(sample, coun
     assert not sample.frame.loc[sample.frame["lead_level"] == "township", "serves_villages"].notna().any()
 
 
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_summary_json_counts_the_villages_by_status(counts):
     out = subprocess.run([sys.executable, "-m", "coopmap.cli", "summary", "--json", "--registry", str(paths.SAMPLE_XLSX)],
                          capture_output=True, text=True, check=True)
@@ -173,6 +174,7 @@ def test_summary_json_counts_the_villages_by_status(counts):
     ("zh", "其余35个中，{reached}个由外村或联合社的合作社服务（台账所记），{none}个未覆盖。"),
     ("en", "Of the other 35, {reached} are served by a cooperative based elsewhere (as the registry records) and {none} are not covered."),
 ])
+@pytest.mark.slow  # 1-2 s of CPU: a PDF, PNG, subprocess or full report (make test-fast leaves it out)
 def test_the_report_and_the_coverage_slide_say_the_same(sample, counts, lang: str, line: str):
     briefing = Briefing.from_registry(sample, lang=lang)
     html = render_html(briefing)
