@@ -38,12 +38,12 @@ CHILD_TIMEOUT = 1800
 
 def cache_root() -> Path:
     """Folder holding the synthetic files, keyed by the generator's source code."""
+    from coopmap.data import synthetic, uscc
     from coopmap.data.schema import HEADERS_ZH  # the headers written; other edits to schema.py do not matter
 
-    lib = PROJECT_DIR / "lib" / "coopmap"
     digest = hashlib.sha1(json.dumps(HEADERS_ZH, ensure_ascii=False).encode("utf-8"))
-    for name in ("synthetic.py", "uscc.py"):
-        digest.update((lib / name).read_bytes())
+    for module in (synthetic, uscc):  # the generator's sources, wherever the package keeps them
+        digest.update(Path(module.__file__).read_bytes())
     base = Path(os.environ.get("COOPMAP_BENCH_CACHE", Path(tempfile.gettempdir()) / "coopmap-bench"))
     return base / digest.hexdigest()[:12]
 
