@@ -9,6 +9,7 @@ as the server's ``ipykernel`` child processes, which is what holds the memory.
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import urllib.error
@@ -104,6 +105,12 @@ def open_dashboard(page, dashboard: Dashboard, name: str = "kernels-not-drawn") 
     return page.evaluate(KERNEL_OF_PAGE)
 
 
+def status_of(dashboard: Dashboard) -> dict:
+    """The server's own status (``/coopmap/status.json``, the page for the office's IT person)."""
+    with urllib.request.urlopen(f"{dashboard.url}coopmap/status.json", timeout=30) as reply:
+        return json.loads(reply.read())
+
+
 def refused_shutdowns(dashboard: Dashboard, since: int = 0) -> list[str]:
     """The refused shutdowns in the server's log from character ``since`` on (the server is
     shared: another test sends a refused one on purpose)."""
@@ -150,10 +157,20 @@ def test_visits_opened_and_closed_leave_no_more_kernels_than_the_pool(dashboard,
         page = guarded_page(browser)
         kernel_id = open_dashboard(page, dashboard)
         open_count = count_kernels(dashboard)
+        if visit == 1:  # the status page counts what the server's processes show
+            status = status_of(dashboard)["kernels"]
+            assert status["with_page"] == 1 and status["pool_size"] == POOL, status
+            # a refill kernel has its process before the server lists it
+            assert status["total"] <= open_count <= status["total"] + status["pool_starting"], (status, open_count)
+            assert status["pool_ready"] + status["pool_starting"] + status["with_page"] + status["without_page"] \
+                == status["total"] + status["pool_starting"], status
         close_page(page)
         page.guard.assert_clean()
         wait_for_log(dashboard, f"Kernel shutdown: {kernel_id}", timeout=60)
         closed_count = count_kernels(dashboard, at_most=POOL)
+        if visit == 1:
+            status = status_of(dashboard)["kernels"]
+            assert status["with_page"] == 0 and status["without_page"] == 0, status
         rows.append((visit, open_count, closed_count, round(time.monotonic() - start)))
         assert open_count <= POOL + 1, f"visit {visit}: {open_count} kernels with one page open (pool {POOL})"
         assert closed_count <= POOL, f"visit {visit}: {closed_count} kernels after the page closed (pool {POOL})"

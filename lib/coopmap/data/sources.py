@@ -55,7 +55,7 @@ __all__ = [
     "Policy", "Provenance", "REGISTRY_ENV", "STORE_FIRST", "active_registry_path", "base_registry",
     "boundaries_file", "chart_bundle_url", "chromium_setting", "current_registry", "default_registry",
     "font_dir_setting", "load", "local_dir", "plugins_setting", "pointer_stamp", "provenance",
-    "registry_file", "same_file", "store_dir",
+    "registry_file", "same_file", "store_dir", "version_of",
 ]
 
 # -- environment variables: their names, and the only code that reads them -------------
@@ -370,7 +370,11 @@ class Provenance:
         return self.boundaries.schematic
 
 
-def _version_of(path: Path, root: str | os.PathLike[str] | None) -> tuple[Optional[str], str]:
+def version_of(path: str | os.PathLike[str], root: str | os.PathLike[str] | None = None) -> tuple[Optional[str], str]:
+    """Return ``(version id, name)`` of a registry file: a stored version's id and original name,
+    ``("base", file name)`` for the base version, ``(None, file name)`` for any other file.
+    """
+    path = Path(path)
     folder = store_dir(root)
     if path.parent.resolve() == folder.resolve() and is_version_name(path.name):
         match = VERSION_ID.match(path.name)
@@ -396,7 +400,7 @@ def provenance(registry: Registry, boundaries: Optional[BoundarySource] = None, 
         The version store (default :func:`store_dir`).
     """
     file = Path(path) if path is not None else Path(registry.report.source)
-    version_id, version_name = _version_of(file, root)
+    version_id, version_name = version_of(file, root)
     frame = registry.frame
     years = tuple(sorted({int(y) for y in frame["year"].dropna()})) if "year" in frame else ()
     return Provenance(

@@ -208,9 +208,15 @@ class ServeConfig:
             urls.append(f"http://{socket.gethostname()}:{self.port}/{query}")
         return urls
 
+    def status_url(self) -> str:
+        """The server's status page on this machine (:mod:`coopmap.server.status`)."""
+        query = f"?token={self.token}" if self.token else ""
+        return f"http://{HOST}:{self.port}/coopmap/status{query}"
+
     def banner(self) -> list[str]:
         """Lines printed once the server is set up."""
-        lines = [f"龙陵县党组织领办合作社 dashboard: {self.urls()[0]}  (Ctrl+C to stop)"]
+        lines = [f"龙陵县党组织领办合作社 dashboard: {self.urls()[0]}  (Ctrl+C to stop)",
+                 f"  server status (kernels, memory, data served): {self.status_url()}"]
         if self.public:
             lines.append(f"  on the office network: {self.urls()[1]}  (or this machine's IP address)")
             if self.token:

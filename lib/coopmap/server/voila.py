@@ -3,8 +3,9 @@
 :func:`voila_class` returns Voila with the project template
 (``coopmap/app/templates/coopmap``) in front of ``lab``, whose waiting page takes its
 text from :func:`page_texts`; compressed responses; a plain 404 for paths that climb
-out of their folder; and a page handler that sets the ``_xsrf`` cookie, so that the
-page's kernel-shutdown request on leaving is accepted (voila-dashboards/voila#1458).
+out of their folder; the status page (:mod:`coopmap.server.status`); and a page handler
+that sets the ``_xsrf`` cookie, so that the page's kernel-shutdown request on leaving is
+accepted (voila-dashboards/voila#1458).
 
 Charts run offline. altair's offline mode (``alt.JupyterChart.enable_offline()``) puts
 its 0.9 MB vega bundle into every chart widget's state; the dashboard has up to five
@@ -33,6 +34,7 @@ from coopmap.data import sources
 from coopmap.errors import CoopmapError
 from coopmap.presentation.html import esc
 from coopmap.server.config import HOST, PUBLIC_HOST
+from coopmap.server.status import StatusHandler
 
 __all__ = ["BUNDLE_ENV", "TEMPLATE_DIR", "page_texts", "voila_class", "write_chart_bundle"]
 
@@ -90,6 +92,7 @@ def voila_class() -> type:
         A subclass of ``voila.app.Voila``; ``voila_class()()`` is the application.
     """
     import tornado.web
+    from jupyter_server.utils import url_path_join
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
 
@@ -138,7 +141,8 @@ def voila_class() -> type:
             if not any(len(h) > 1 and h[1] is PageHandler for h in handlers):
                 raise CoopmapError("Voila no longer serves the page with voila.tornado.handler.TornadoVoilaHandler: "
                                    "update coopmap.server (closed pages would keep their kernels)")
-            return [(climbs, tornado.web.ErrorHandler, {"status_code": 404}), *handlers]
+            status = url_path_join(self.server_url, r"/coopmap/status(\.json)?")
+            return [(climbs, tornado.web.ErrorHandler, {"status_code": 404}), (status, StatusHandler), *handlers]
 
         def _share_chart_bundle(self) -> None:
             # Kernels inherit the environment, so set it before the pool starts them.

@@ -23,6 +23,7 @@ from coopmap.strings import (
     page,
     reconcile,
     report,
+    status,
     tables,
     watch,
 )
@@ -31,5 +32,5 @@ from coopmap.strings import (
 TABLES: tuple[tuple[str, dict[str, dict[str, str]]], ...] = tuple(
     (module.__name__, module.STRINGS)
     for module in (common, charts, messages, briefing, reconcile, report, tables, meeting, app, datapanel, downloadbar, watch,
-                   page)
+                   page, status)
 )
