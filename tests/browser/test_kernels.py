@@ -224,6 +224,9 @@ def started_kernels(dashboard: Dashboard) -> list[str]:
     return re.findall(r"Kernel started: ([0-9a-f-]{36})", dashboard.log.read_text(errors="replace"))
 
 
+# It waits out the shortest idle timeout by design (about 90 s): it runs with the load tests
+# (make test-load) to keep make test well under 15 minutes on 2 cores.
+@pytest.mark.load
 def test_an_open_page_and_the_pool_outlive_the_idle_timeout_and_pages_gone_without_closing_do_not(
         culling_dashboard, browser):
     """Three visitors: A keeps the dashboard open without touching it; B's laptop sleeps
