@@ -61,6 +61,18 @@ def test_township_tiles_mark_their_values(sample_app: App) -> None:
         assert all("示例" not in foot for foot in _divs(tile, "cm-tile-foot"))
 
 
+def test_a_profile_marks_the_values_it_has_not_the_ones_left_blank(sample_app: App) -> None:
+    frame = sample_app.data.frame
+    blank = frame[frame["sales"].isna()].iloc[0]  # 带动农产品销售额 is optional; the sample leaves some out
+    sample_app.state.update(township=blank["township"], coop=blank["uscc"])
+    tiles = _tiles(find_part(sample_app.coop.widget, "cm-coop-tiles").value, "cm-tile")
+    marked = {">示例<" in _divs(tile, "cm-tile-value")[0] for tile in tiles}
+    assert marked == {True, False}
+    for tile in tiles:
+        value, = _divs(tile, "cm-tile-value")
+        assert (">示例<" in value) == ("—" not in value), tile  # nothing is there to mark
+
+
 @pytest.fixture(scope="module")
 def briefing() -> Briefing:
     return Briefing.from_registry(load_registry(paths.SAMPLE_XLSX), now=NOW)

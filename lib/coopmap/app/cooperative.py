@@ -7,7 +7,7 @@ from typing import Any, Optional
 import ipywidgets as widgets
 import pandas as pd
 
-from coopmap.app.data import AppData
+from coopmap.app.data import AppData, is_missing
 from coopmap.app.html import badge, column_value, esc, formation_label, level_label, tile, tiles, township_name, yes_no
 from coopmap.app.parts import held, page_widgets
 from coopmap.app.slots import ChartSlot, chart_cache, with_rows
@@ -119,7 +119,8 @@ class CoopView:
         self._heading.value = self._heading_html(coop, lang)
         level = coop["lead_level"]
         self._tiles.value = tiles([tile(members_label(level, lang) if c == "members" else t(c, lang),
-                                        column_value(c, coop[c], lang, level), sample=data.illustrative, lang=lang)
+                                        column_value(c, coop[c], lang, level),
+                                        sample=data.illustrative and not is_missing(coop[c]), lang=lang)
                                    for c in KEY_FIGURES], "cm-tiles-coop")
         self._show_partner(coop, lang)
         self._show_union(coop, lang)
