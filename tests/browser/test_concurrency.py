@@ -34,7 +34,18 @@ from coopmap.data import sources
 from coopmap.data.divisions import load_divisions
 from coopmap.data.registry import load_registry
 
-from helpers.browser import CHROMIUM, CHROMIUM_ARGS, PROJECT, VIEWPORT, Dashboard, coopmap_command, free_port, is_local
+from helpers.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_SHAPES,
+    POINT_IN,
+    PROJECT,
+    VIEWPORT,
+    Dashboard,
+    coopmap_command,
+    free_port,
+    is_local,
+)
 
 async_api = pytest.importorskip("playwright.async_api", reason="Playwright for Python is not installed")
 
@@ -42,7 +53,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.load]
 
 VISITORS = 10
 POOL = 10
-MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
 #: Bound on opening the page, and on each later step (ten visitors share two cores;
 #: a run on a busy machine took over four minutes to open).
 OPEN_MS = 480_000
@@ -52,16 +62,6 @@ CROWD_S = 1200
 LOAD: list = [None]
 SETTLE: list[float] = []
 FILLED = "Kernel pool of longling.ipynb is filled"
-POINT_IN = """el => {
-  const box = el.getBoundingClientRect();
-  for (let i = 1; i < 12; i++) {
-    for (let j = 1; j < 12; j++) {
-      const x = box.left + box.width * i / 12, y = box.top + box.height * j / 12;
-      if (document.elementFromPoint(x, y) === el) { return {x, y}; }
-    }
-  }
-  return null;
-}"""
 
 
 @dataclass

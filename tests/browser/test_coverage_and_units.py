@@ -15,9 +15,8 @@ from coopmap.data.registry import load_registry
 from coopmap.figures import tables
 from coopmap.presentation.village_charts import STATUS_COLORS
 
-from helpers.browser import LOAD_TIMEOUT_MS, screenshot
+from helpers.browser import LOAD_TIMEOUT_MS, VILLAGE_TILES, screenshot
 
-VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"
 LEGEND_LABELS = ".cm-village-grid svg .role-legend-label text"
 
 

@@ -22,12 +22,11 @@ from coopmap.data import versions
 from coopmap.data.registry import load_registry
 
 from helpers import coop_row, write_csv
-from helpers.browser import LOAD_TIMEOUT_MS, screenshot, start_dashboard
+from helpers.browser import LOAD_TIMEOUT_MS, MAP_SHAPES, screenshot, start_dashboard
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
 
-MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
 PROVENANCE = ".cm-provenance"
 STATUS = ".cm-update-status"
 NOTICES = ".cm-notices"

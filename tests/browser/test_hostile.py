@@ -25,12 +25,9 @@ import pytest
 
 from coopmap.data.industries import split_industries
 
-from helpers.browser import LOAD_TIMEOUT_MS, Dashboard, start_dashboard
+from helpers.browser import LOAD_TIMEOUT_MS, MAP_SHAPES, MENGNUO, VILLAGE_TILES, Dashboard, start_dashboard
 from helpers.hostile import IMG, SCRIPT, SVG, load_hostile
 
-MAP_SHAPES = ".cm-map svg .role-mark.mark-shape path"
-VILLAGE_TILES = ".cm-village-grid svg .role-mark.mark-rect path"
-MENGNUO = "530523103"
 PWNED = "() => typeof window.__pwned"
 
 
