@@ -15,6 +15,7 @@ after ``--idle-timeout``).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any, Optional
 
 import tornado.web
@@ -27,8 +28,8 @@ from coopmap.presentation.html import esc
 __all__ = ["StatusHandler", "server_status"]
 
 
-def _rss_mb(pid: Optional[int]) -> Optional[float]:
-    """Resident memory of a process and its children in MB, ``None`` when it is gone."""
+def _rss_mb(pid: Optional[int], *, children: bool = True) -> Optional[float]:
+    """Resident memory of a process (and its children) in MB, ``None`` when it is gone."""
     import psutil  # ipykernel's own dependency: always installed with Jupyter
 
     if pid is None:
@@ -36,7 +37,7 @@ def _rss_mb(pid: Optional[int]) -> Optional[float]:
     try:
         process = psutil.Process(pid)
         total = process.memory_info().rss
-        for child in process.children(recursive=True):
+        for child in process.children(recursive=True) if children else ():
             try:
                 total += child.memory_info().rss
             except psutil.Error:
@@ -119,7 +120,7 @@ def server_status(kernel_manager: Any, *, pool_size: Optional[int] = None,
             "idle_timeout": idle_timeout,
         },
         "memory_mb": {
-            "server": _self_rss_mb(),  # the kernels are its children: counted apart
+            "server": _rss_mb(os.getpid(), children=False),  # the kernels are its children: counted apart
             "kernels": kernels_mb,
             "per_kernel": per_kernel,
         },
@@ -134,21 +135,12 @@ def server_status(kernel_manager: Any, *, pool_size: Optional[int] = None,
     }
 
 
-def _self_rss_mb() -> Optional[float]:
-    import psutil
-
-    try:
-        return round(psutil.Process().memory_info().rss / 2**20, 1)
-    except psutil.Error:
-        return None
-
-
 def status_html(status: dict[str, Any], lang: str = "zh") -> str:
     """Return the status as a small self-contained HTML page in ``lang``."""
     k, m, d = status["kernels"], status["memory_mb"], status["data"]
 
-    def number(value: Any, unit: str = "") -> str:
-        return "—" if value is None else format(value) + (f" {unit}" if unit else "")
+    def number(value: Any, unit: str = "", decimals: int = 0) -> str:
+        return i18n.format_number(value, "count", lang, decimals, label=unit or None)
 
     rows = [
         ("server.status.with_page", number(k["with_page"])),
@@ -157,8 +149,8 @@ def status_html(status: dict[str, Any], lang: str = "zh") -> str:
         ("server.status.without_page", number(k["without_page"])),
         ("server.status.total", number(k["total"])),
         ("server.status.idle_timeout", number(k["idle_timeout"], "s")),
-        ("server.status.memory_kernels", number(m["kernels"], "MB")),
-        ("server.status.memory_server", number(m["server"], "MB")),
+        ("server.status.memory_kernels", number(m["kernels"], "MB", 1)),
+        ("server.status.memory_server", number(m["server"], "MB", 1)),
         ("server.status.registry", f'{d["version_name"]}' + i18n.paren(d["version_id"] or "—", lang)
          + (f' · {i18n.t("server.status.sample", lang)}' if d["shipped_sample"] else "")),
         ("server.status.boundaries", i18n.t(f"server.status.boundaries_{d['boundaries']}", lang)),
